@@ -1,0 +1,5 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PACKAGE } from '@fortress/dnscache/package';
+
+test('the package builds', () => assert.equal(PACKAGE, 'dnscache'));

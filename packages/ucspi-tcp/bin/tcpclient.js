@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+import { enableCompileCache } from 'node:module';
+
+enableCompileCache?.();
+const { main } = await import('../dist/bin/tcpclient.js');
+process.exitCode = await main(process.argv.slice(2), process.env);

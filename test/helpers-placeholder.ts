@@ -1,0 +1,2 @@
+// Cross-package tests live here (test/*.test.ts); shared test helpers in test/support/.
+export {};
