@@ -46,6 +46,24 @@ function libc(): Bindings {
   return bindings;
 }
 
+/**
+ * Declares another libc function in koffi's C-like syntax, for modules that need one this file
+ * lacks (`libcFunction('int posix_spawn(...)')`). Use `checkResult` on its -1 results.
+ */
+export function libcFunction(declaration: string): CFunction {
+  return libc().koffi.load('libc.so.6').func(declaration);
+}
+
+/** The koffi module itself, for struct and pointer types (loaded on first use). */
+export function koffiModule(): Koffi {
+  return libc().koffi;
+}
+
+/** Turns a -1 result into a SystemError carrying errno; returns other results. */
+export function checkResult(syscall: string, result: number): number {
+  return check(syscall, result);
+}
+
 /** Calls a libc function; a -1 result becomes a SystemError carrying errno. */
 function check(syscall: string, result: number): number {
   if (result === -1) throw new SystemError(syscall, libc().koffi.errno());
