@@ -1,0 +1,30 @@
+// svstat DIR ...: one line per DIR, daemontools 0.76's text; `svstat --json DIR ...`: one JSON
+// object per line instead.
+import { EXIT_OK } from '@fortress/core/errors';
+import { ServiceInspector } from '../inspect-service.js';
+import { serviceJson } from '../status-json.js';
+import { statusFields, statusText, unixNow } from '../status-text.js';
+import { writeAll } from '../write-all.js';
+
+export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
+  const json = argv[0] === '--json';
+  const dirs = json ? argv.slice(1) : argv;
+  const inspector = new ServiceInspector();
+  let out = '';
+  for (const dir of dirs) {
+    const inspection = inspector.inspect(dir);
+    if (json) {
+      out += `${JSON.stringify(serviceJson(dir, inspection, unixNow()))}\n`;
+    } else if (inspection.kind === 'error') {
+      out += `${dir}: ${inspection.text}\n`;
+    } else {
+      out += `${dir}: ${statusText(statusFields(inspection.status, unixNow()), inspection.normallyUp)}\n`;
+    }
+  }
+  try {
+    writeAll(1, Buffer.from(out));
+  } catch {
+    // stdout closed: 0.76 dies of SIGPIPE; there is nobody to tell.
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,30 @@
+// One svc target: open DIR/supervise/control, write every command byte in one write, close.
+import { Buffer } from 'node:buffer';
+import { closeSync } from 'node:fs';
+import { errorText } from '@fortress/core/errors';
+import { isNoReader, openWriteNonBlocking } from './fifo-writer.js';
+import { checkChdir, inService } from './service-dir.js';
+import { writeAll } from './write-all.js';
+
+/** What went wrong for one directory, as svc's warning text (undefined: the bytes were sent). */
+export function sendControl(dir: string, commands: string): string | undefined {
+  try {
+    checkChdir(dir);
+  } catch (err) {
+    return `unable to chdir to ${dir}: ${errorText(err)}`;
+  }
+  let fd: number;
+  try {
+    fd = openWriteNonBlocking(inService(dir, 'supervise/control'));
+  } catch (err) {
+    return `unable to control ${dir}: ${isNoReader(err) ? 'supervise not running' : errorText(err)}`;
+  }
+  try {
+    writeAll(fd, Buffer.from(commands, 'latin1'));
+  } catch (err) {
+    return `error writing commands to ${dir}: ${errorText(err)}`;
+  } finally {
+    closeSync(fd);
+  }
+  return undefined;
+}
