@@ -1,0 +1,97 @@
+// Who owns a socket: socket inode -> pid (through /proc/PID/fd), then the process, its account,
+// and the supervised service it belongs to (its own or an ancestor's working directory).
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  uid: number;
+  /** Short name from /proc/PID/comm. */
+  name: string;
+  /** Command line, arguments joined by spaces. */
+  command: string;
+  cwd: string | undefined;
+}
+
+/** Maps socket inodes to the pids holding them; processes we may not inspect are skipped. */
+export function socketOwners(procRoot = '/proc'): Map<number, number[]> {
+  const owners = new Map<number, number[]>();
+  for (const entry of readdirSync(procRoot)) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    let fds: string[];
+    try {
+      fds = readdirSync(join(procRoot, entry, 'fd'));
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = readlinkSync(join(procRoot, entry, 'fd', fd));
+      } catch {
+        continue;
+      }
+      const m = /^socket:\[(\d+)\]$/.exec(target);
+      if (!m) continue;
+      const inode = Number(m[1]);
+      const pids = owners.get(inode) ?? [];
+      if (!pids.includes(pid)) pids.push(pid);
+      owners.set(inode, pids);
+    }
+  }
+  return owners;
+}
+
+/** Reads what the audit shows of a process; undefined when it is gone. */
+export function processInfo(pid: number, procRoot = '/proc'): ProcessInfo | undefined {
+  const dir = join(procRoot, String(pid));
+  try {
+    const status = readFileSync(join(dir, 'status'), 'utf8');
+    const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
+    const name = readFileSync(join(dir, 'comm'), 'utf8').trim();
+    const command = readFileSync(join(dir, 'cmdline'), 'utf8').split('\0').filter(Boolean).join(' ');
+    let cwd: string | undefined;
+    try {
+      cwd = readlinkSync(join(dir, 'cwd'));
+    } catch {
+      cwd = undefined;
+    }
+    return { pid, ppid, uid, name, command, cwd };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A service directory holds a `run` file and, once supervised, a `supervise/` directory. */
+function isServiceDir(dir: string): boolean {
+  return existsSync(join(dir, 'run')) && existsSync(join(dir, 'supervise'));
+}
+
+/** The service directory of a process: its own cwd or the nearest ancestor's that is one. */
+export function serviceOf(pid: number, procRoot = '/proc'): string | undefined {
+  let current: number | undefined = pid;
+  for (let depth = 0; current !== undefined && current > 1 && depth < 32; depth++) {
+    const info = processInfo(current, procRoot);
+    if (!info) return undefined;
+    if (info.cwd && isServiceDir(info.cwd)) return info.cwd;
+    current = info.ppid;
+  }
+  return undefined;
+}
+
+/** uid -> account name from /etc/passwd (accounts from other NSS sources show as numbers). */
+export function accountNames(passwd = '/etc/passwd'): Map<number, string> {
+  const names = new Map<number, string>();
+  try {
+    for (const line of readFileSync(passwd, 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length >= 3 && f[0] && !names.has(Number(f[2]))) names.set(Number(f[2]), f[0]);
+    }
+  } catch {
+    // No passwd file: numbers only.
+  }
+  return names;
+}

@@ -1,0 +1,28 @@
+// fortress: the umbrella command. Each subcommand lives in its own module, loaded on demand.
+import { usage } from '@fortress/core/errors';
+
+type Main = (argv: string[], env: NodeJS.ProcessEnv) => number | Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<{ main: Main }>> = {
+  audit: () => import('../cli/audit.js'),
+  conf: () => import('../cli/conf.js'),
+  'import-inetd': () => import('../cli/import-inetd.js'),
+  status: () => import('../cli/status.js'),
+  quickstart: () => import('../cli/quickstart.js'),
+  httpd: () => import('../cli/httpd.js'),
+  fingerd: () => import('../cli/fingerd.js'),
+};
+
+const SYNOPSIS = `{${Object.keys(COMMANDS).join('|')}} ...`;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`usage: fortress ${SYNOPSIS}\n`);
+    return 0;
+  }
+  const load = command === undefined ? undefined : COMMANDS[command];
+  if (!load) return usage('fortress', SYNOPSIS);
+  const module = await load();
+  return module.main(rest, env);
+}
