@@ -1,0 +1,22 @@
+// envdir DIR CHILD...: run CHILD with the variables the files in DIR give.
+import { fatal, usage } from '@fortress/core/errors';
+import { EnvDirError, readEnvDir } from '../envdir.js';
+import { applyEnvChanges, envObject } from '../environment.js';
+import { chainTo } from '../exec.js';
+
+const PROG = 'envdir';
+const EXIT_USAGE = 111; // envdir's usage error is 111, unlike the other programs
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+  const [dir, ...child] = argv;
+  if (dir === undefined || child.length === 0) return usage(PROG, 'dir child', EXIT_USAGE);
+  let changes: ReturnType<typeof readEnvDir>;
+  try {
+    changes = readEnvDir(dir);
+  } catch (err) {
+    if (err instanceof EnvDirError) return fatal(PROG, err.message, err.cause);
+    throw err;
+  }
+  // The child is searched in the caller's PATH, not one the directory sets (as pathexec_run).
+  return chainTo(PROG, child, envObject(applyEnvChanges(env, changes)), env['PATH']);
+}

@@ -1,0 +1,28 @@
+// envfile FILE CHILD...: run CHILD with the variables of a dotenv-style FILE (read on every start).
+import { readFileSync } from 'node:fs';
+import { EXIT_PERMANENT, fatal, usage } from '@fortress/core/errors';
+import { EnvFileSyntaxError, parseEnvFile } from '../envfile.js';
+import { applyEnvChanges, envObject } from '../environment.js';
+import { chainTo } from '../exec.js';
+
+const PROG = 'envfile';
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+  const [file, ...child] = argv;
+  if (file === undefined || child.length === 0) return usage(PROG, 'file child');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return fatal(PROG, `unable to read ${file}`, err);
+  }
+  let changes: ReturnType<typeof parseEnvFile>;
+  try {
+    changes = parseEnvFile(text);
+  } catch (err) {
+    if (err instanceof EnvFileSyntaxError)
+      return fatal(PROG, `unable to parse ${file}: ${err.message}`, undefined, EXIT_PERMANENT);
+    throw err;
+  }
+  return chainTo(PROG, child, envObject(applyEnvChanges(env, changes)), env['PATH']);
+}

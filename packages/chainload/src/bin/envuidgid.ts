@@ -1,0 +1,19 @@
+// envuidgid ACCOUNT CHILD...: run CHILD with UID and GID set to ACCOUNT's ids.
+import { fatal, usage } from '@fortress/core/errors';
+import { findAccount } from '../account.js';
+import { applyEnvChanges, envObject } from '../environment.js';
+import { chainTo } from '../exec.js';
+
+const PROG = 'envuidgid';
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+  const [name, ...child] = argv;
+  if (name === undefined || child.length === 0) return usage(PROG, 'account child');
+  const account = findAccount(name);
+  if (!account) return fatal(PROG, `unknown account ${name}`);
+  const changes = [
+    ['GID', String(account.gid)],
+    ['UID', String(account.uid)],
+  ] as const;
+  return chainTo(PROG, child, envObject(applyEnvChanges(env, changes)), env['PATH']);
+}

@@ -1,0 +1,17 @@
+// pgrphack CHILD...: run CHILD as the leader of a new session and process group, same pid.
+import { usage } from '@fortress/core/errors';
+import { applyEnvChanges, envObject } from '../environment.js';
+import { chainTo } from '../exec.js';
+
+const PROG = 'pgrphack';
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv.length === 0) return usage(PROG, 'child');
+  const { setsid } = await import('@fortress/core/libc');
+  try {
+    setsid();
+  } catch {
+    // As the original: already a group leader (EPERM) is harmless, and nothing else can fail.
+  }
+  return chainTo(PROG, argv, envObject(applyEnvChanges(env, [])), env['PATH']);
+}

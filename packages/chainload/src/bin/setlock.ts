@@ -1,0 +1,31 @@
+// setlock [-nNxX] FILE CHILD...: run CHILD holding an exclusive flock on FILE.
+import { EXIT_OK, fatal, usage } from '@fortress/core/errors';
+import { applyEnvChanges, envObject } from '../environment.js';
+import { chainTo } from '../exec.js';
+import { getopt } from '../getopt.js';
+import { LockError, takeLock } from '../lock-file.js';
+
+const PROG = 'setlock';
+const USAGE = '[ -nNxX ] file program [ arg ... ]';
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = getopt(PROG, argv, 'nNxX');
+  if (!parsed) return usage(PROG, USAGE);
+  let wait = true;
+  let quiet = false;
+  for (const { letter } of parsed.options) {
+    if (letter === 'n') wait = false;
+    else if (letter === 'N') wait = true;
+    else if (letter === 'x') quiet = true;
+    else quiet = false;
+  }
+  const [file, ...child] = parsed.rest;
+  if (file === undefined || child.length === 0) return usage(PROG, USAGE);
+  try {
+    await takeLock(file, wait);
+  } catch (err) {
+    if (!(err instanceof LockError)) throw err;
+    return quiet ? EXIT_OK : fatal(PROG, `${err.message} ${file}`, err.cause);
+  }
+  return chainTo(PROG, child, envObject(applyEnvChanges(env, [])), env['PATH']);
+}

@@ -1,0 +1,21 @@
+// setuidgid ACCOUNT[:GROUP...] CHILD...: run CHILD as ACCOUNT, in this same process.
+import { fatal, usage } from '@fortress/core/errors';
+import { resolveCredentials, SwitchError, switchTo } from '../credentials.js';
+import { applyEnvChanges, envObject } from '../environment.js';
+import { chainTo } from '../exec.js';
+
+const PROG = 'setuidgid';
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+  const [spec, ...child] = argv;
+  if (spec === undefined || child.length === 0) return usage(PROG, 'account child');
+  const result = resolveCredentials(spec);
+  if (!result.ok) return fatal(PROG, `unknown ${result.unknown} ${result.name}`);
+  try {
+    switchTo(result.credentials);
+  } catch (err) {
+    if (err instanceof SwitchError) return fatal(PROG, err.message, err.cause);
+    throw err;
+  }
+  return chainTo(PROG, child, envObject(applyEnvChanges(env, [])), env['PATH']);
+}

@@ -1,0 +1,49 @@
+// softlimit [-acdflmoprst n] CHILD...: lower (or raise to the hard limit) soft resource limits, then exec.
+import { fatal, usage } from '@fortress/core/errors';
+import type { Rlimit } from '@fortress/core/libc';
+import { applyEnvChanges, envObject } from '../environment.js';
+import { chainTo } from '../exec.js';
+import { getopt } from '../getopt.js';
+import { newSoftLimit, parseLimitValue, RESOURCE_NUMBERS, SOFTLIMIT_GETOPT, SOFTLIMIT_OPTIONS } from '../rlimits.js';
+
+const PROG = 'softlimit';
+const USAGE =
+  '[-a allbytes] [-c corebytes] [-d databytes] [-f filebytes] [-l lockbytes] [-m membytes] [-o openfiles] [-p processes] [-r residentbytes] [-s stackbytes] [-t cpusecs] child';
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = getopt(PROG, argv, SOFTLIMIT_GETOPT);
+  if (!parsed) return usage(PROG, USAGE);
+  // libc bindings (koffi) only once there is a limit to set.
+  const libc = parsed.options.length > 0 ? await import('@fortress/core/libc') : undefined;
+  // The limits are worked out in command-line order here but set only just before execve: a
+  // memory limit set earlier would stop this Node process itself (V8 reserves a lot of memory).
+  const limits = new Map<number, Rlimit>();
+  for (const { letter, value } of parsed.options) {
+    const limit = parseLimitValue(value!);
+    if (limit === undefined) return usage(PROG, USAGE);
+    for (const resource of SOFTLIMIT_OPTIONS[letter]!) {
+      const number = RESOURCE_NUMBERS[resource];
+      let current = limits.get(number);
+      if (current === undefined) {
+        try {
+          current = libc!.getrlimit(number);
+        } catch (err) {
+          return fatal(PROG, 'getrlimit failed', err);
+        }
+      }
+      limits.set(number, newSoftLimit(current, limit));
+    }
+  }
+  if (parsed.rest.length === 0) return usage(PROG, USAGE);
+  const setLimits = (): number | undefined => {
+    for (const [number, limit] of limits) {
+      try {
+        libc!.setrlimit(number, limit);
+      } catch (err) {
+        return fatal(PROG, 'setrlimit failed', err);
+      }
+    }
+    return undefined;
+  };
+  return chainTo(PROG, parsed.rest, envObject(applyEnvChanges(env, [])), env['PATH'], setLimits);
+}

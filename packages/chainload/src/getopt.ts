@@ -1,0 +1,55 @@
+// djb's sgetopt: short options only, parsed up to the first non-option argument or `--`.
+import { writeStderr } from '@fortress/core/errors';
+
+export interface ParsedOption {
+  letter: string;
+  value: string | undefined;
+}
+
+export interface GetoptResult {
+  options: ParsedOption[];
+  /** The arguments after the options. */
+  rest: string[];
+}
+
+/**
+ * Parses `argv` against a getopt spec such as `a:c:d:` or `nNxX`. On an unknown option or a
+ * missing value it prints `PROG: illegal option -- X` / `PROG: option requires an argument -- X`
+ * and returns undefined; the caller then prints its usage line.
+ */
+export function getopt(prog: string, argv: readonly string[], spec: string): GetoptResult | undefined {
+  const options: ParsedOption[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      i += 1;
+      break;
+    }
+    if (arg.length < 2 || arg[0] !== '-') break;
+    i += 1;
+    for (let j = 1; j < arg.length; j += 1) {
+      const letter = arg[j]!;
+      const at = letter === ':' ? -1 : spec.indexOf(letter);
+      if (at === -1) {
+        writeStderr(`${prog}: illegal option -- ${letter}`);
+        return undefined;
+      }
+      if (spec[at + 1] !== ':') {
+        options.push({ letter, value: undefined });
+        continue;
+      }
+      if (j + 1 < arg.length) {
+        options.push({ letter, value: arg.slice(j + 1) });
+      } else if (i < argv.length) {
+        options.push({ letter, value: argv[i]! });
+        i += 1;
+      } else {
+        writeStderr(`${prog}: option requires an argument -- ${letter}`);
+        return undefined;
+      }
+      break;
+    }
+  }
+  return { options, rest: argv.slice(i) };
+}

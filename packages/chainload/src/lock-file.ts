@@ -1,0 +1,36 @@
+// setlock's lock: a file opened for appending and flock()ed, kept open across exec.
+import { closeSync, constants, openSync } from 'node:fs';
+
+/** Where taking the lock failed, for `unable to open FILE` / `unable to lock FILE`. */
+export class LockError extends Error {
+  readonly step: 'open' | 'lock';
+  constructor(step: 'open' | 'lock', cause: unknown) {
+    super(`unable to ${step}`, { cause });
+    this.step = step;
+  }
+}
+
+/**
+ * Opens `file` (created mode 0600, never truncated) and takes an exclusive flock, waiting for it
+ * unless `wait` is false. The descriptor is left without close-on-exec, so the program exec'd
+ * next holds the lock, as do its children that keep the descriptor, until they all exit.
+ * Returns the descriptor. libc bindings are loaded here, only by setlock.
+ */
+export async function takeLock(file: string, wait: boolean): Promise<number> {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK, 0o600);
+  } catch (err) {
+    throw new LockError('open', err);
+  }
+  const { flock, LOCK_EX, LOCK_NB, setCloseOnExec } = await import('@fortress/core/libc');
+  try {
+    flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB);
+  } catch (err) {
+    closeSync(fd);
+    throw new LockError('lock', err);
+  }
+  // Node opens every file O_CLOEXEC; process.execve keeps descriptors that lack it.
+  setCloseOnExec(fd, false);
+  return fd;
+}
