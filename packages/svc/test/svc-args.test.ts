@@ -1,0 +1,112 @@
+// svc's arguments and messages, checked on the bytes that reach a control FIFO the test reads,
+// side by side with Debian's svc for the 0.76 letters.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { debian, FakeSupervise, mkfifo, ours, removeDir, tempDir } from './helpers.js';
+
+let root: string;
+let target: FakeSupervise;
+const USAGE_076 =
+  'svc options: u up, d down, o once, x exit, p pause, c continue, h hup, a alarm, i interrupt, t term, k kill';
+
+before(() => {
+  root = tempDir();
+  mkdirSync(join(root, 'sv'));
+  target = new FakeSupervise(join(root, 'sv'));
+});
+
+after(() => {
+  target.close();
+  removeDir(root);
+});
+
+/** Runs svc (ours or Debian's) and returns its outcome plus the bytes the FIFO received. */
+function svc(which: typeof ours, args: string[]) {
+  target.readControl();
+  const r = which('svc', args, root);
+  return { ...r, sent: target.readControl() };
+}
+
+test('duplicates are dropped and the bytes keep command-line order, as Debian svc', () => {
+  for (const args of [['-ddu', 'sv'], ['-d', '-x', 'sv'], ['-dx', '-xd', 'sv'], ['-udopchaitkx', 'sv'], ['sv']]) {
+    const mine = svc(ours, args);
+    assert.deepEqual(mine, svc(debian, args), `svc ${args.join(' ')}`);
+    assert.equal(mine.status, 0);
+    assert.equal(mine.stderr, '');
+  }
+  assert.equal(svc(ours, ['-ddu', 'sv']).sent, 'du');
+  assert.equal(svc(ours, ['-udopchaitkx', 'sv']).sent, 'udopchaitkx');
+});
+
+test('the extension letters q 1 2 w are sent as the bytes q 1 2 w', () => {
+  assert.deepEqual(svc(ours, ['-q12w', 'sv']), { status: 0, stdout: '', stderr: '', sent: 'q12w' });
+  assert.equal(svc(ours, ['-w', '-1', '-w', '-2', '-q', '-1', 'sv']).sent, 'w12q');
+  assert.equal(svc(ours, ['-udopchaitkxq12w', 'sv']).sent, 'udopchaitkxq12w');
+});
+
+test('the same command goes to every directory, each once', () => {
+  const r = svc(ours, ['-h', 'sv', 'sv', './sv']);
+  assert.equal(r.sent, 'hhh');
+  assert.equal(r.status, 0);
+});
+
+test('an unknown letter: illegal option, the usage line, exit 100, nothing sent', () => {
+  const mine = svc(ours, ['-uz', 'sv']);
+  assert.deepEqual(mine, {
+    status: 100,
+    stdout: '',
+    stderr: `svc: illegal option -- z\n${USAGE_076}, q quit, 1 usr1, 2 usr2, w winch\n`,
+    sent: '',
+  });
+  const theirs = svc(debian, ['-uz', 'sv']);
+  assert.equal(theirs.status, 100);
+  assert.equal(theirs.stderr, `svc: illegal option -- z\n${USAGE_076}\n`);
+  assert.equal(svc(ours, ['-u', '-Z', 'sv']).stderr.split('\n')[0], 'svc: illegal option -- Z');
+});
+
+test('--, --anything, - and options after a directory, as djb getopt', () => {
+  for (const args of [['--', 'sv'], ['-u', '--help', 'sv'], ['-u', '-', 'sv'], ['sv', '-d'], ['-u', '--', '-d'], []]) {
+    assert.deepEqual(svc(ours, args), svc(debian, args), `svc ${args.join(' ')}`);
+  }
+  assert.equal(svc(ours, ['-u', '--help', 'sv']).sent, 'u');
+  assert.equal(svc(ours, ['sv', '-d']).stderr, 'svc: warning: unable to chdir to -d: file does not exist\n');
+});
+
+test('every warning, exit 0, and the remaining directories still get their bytes', () => {
+  const notRunning = join(root, 'not-running');
+  mkdirSync(join(notRunning, 'supervise'), { recursive: true });
+  mkfifo(join(notRunning, 'supervise/control'));
+  const noSupervise = join(root, 'no-supervise');
+  mkdirSync(noSupervise);
+  const controlDir = join(root, 'control-dir');
+  mkdirSync(join(controlDir, 'supervise/control'), { recursive: true });
+  const aFile = join(root, 'a-file');
+  writeFileSync(aFile, '');
+  const args = ['-d', notRunning, noSupervise, controlDir, aFile, join(root, 'nope'), '', 'sv'];
+  const mine = svc(ours, args);
+  assert.deepEqual(mine, svc(debian, args));
+  assert.deepEqual(mine, {
+    status: 0,
+    stdout: '',
+    stderr: [
+      `svc: warning: unable to control ${notRunning}: supervise not running`,
+      `svc: warning: unable to control ${noSupervise}: file does not exist`,
+      `svc: warning: unable to control ${controlDir}: is a directory`,
+      `svc: warning: unable to chdir to ${aFile}: not a directory`,
+      `svc: warning: unable to chdir to ${join(root, 'nope')}: file does not exist`,
+      'svc: warning: unable to chdir to : file does not exist',
+      '',
+    ].join('\n'),
+    sent: 'd',
+  });
+});
+
+test('odd bytes in directory names are passed through untouched', () => {
+  const odd = 'we ird\tname';
+  mkdirSync(join(root, odd));
+  const r = svc(ours, ['-u', odd]);
+  assert.deepEqual(r, svc(debian, ['-u', odd]));
+  assert.equal(r.stderr, `svc: warning: unable to control ${odd}: file does not exist\n`);
+});
