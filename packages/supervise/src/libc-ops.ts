@@ -1,0 +1,25 @@
+// The libc calls supervise needs (flock, mkfifo), through core's koffi module. Kept behind this
+// file so the rest of the package never imports koffi directly.
+import { errorCode } from '@fortress/core/errors';
+import { flock, LOCK_EX, LOCK_NB, mkfifo } from '@fortress/core/libc';
+
+/** Takes an exclusive non-blocking flock; false when another open file description holds it. */
+export function tryLockExclusive(fd: number): boolean {
+  try {
+    flock(fd, LOCK_EX | LOCK_NB);
+    return true;
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return false;
+    throw err;
+  }
+}
+
+/** mkfifo(path, mode); an existing file is left alone (EEXIST ignored, as 0.76 does). */
+export function makeFifo(path: string, mode: number): void {
+  try {
+    mkfifo(path, mode);
+  } catch (err) {
+    if (errorCode(err) !== 'EEXIST') throw err;
+  }
+}

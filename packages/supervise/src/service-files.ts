@@ -1,0 +1,110 @@
+// Opens what supervise holds in DIR/supervise/, in daemontools 0.76's order (its error messages
+// depend on it): stat DIR, stat down, mkdir supervise, lock, control FIFO (read, then write),
+// ok FIFO; then fortress's lock.run, which ./run inherits (see README "No duplicates").
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { makeFifo, tryLockExclusive } from './libc-ops.js';
+import { SetupError } from './setup-error.js';
+
+const { O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_NONBLOCK } = constants;
+
+export interface ServiceFiles {
+  /** DIR/down existed at start-up. */
+  normallyDown: boolean;
+  lockFd: number;
+  controlReadFd: number;
+  controlWriteFd: number;
+  okFd: number;
+  /** DIR/supervise/lock.run, opened read-write; ./run inherits it. */
+  runLockFd: number;
+  /** We hold the flock on lock.run; false when an orphaned ./run from an earlier supervise holds it. */
+  runLockHeld: boolean;
+}
+
+/** Opens and locks everything; throws SetupError with 0.76's message. Closes what it opened on failure. */
+export function openServiceFiles(dir: string): ServiceFiles {
+  const opened: number[] = [];
+  const open = (path: string, flags: number, mode?: number): number => {
+    const fd = openSync(path, flags, mode);
+    opened.push(fd);
+    return fd;
+  };
+  const attempt = <T>(text: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      throw new SetupError(text, err);
+    }
+  };
+  try {
+    attempt(`unable to chdir to ${dir}`, () => checkDirectory(dir));
+    const normallyDown = attempt(`unable to stat ${dir}/down`, () => exists(join(dir, 'down')));
+    makeSuperviseDir(dir);
+    const sup = join(dir, 'supervise');
+    const lockFd = attempt(`unable to acquire ${dir}/supervise/lock`, () => {
+      const fd = open(join(sup, 'lock'), O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0o600);
+      if (!tryLockExclusive(fd)) throw Object.assign(new Error('locked'), { code: 'EAGAIN' });
+      return fd;
+    });
+    const controlReadFd = attempt(`unable to read ${dir}/supervise/control`, () => {
+      makeFifo(join(sup, 'control'), 0o600);
+      return open(join(sup, 'control'), O_RDONLY | O_NONBLOCK);
+    });
+    const controlWriteFd = attempt(`unable to write ${dir}/supervise/control`, () =>
+      open(join(sup, 'control'), O_WRONLY | O_NONBLOCK),
+    );
+    const okFd = attempt(`unable to read ${dir}/supervise/ok`, () => {
+      makeFifo(join(sup, 'ok'), 0o600);
+      return open(join(sup, 'ok'), O_RDONLY | O_NONBLOCK);
+    });
+    const runLockFd = attempt(`unable to open ${dir}/supervise/lock.run`, () =>
+      open(join(sup, 'lock.run'), O_RDWR | O_CREAT, 0o600),
+    );
+    const runLockHeld = tryLockExclusive(runLockFd);
+    return { normallyDown, lockFd, controlReadFd, controlWriteFd, okFd, runLockFd, runLockHeld };
+  } catch (err) {
+    for (const fd of opened) closeQuietly(fd);
+    throw err;
+  }
+}
+
+export function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
+function checkDirectory(dir: string): void {
+  if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+// mkdir supervise 0700, failure ignored as in 0.76; a dangling `supervise` symlink gets its
+// target created, as Debian's supervise and runit do.
+function makeSuperviseDir(dir: string): void {
+  const sup = join(dir, 'supervise');
+  try {
+    mkdirSync(sup, 0o700);
+    return;
+  } catch {
+    // exists, or not creatable: the lock open reports the real problem
+  }
+  try {
+    if (!lstatSync(sup).isSymbolicLink() || exists(sup)) return;
+    const target = resolve(dirname(sup), readlinkSync(sup));
+    mkdirSync(target, { mode: 0o700, recursive: true });
+  } catch {
+    // as above
+  }
+}

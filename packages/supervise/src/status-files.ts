@@ -1,0 +1,39 @@
+// Writes supervise/status (18 bytes, daemontools 0.76) and supervise/status.json (fortress's
+// extra record) atomically: each to a `.new` file, then renamed over the old one.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXTRA_STATUS_FILE, type ExtraStatus } from '@fortress/core/extra-status';
+import { decodeStatus, encodeStatus, type StatusRecord } from '@fortress/core/status-record';
+
+export type WarnFn = (text: string, err: unknown) => void;
+
+/** Writes both files; failures are reported through `warn` (0.76 only warns too) and never thrown. */
+export function writeStatusFiles(dir: string, record: StatusRecord, extra: ExtraStatus, warn: WarnFn): void {
+  const sup = join(dir, 'supervise');
+  writeAtomically(dir, sup, 'status', encodeStatus(record), warn);
+  writeAtomically(dir, sup, EXTRA_STATUS_FILE, `${JSON.stringify(extra)}\n`, warn);
+}
+
+function writeAtomically(dir: string, sup: string, name: string, data: Uint8Array | string, warn: WarnFn): void {
+  const tmp = join(sup, `${name}.new`);
+  try {
+    writeFileSync(tmp, data, { mode: 0o644 });
+  } catch (err) {
+    warn(`unable to write ${dir}/supervise/${name}.new`, err);
+    return;
+  }
+  try {
+    renameSync(tmp, join(sup, name));
+  } catch (err) {
+    warn(`unable to rename ${dir}/supervise/${name}.new to status`, err);
+  }
+}
+
+/** The 18-byte record left by an earlier supervise, if readable. */
+export function readStatusRecord(dir: string): StatusRecord | undefined {
+  try {
+    return decodeStatus(readFileSync(join(dir, 'supervise', 'status')));
+  } catch {
+    return undefined;
+  }
+}

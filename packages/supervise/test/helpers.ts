@@ -1,0 +1,154 @@
+// Test fixtures: temporary service directories, our and Debian's supervise as real processes,
+// polling with deadlines, cleanup by pid and process group.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REPO = new URL('../../../', import.meta.url).pathname;
+export const SUPERVISE_BIN = join(REPO, 'packages/supervise/bin/supervise.js');
+
+/** Polls `fn` until it returns a truthy value; throws with `what` after `ms`. */
+export async function waitFor<T>(what: string, fn: () => T | Promise<T>, ms = 20000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function makeTempDir(prefix = 'supervise-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Creates DIR/NAME with a run script (`#!/bin/sh` prepended), executable. */
+export function makeService(
+  parent: string,
+  name: string,
+  runBody: string | undefined,
+  extra: Record<string, string> = {},
+): string {
+  const dir = join(parent, name);
+  mkdirSync(dir, { recursive: true });
+  if (runBody !== undefined) writeExecutable(join(dir, 'run'), runBody);
+  for (const [file, content] of Object.entries(extra)) writeFileSync(join(dir, file), content);
+  return dir;
+}
+
+export function writeExecutable(path: string, body: string): void {
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+}
+
+export interface Started {
+  proc: ChildProcess;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a supervise program (ours by default) on `dir`, stderr captured. */
+export function startSupervise(dir: string, program: string[] = [process.execPath, SUPERVISE_BIN]): Started {
+  const [cmd, ...args] = program;
+  const proc = spawn(cmd!, [...args, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { proc, stderr: () => err, exit };
+}
+
+/** True when `pid` exists and is not a zombie. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+export function killQuietly(target: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(target, signal);
+  } catch {
+    // gone
+  }
+}
+
+/** Writes bytes to DIR/supervise/control (non-blocking open, as svc does). */
+export function sendControl(dir: string, bytes: string | Uint8Array): void {
+  const r = spawnSync('sh', ['-c', 'cat > "$1"', 'sh', join(dir, 'supervise/control')], {
+    input: bytes,
+    timeout: 5000,
+  });
+  if (r.status !== 0) throw new Error(`control write failed: ${r.stderr}`);
+}
+
+export function readStatusJson(dir: string): {
+  pid: number;
+  pgid: number;
+  starts: number;
+  lastStart: number | null;
+  lastExit: { code: number | null; signal: string | null; at: number } | null;
+  supervisor: number;
+} {
+  return JSON.parse(readFileSync(join(dir, 'supervise/status.json'), 'utf8'));
+}
+
+export function readStatusBytes(dir: string): Buffer {
+  return readFileSync(join(dir, 'supervise/status'));
+}
+
+/** Debian's svstat text for DIR (empty on failure). */
+export function debianSvstat(dir: string): string {
+  return spawnSync('/usr/bin/svstat', [dir], { encoding: 'utf8', timeout: 5000 }).stdout ?? '';
+}
+
+export function debianSvc(args: string[]): void {
+  spawnSync('/usr/bin/svc', args, { timeout: 5000 });
+}
+
+/** Pid of the service as our status.json says, 0 when down or unreadable. */
+export function servicePid(dir: string): number {
+  try {
+    return readStatusJson(dir).pid;
+  } catch {
+    return 0;
+  }
+}
+
+/** Kills supervise and the service group it recorded, then removes `dir`. */
+export function cleanup(started: Started[], dirs: string[], pgids: number[] = []): void {
+  for (const s of started) if (s.proc.pid !== undefined) killQuietly(s.proc.pid);
+  for (const g of pgids) if (g > 0) killQuietly(-g);
+  for (const d of dirs) {
+    for (const svc of safeList(d)) {
+      try {
+        const st = JSON.parse(readFileSync(join(d, svc, 'supervise/status.json'), 'utf8'));
+        if (st.pgid > 0) killQuietly(-st.pgid);
+      } catch {
+        // no status
+      }
+    }
+    rmSync(d, { recursive: true, force: true });
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return spawnSync('ls', [dir], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
