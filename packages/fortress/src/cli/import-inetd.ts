@@ -1,3 +1,84 @@
-export function main(_argv: string[], _env: NodeJS.ProcessEnv): number {
-  return 100;
+// fortress import-inetd FILE --ip ADDR DIR: each TCP line of inetd.conf becomes DIR/SERVICE, a
+// tcpserver listener bound to ADDR; the lines it cannot convert are listed with the reason.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fatal, usage } from '@fortress/core/errors';
+import { parseArgs } from '../args.js';
+import { ConfError, conf } from '../conf/conf.js';
+import { shellQuote } from '../conf/placeholders.js';
+import { parseInetdConf, readServicePorts } from '../inetd/parse.js';
+
+const SYNOPSIS =
+  'import-inetd FILE --ip ADDR DIR [--log-user L] [--allow-from PREFIX,...] [--allow-wildcard] [--dry-run]';
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv, ['ip', 'log-user', 'allow-from'], ['allow-wildcard', 'dry-run']);
+  } catch (err) {
+    return usage('fortress', `${SYNOPSIS} (${(err as Error).message})`);
+  }
+  const [file, dir, ...extra] = args.operands;
+  const ip = args.options.get('ip');
+  if (file === undefined || dir === undefined || extra.length > 0 || ip === undefined)
+    return usage('fortress', SYNOPSIS);
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    return fatal('fortress', `unable to read ${file}`, err);
+  }
+  const { services, unconvertible } = parseInetdConf(
+    text,
+    readServicePorts(env['FORTRESS_SERVICES'] ?? '/etc/services'),
+  );
+  let failed = 0;
+  if (!args.flags.has('dry-run') && services.length > 0) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      return fatal('fortress', `unable to create ${dir}`, err);
+    }
+  }
+  for (const s of services) {
+    const target = join(dir, s.name);
+    const command = s.command.map(shellQuote).join(' ');
+    if (!args.flags.has('dry-run')) {
+      const values: Record<string, string> = {
+        IP: ip,
+        PORT: String(s.port),
+        USER: s.user,
+        COMMAND: command,
+        INETD_LINE: s.text,
+      };
+      const logUser = args.options.get('log-user');
+      if (logUser !== undefined) values['LOGUSER'] = logUser;
+      const allowFrom = args.options.get('allow-from');
+      if (allowFrom !== undefined) values['ALLOW_FROM'] = allowFrom;
+      try {
+        conf(
+          {
+            template: 'inetd',
+            dir: target,
+            values,
+            allowWildcard: args.flags.has('allow-wildcard'),
+            createAccounts: true,
+          },
+          env,
+        );
+      } catch (err) {
+        failed++;
+        const reason = err instanceof ConfError ? err.message : `unable to set up ${target}: ${(err as Error).message}`;
+        process.stdout.write(`line ${s.line}: ${s.name}: not converted: ${reason}\n`);
+        if (err instanceof ConfError && /wildcard|not an address|not an IP/.test(err.message)) return err.exitCode;
+        continue;
+      }
+    }
+    process.stdout.write(
+      `line ${s.line}: ${s.name}: ${target}: tcpserver on ${ip}:${s.port} as ${s.user}: ${command}\n`,
+    );
+    for (const note of s.notes) process.stdout.write(`line ${s.line}: ${s.name}: note: ${note}\n`);
+  }
+  for (const u of unconvertible) process.stdout.write(`line ${u.line}: ${u.name}: cannot convert: ${u.reason}\n`);
+  return failed > 0 ? 111 : 0;
 }

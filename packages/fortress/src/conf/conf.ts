@@ -1,0 +1,121 @@
+// fortress conf: validate the request, create the accounts, lay out the service directory.
+import { existsSync, lstatSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { classifyAddress, isLocalAddress, isWildcard } from '../address.js';
+import { type Account, ensureAccount, findAccount, isValidUserName } from './accounts.js';
+import { layOut } from './layout.js';
+import { loadManifest, templatesDir } from './manifest.js';
+
+export interface ConfRequest {
+  template: string;
+  dir: string;
+  /** Values given on the command line (IP, PORT, USER, LOGUSER, COMMAND, ...). */
+  values: Record<string, string>;
+  allowWildcard: boolean;
+  /** Create missing accounts (true) or require them to exist. */
+  createAccounts: boolean;
+}
+
+export interface ConfResult {
+  dir: string;
+  values: Record<string, string>;
+  createdAccounts: string[];
+}
+
+/** A refusal: `code` is the exit code (100 for bad input, 111 for a temporary failure). */
+export class ConfError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 100) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+const ACCOUNT_VARIABLES = ['USER', 'LOGUSER'];
+
+/** The tcprules text for a listener: the clients allowed, everyone else denied. */
+export function defaultRules(ip: string, allowFrom: string | undefined): string {
+  const prefixes = allowFrom
+    ? allowFrom.split(',').filter(Boolean)
+    : classifyAddress(ip) === 'loopback' || isIP(ip) !== 4
+      ? ['127.']
+      : [`${ip.split('.').slice(0, 3).join('.')}.`, '127.'];
+  return `${prefixes.map((p) => `${p}:allow`).join('\n')}\n:deny`;
+}
+
+function validate(values: Record<string, string>, allowWildcard: boolean): void {
+  const ip = values['IP'];
+  if (ip !== undefined && ip !== '') {
+    if (isWildcard(ip)) {
+      if (!allowWildcard)
+        throw new ConfError(
+          `refusing wildcard address ${ip}: it listens on every network (--allow-wildcard to insist)`,
+        );
+    } else if (isIP(ip) === 0) {
+      throw new ConfError(`not an IP address: ${ip}`);
+    } else if (!isLocalAddress(ip)) {
+      throw new ConfError(`address ${ip} is not an address of this machine`);
+    }
+  }
+  const port = values['PORT'];
+  if (port !== undefined && port !== '' && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+    throw new ConfError(`bad port: ${port} (expected 1 to 65535)`);
+  }
+  for (const name of ACCOUNT_VARIABLES) {
+    const value = values[name];
+    if (value !== undefined && value !== '' && !isValidUserName(value))
+      throw new ConfError(`invalid user name: ${value}`);
+  }
+  if (values['USER'] !== undefined && values['USER'] === values['LOGUSER']) {
+    throw new ConfError(`the service and its log need different accounts (both ${values['USER']})`);
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (name !== 'UPSTREAM' && name !== 'RULES' && value.includes('\n')) throw new ConfError(`newline in ${name}`);
+  }
+}
+
+export function conf(request: ConfRequest, env: NodeJS.ProcessEnv = process.env): ConfResult {
+  const manifest = loadManifest(request.template, env);
+  if (!manifest) throw new ConfError(`unknown template: ${request.template}`);
+  const dir = resolve(request.dir);
+  if (existsSync(dir) || isDanglingLink(dir)) throw new ConfError(`${dir} already exists: refusing to overwrite it`);
+  const values: Record<string, string> = { ...manifest.variables, ...request.values, DIR: dir };
+  validate(values, request.allowWildcard);
+  for (const name of manifest.required) {
+    if (!values[name]) {
+      throw new ConfError(`template ${request.template} needs --${name.toLowerCase().replaceAll('_', '-')}`);
+    }
+  }
+  if ('RULES' in manifest.variables && !request.values['RULES']) {
+    values['RULES'] = defaultRules(values['IP'] ?? '127.0.0.1', request.values['ALLOW_FROM']);
+  }
+  const accounts = new Map<string, Account>();
+  const createdAccounts: string[] = [];
+  for (const variable of manifest.accounts) {
+    const name = values[variable] ?? '';
+    if (request.createAccounts) {
+      try {
+        const { account, created } = ensureAccount(name);
+        accounts.set(variable, account);
+        if (created) createdAccounts.push(name);
+      } catch (err) {
+        throw new ConfError((err as Error).message, 111);
+      }
+    } else {
+      const account = findAccount(name);
+      if (!account) throw new ConfError(`no such account: ${name}`);
+      accounts.set(variable, account);
+    }
+  }
+  layOut({ manifest, templateDir: join(templatesDir(env), request.template), target: dir, values, accounts });
+  return { dir, values, createdAccounts };
+}
+
+function isDanglingLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

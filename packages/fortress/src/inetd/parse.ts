@@ -1,0 +1,95 @@
+// inetd.conf lines, and what tcpserver can take over: TCP stream services that inetd runs once per
+// connection. UDP, RPC, `wait` and internal services stay behind, each with the reason.
+import { readFileSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import { isValidUserName } from '../conf/accounts.js';
+
+export interface InetdService {
+  line: number;
+  text: string;
+  name: string;
+  port: number;
+  user: string;
+  /** Program and arguments for tcpserver (argv[0] of inetd's line dropped, tcpd unwrapped). */
+  command: string[];
+  notes: string[];
+}
+
+export interface Unconvertible {
+  line: number;
+  text: string;
+  name: string;
+  reason: string;
+}
+
+export type ServicePorts = Map<string, number>;
+
+/** `name port/tcp aliases...` from /etc/services: TCP names and aliases to port numbers. */
+export function readServicePorts(file = '/etc/services'): ServicePorts {
+  const ports: ServicePorts = new Map();
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return ports;
+  }
+  for (const raw of text.split('\n')) {
+    const f = raw.replace(/#.*/, '').trim().split(/\s+/);
+    const m = /^(\d+)\/tcp$/.exec(f[1] ?? '');
+    if (!f[0] || !m) continue;
+    for (const name of [f[0], ...f.slice(2)]) if (!ports.has(name)) ports.set(name, Number(m[1]));
+  }
+  return ports;
+}
+
+function portOf(service: string, ports: ServicePorts): number | undefined {
+  if (/^\d+$/.test(service)) return Number(service) >= 1 && Number(service) <= 65535 ? Number(service) : undefined;
+  return ports.get(service);
+}
+
+export function parseInetdConf(
+  text: string,
+  ports: ServicePorts,
+): { services: InetdService[]; unconvertible: Unconvertible[] } {
+  const services: InetdService[] = [];
+  const unconvertible: Unconvertible[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const f = trimmed.split(/\s+/);
+    const [service = '', socketType = '', proto = '', wait = '', userSpec = '', server = '', ...args] = f;
+    // openbsd-inetd allows `ADDRESS:service`; the address is replaced by the chosen one anyway.
+    const name = service.includes(':') ? service.slice(service.lastIndexOf(':') + 1) : service;
+    const skip = (reason: string): void => {
+      unconvertible.push({ line, text: trimmed, name, reason });
+    };
+    if (f.length < 6) return skip('malformed line: fewer than 6 fields');
+    if (proto.startsWith('rpc/') || name.includes('/'))
+      return skip('RPC service: it needs the portmapper, which tcpserver does not speak');
+    if (/^udp/.test(proto) || socketType === 'dgram')
+      return skip('UDP service: tcpserver serves TCP only (keep inetd for it, or find another server)');
+    if (!/^tcp(4|6|46)?$/.test(proto)) return skip(`protocol ${proto} is not TCP`);
+    if (socketType !== 'stream') return skip(`socket type ${socketType} is not stream`);
+    if (server === 'internal') return skip("inetd's internal service: there is no program to run");
+    if (wait.split(/[.,]/)[0] !== 'nowait')
+      return skip('wait service: it expects the listening socket, tcpserver hands it one connection');
+    const port = portOf(name, ports);
+    if (port === undefined) return skip(`unknown service name ${name} (not in /etc/services)`);
+    const user = userSpec.split(/[.:]/)[0] ?? '';
+    if (!isValidUserName(user)) return skip(`invalid user name ${user}`);
+    const notes: string[] = [];
+    if (/[.:]/.test(userSpec)) notes.push(`group of ${userSpec} not kept: envuidgid uses ${user}'s own group`);
+    let command = [server, ...args.slice(1)];
+    if (basename(server) === 'tcpd' && args[0]) {
+      // tcpd runs argv[0] from its own directory when it is not a path; ./rules takes its place.
+      const program = isAbsolute(args[0]) ? args[0] : join('/usr/sbin', args[0]);
+      command = [program, ...args.slice(1)];
+      notes.push('tcpd dropped: ./rules (tcprules) takes the place of hosts.allow and hosts.deny');
+    }
+    if (proto === 'tcp6' || proto === 'tcp46') notes.push(`${proto}: bound to the chosen address only`);
+    if (services.some((s) => s.name === name)) return skip(`service ${name} already imported from an earlier line`);
+    services.push({ line, text: trimmed, name, port, user, command, notes });
+  });
+  return { services, unconvertible };
+}
