@@ -1,6 +1,7 @@
 // Chain loading: find the child as djb's pathexec_run does, then become it with process.execve.
 import { fatal } from '@fortress/core/errors';
 import { argumentsError, execError } from './executable.js';
+import { restoreInheritedDescriptors } from './inherited-fds.js';
 
 /** Thrown when the child cannot be run; `code` is the errno name execve would give. */
 export class ExecError extends Error {
@@ -44,13 +45,13 @@ const INHERITED_IGNORED = ['SIGPIPE', 'SIGXFSZ'] as const;
  * Returns only on failure, having printed `PROG: fatal: unable to run CHILD: ERR`: the exit code
  * (111) to return from main.
  */
-export function chainTo(
+export async function chainTo(
   prog: string,
   args: readonly string[],
   env: Record<string, string>,
   searchPath: string | undefined,
   lastStep?: () => number | undefined,
-): number {
+): Promise<number> {
   const child = args[0]!;
   const argv = [...args];
   let file: string;
@@ -64,6 +65,7 @@ export function chainTo(
   } catch (err) {
     return fatal(prog, `unable to run ${child}`, err);
   }
+  await restoreInheritedDescriptors();
   prepareForExec();
   const stop = lastStep?.();
   if (stop !== undefined) return stop;

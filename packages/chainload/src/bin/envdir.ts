@@ -7,7 +7,7 @@ import { chainTo } from '../exec.js';
 const PROG = 'envdir';
 const EXIT_USAGE = 111; // envdir's usage error is 111, unlike the other programs
 
-export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [dir, ...child] = argv;
   if (dir === undefined || child.length === 0) return usage(PROG, 'dir child', EXIT_USAGE);
   let changes: ReturnType<typeof readEnvDir>;

@@ -7,7 +7,7 @@ import { chainTo } from '../exec.js';
 
 const PROG = 'envfile';
 
-export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [file, ...child] = argv;
   if (file === undefined || child.length === 0) return usage(PROG, 'file child');
   let text: string;

@@ -6,7 +6,7 @@ import { chainTo } from '../exec.js';
 
 const PROG = 'envuidgid';
 
-export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [name, ...child] = argv;
   if (name === undefined || child.length === 0) return usage(PROG, 'account child');
   const account = findAccount(name);

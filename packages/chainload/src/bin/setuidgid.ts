@@ -6,7 +6,7 @@ import { chainTo } from '../exec.js';
 
 const PROG = 'setuidgid';
 
-export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [spec, ...child] = argv;
   if (spec === undefined || child.length === 0) return usage(PROG, 'account child');
   const result = resolveCredentials(spec);
