@@ -53,31 +53,56 @@ export function parseInetdConf(
 ): { services: InetdService[]; unconvertible: Unconvertible[] } {
   const services: InetdService[] = [];
   const unconvertible: Unconvertible[] = [];
-  text.split('\n').forEach((raw, index) => {
+  for (const [index, raw] of text.split('\n').entries()) {
     const line = index + 1;
     const trimmed = raw.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) return;
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
     const f = trimmed.split(/\s+/);
     const [service = '', socketType = '', proto = '', wait = '', userSpec = '', server = '', ...args] = f;
     // openbsd-inetd allows `ADDRESS:service`; the address is replaced by the chosen one anyway.
     const name = service.includes(':') ? service.slice(service.lastIndexOf(':') + 1) : service;
-    const skip = (reason: string): void => {
+    const skip = (reason: string): boolean => {
       unconvertible.push({ line, text: trimmed, name, reason });
+      return true;
     };
-    if (f.length < 6) return skip('malformed line: fewer than 6 fields');
-    if (proto.startsWith('rpc/') || name.includes('/'))
-      return skip('RPC service: it needs the portmapper, which tcpserver does not speak');
-    if (/^udp/.test(proto) || socketType === 'dgram')
-      return skip('UDP service: tcpserver serves TCP only (keep inetd for it, or find another server)');
-    if (!/^tcp(4|6|46)?$/.test(proto)) return skip(`protocol ${proto} is not TCP`);
-    if (socketType !== 'stream') return skip(`socket type ${socketType} is not stream`);
-    if (server === 'internal') return skip("inetd's internal service: there is no program to run");
-    if (wait.split(/[.,]/)[0] !== 'nowait')
-      return skip('wait service: it expects the listening socket, tcpserver hands it one connection');
+    if (f.length < 6) {
+      skip('malformed line: fewer than 6 fields');
+      continue;
+    }
+    if (proto.startsWith('rpc/') || name.includes('/')) {
+      skip('RPC service: it needs the portmapper, which tcpserver does not speak');
+      continue;
+    }
+    if (/^udp/.test(proto) || socketType === 'dgram') {
+      skip('UDP service: tcpserver serves TCP only (keep inetd for it, or find another server)');
+      continue;
+    }
+    if (!/^tcp(4|6|46)?$/.test(proto)) {
+      skip(`protocol ${proto} is not TCP`);
+      continue;
+    }
+    if (socketType !== 'stream') {
+      skip(`socket type ${socketType} is not stream`);
+      continue;
+    }
+    if (server === 'internal') {
+      skip("inetd's internal service: there is no program to run");
+      continue;
+    }
+    if (wait.split(/[.,]/)[0] !== 'nowait') {
+      skip('wait service: it expects the listening socket, tcpserver hands it one connection');
+      continue;
+    }
     const port = portOf(name, ports);
-    if (port === undefined) return skip(`unknown service name ${name} (not in /etc/services)`);
+    if (port === undefined) {
+      skip(`unknown service name ${name} (not in /etc/services)`);
+      continue;
+    }
     const user = userSpec.split(/[.:]/)[0] ?? '';
-    if (!isValidUserName(user)) return skip(`invalid user name ${user}`);
+    if (!isValidUserName(user)) {
+      skip(`invalid user name ${user}`);
+      continue;
+    }
     const notes: string[] = [];
     if (/[.:]/.test(userSpec)) notes.push(`group of ${userSpec} not kept: envuidgid uses ${user}'s own group`);
     let command = [server, ...args.slice(1)];
@@ -88,8 +113,11 @@ export function parseInetdConf(
       notes.push('tcpd dropped: ./rules (tcprules) takes the place of hosts.allow and hosts.deny');
     }
     if (proto === 'tcp6' || proto === 'tcp46') notes.push(`${proto}: bound to the chosen address only`);
-    if (services.some((s) => s.name === name)) return skip(`service ${name} already imported from an earlier line`);
+    if (services.some((s) => s.name === name)) {
+      skip(`service ${name} already imported from an earlier line`);
+      continue;
+    }
     services.push({ line, text: trimmed, name, port, user, command, notes });
-  });
+  }
   return { services, unconvertible };
 }
