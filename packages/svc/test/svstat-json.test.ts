@@ -1,0 +1,142 @@
+// svstat --json: the shape of each object, and when supervise/status.json is believed.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { FakeSupervise, mkfifo, ours, removeDir, statusBytes, tempDir } from './helpers.js';
+
+let root: string;
+const fakes: FakeSupervise[] = [];
+const now = () => Math.floor(Date.now() / 1000);
+
+before(() => {
+  root = tempDir();
+});
+
+after(() => {
+  for (const f of fakes) f.close();
+  removeDir(root);
+});
+
+function fake(name: string, status: Buffer, extra?: unknown): string {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  const f = new FakeSupervise(dir);
+  fakes.push(f);
+  f.writeStatus(status);
+  if (extra !== undefined) {
+    writeFileSync(join(dir, 'supervise/status.json'), typeof extra === 'string' ? extra : JSON.stringify(extra));
+  }
+  return dir;
+}
+
+function svstatJson(args: string[]): Record<string, unknown>[] {
+  const r = ours('svstat', ['--json', ...args], root);
+  assert.equal(r.status, 0);
+  assert.equal(r.stderr, '');
+  assert.ok(r.stdout === '' || r.stdout.endsWith('\n'));
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+/** A pid that surely belongs to no process now: a child that has exited and been reaped. */
+function deadPid(): number {
+  const r = spawnSync('sh', ['-c', 'echo $$']);
+  return Number(String(r.stdout).trim());
+}
+
+const lastExit = { code: null, signal: 'SIGTERM', at: 1_790_000_000_000 };
+
+test('an up service with a current status.json: every field', () => {
+  const stamp = now() - 12;
+  const dir = fake('up', statusBytes(stamp, 4242, 1, 0x64), {
+    pid: 4242,
+    pgid: 4242,
+    starts: 3,
+    lastStart: stamp * 1000,
+    lastExit,
+    supervisor: process.pid,
+  });
+  const [j] = svstatJson([dir]);
+  assert.ok(j);
+  assert.ok(typeof j.seconds === 'number' && j.seconds >= 12 && j.seconds < 600);
+  assert.deepEqual(
+    { ...j, seconds: 0 },
+    {
+      dir,
+      state: 'up',
+      pid: 4242,
+      seconds: 0,
+      since: stamp * 1000,
+      paused: true,
+      want: 'down',
+      normally: 'up',
+      lastExit,
+      starts: 3,
+      restarts: 2,
+      lastStart: stamp * 1000,
+      supervisor: process.pid,
+      error: null,
+      errorCode: null,
+    },
+  );
+});
+
+test('down, want up, normally down; paused is false when down', () => {
+  const dir = fake('down', statusBytes(now(), 0, 1, 0x75));
+  writeFileSync(join(dir, 'down'), '');
+  const [j] = svstatJson([dir]);
+  assert.equal(j?.state, 'down');
+  assert.equal(j?.pid, 0);
+  assert.equal(j?.paused, false);
+  assert.equal(j?.want, 'up');
+  assert.equal(j?.normally, 'down');
+  assert.equal(j?.starts, null);
+  assert.equal(fake('no-wish', statusBytes(now(), 0, 0, 0)) && svstatJson(['no-wish'])[0]?.want, 'none');
+});
+
+test('status.json is ignored when stale, mismatched or malformed', () => {
+  const extra = { pid: 7, pgid: 7, starts: 5, lastStart: 1, lastExit, supervisor: process.pid };
+  const dirs = [
+    fake('dead-supervisor', statusBytes(now(), 7, 0, 0x75), { ...extra, supervisor: deadPid() }),
+    fake('other-pid', statusBytes(now(), 8, 0, 0x75), extra),
+    fake('malformed', statusBytes(now(), 7, 0, 0x75), '{"pid": 7, "starts": '),
+    fake('not-an-object', statusBytes(now(), 7, 0, 0x75), '[7]'),
+  ];
+  for (const j of svstatJson(dirs)) {
+    assert.equal(j.state, 'up', String(j.dir));
+    assert.equal(j.starts, null, String(j.dir));
+    assert.equal(j.restarts, null, String(j.dir));
+    assert.equal(j.lastExit, null, String(j.dir));
+    assert.equal(j.supervisor, null, String(j.dir));
+  }
+});
+
+test('errors: unsupervised, unknown with the svstat text and errno name', () => {
+  const notRunning = join(root, 'not-running');
+  mkdirSync(join(notRunning, 'supervise'), { recursive: true });
+  mkfifo(join(notRunning, 'supervise/ok'));
+  writeFileSync(join(notRunning, 'down'), '');
+  const truncated = fake('truncated', Buffer.alloc(5));
+  const js = svstatJson([notRunning, truncated, 'nowhere', '--json']);
+  assert.deepEqual(
+    js.map((j) => [j.dir, j.state, j.error, j.errorCode, j.normally, j.pid]),
+    [
+      [notRunning, 'unsupervised', 'supervise not running', 'ENXIO', 'down', null],
+      [truncated, 'unknown', 'unable to read supervise/status: bad format', 'BADFORMAT', 'up', null],
+      ['nowhere', 'unknown', 'unable to chdir: file does not exist', 'ENOENT', null, null],
+      ['--json', 'unknown', 'unable to chdir: file does not exist', 'ENOENT', null, null],
+    ],
+  );
+});
+
+test('--json alone prints nothing; --json not first is a directory name', () => {
+  assert.deepEqual(ours('svstat', ['--json']), { status: 0, stdout: '', stderr: '' });
+  assert.equal(
+    ours('svstat', ['nowhere', '--json']).stdout,
+    'nowhere: unable to chdir: file does not exist\n--json: unable to chdir: file does not exist\n',
+  );
+});
