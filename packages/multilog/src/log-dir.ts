@@ -1,0 +1,197 @@
+// An automatically rotated log directory, as multilog 0.76 keeps it: lock, current (0644 while
+// written, 0744 once safely closed), @LABEL.s / @LABEL.u, state and the processor files.
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { errorCode } from '@fortress/core/errors';
+import { flock, LOCK_EX, LOCK_NB } from '@fortress/core/libc';
+import { finishFile } from './finish.js';
+import { BufferedOutput } from './output.js';
+import { pauseAfter, persist } from './pause.js';
+import { processPrevious } from './processor.js';
+import type { DirSettings } from './script.js';
+import { StartupError } from './startup-error.js';
+
+const BATCH = 64 * 1024;
+const NEWLINE = 10;
+const OWNER_EXECUTE = 0o100;
+
+function statOrUndefined(path: string): Stats | undefined {
+  return persist(`unable to stat ${path}`, () => {
+    try {
+      return statSync(path);
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return undefined;
+      throw err;
+    }
+  });
+}
+
+function removeIfThere(path: string): void {
+  persist(`unable to remove ${path}`, () => {
+    try {
+      unlinkSync(path);
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') throw err;
+    }
+  });
+}
+
+export class LogDir extends BufferedOutput {
+  readonly path: string;
+  private readonly size: number;
+  private readonly num: number;
+  private readonly processor: string | undefined;
+  private readonly lockFd: number;
+  private currentFd = -1;
+  /** Bytes in `current` on disk (queued bytes not counted). */
+  private bytes = 0;
+
+  /** Creates (0700), locks and recovers the directory; start-up failures throw StartupError. */
+  constructor(settings: DirSettings) {
+    super(BATCH);
+    this.path = settings.path;
+    this.size = settings.size;
+    this.num = settings.num;
+    this.processor = settings.processor || undefined;
+    try {
+      mkdirSync(this.path, 0o700);
+    } catch {
+      // Exists already, or the open below reports why not.
+    }
+    try {
+      closeSync(openSync(this.path, constants.O_RDONLY | constants.O_DIRECTORY));
+    } catch (err) {
+      throw new StartupError(`unable to open directory ${this.path}`, err);
+    }
+    try {
+      this.lockFd = openSync(`${this.path}/lock`, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+      flock(this.lockFd, LOCK_EX | LOCK_NB);
+    } catch (err) {
+      throw new StartupError(`unable to lock directory ${this.path}`, err);
+    }
+    this.recover();
+  }
+
+  private file(name: string): string {
+    return `${this.path}/${name}`;
+  }
+
+  /** Start-up: append to a cleanly closed current, or turn what an interrupted run left into .u/.s files. */
+  private recover(): void {
+    const current = statOrUndefined(this.file('current'));
+    if (current && current.mode & OWNER_EXECUTE) {
+      this.currentFd = persist(`unable to open ${this.file('current')}`, () =>
+        openSync(this.file('current'), constants.O_WRONLY | constants.O_APPEND),
+      );
+      this.bytes = fstatSync(this.currentFd).size;
+      persist(`unable to set mode of ${this.file('current')}`, () => fchmodSync(this.currentFd, 0o644));
+      return;
+    }
+    removeIfThere(this.file('state'));
+    removeIfThere(this.file('newstate'));
+    const processed = statOrUndefined(this.file('processed'));
+    if (processed && processed.mode & OWNER_EXECUTE) {
+      removeIfThere(this.file('previous'));
+      finishFile(this.path, 'processed', 's', this.num);
+    } else {
+      removeIfThere(this.file('processed'));
+      finishFile(this.path, 'previous', 'u', this.num);
+    }
+    finishFile(this.path, 'current', 'u', this.num);
+    persist(`unable to create ${this.file('state')}`, () =>
+      closeSync(openSync(this.file('state'), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644)),
+    );
+    this.openNewCurrent();
+  }
+
+  private openNewCurrent(): void {
+    const path = this.file('current');
+    this.currentFd = persist(`unable to create ${path}`, () =>
+      openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_TRUNC, 0o644),
+    );
+    persist(`unable to set mode of ${path}`, () => fchmodSync(this.currentFd, 0o644));
+    this.bytes = 0;
+  }
+
+  /**
+   * Appends to current under 0.76's rule: current never exceeds SIZE, and once it reaches
+   * SIZE - 2000 bytes it is rotated at the next newline.
+   */
+  protected writeThrough(src: Buffer, start: number, end: number): void {
+    const threshold = this.size - 2000;
+    while (start < end) {
+      if (this.bytes >= this.size) this.rotateNow();
+      let n = Math.min(end - start, this.size - this.bytes);
+      let rotateAfter = false;
+      const need = threshold - this.bytes;
+      if (n >= need) {
+        const limit = start + n;
+        for (let i = start + Math.max(need - 1, 0); i < limit; i++) {
+          if (src[i] === NEWLINE) {
+            n = i + 1 - start;
+            rotateAfter = true;
+            break;
+          }
+        }
+      }
+      this.writeFully(src, start, start + n);
+      this.bytes += n;
+      start += n;
+      if (rotateAfter) this.rotateNow();
+    }
+  }
+
+  private writeFully(src: Buffer, start: number, end: number): void {
+    while (start < end) {
+      try {
+        start += writeSync(this.currentFd, src, start, end - start);
+      } catch (err) {
+        const code = errorCode(err);
+        if (code !== 'EAGAIN' && code !== 'EINTR') pauseAfter(`unable to write to ${this.file('current')}`, err);
+      }
+    }
+  }
+
+  /** SIGALRM: rotate now if current has anything in it. */
+  rotateIfNotEmpty(): void {
+    this.flush();
+    if (this.bytes > 0) this.rotateNow();
+  }
+
+  /** 0.76's fullcurrent: sync, current becomes previous, a fresh current, then process or finish previous. */
+  private rotateNow(): void {
+    const current = this.file('current');
+    const previous = this.file('previous');
+    persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
+    closeSync(this.currentFd);
+    this.currentFd = -1;
+    persist(`unable to rename current to previous in directory ${this.path}`, () => renameSync(current, previous));
+    this.openNewCurrent();
+    persist(`unable to set mode of ${previous}`, () => chmodSync(previous, 0o744));
+    if (this.processor !== undefined) processPrevious(this.path, this.processor, this.num);
+    else finishFile(this.path, 'previous', 's', this.num);
+  }
+
+  /** Exit: flush, sync and mark current as safely written (0744). */
+  close(): void {
+    this.flush();
+    const current = this.file('current');
+    persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
+    persist(`unable to set mode of ${current}`, () => fchmodSync(this.currentFd, 0o744));
+    closeSync(this.currentFd);
+    this.currentFd = -1;
+  }
+}

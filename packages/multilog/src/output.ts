@@ -1,0 +1,45 @@
+// Where selected lines go: log directories and standard output share this buffered interface.
+
+export interface Output {
+  /** Queues `src[start..end)`; may write at once when the batch is large. */
+  write(src: Buffer, start: number, end: number): void;
+  /** Writes everything queued (called before every read of input, so nothing waits in memory). */
+  flush(): void;
+}
+
+/** Batching shared by outputs: small pieces are copied into one buffer, large ones go straight through. */
+export abstract class BufferedOutput implements Output {
+  private readonly pending: Buffer;
+  private pendingLength = 0;
+
+  constructor(capacity: number) {
+    this.pending = Buffer.allocUnsafe(capacity);
+  }
+
+  write(src: Buffer, start: number, end: number): void {
+    const length = end - start;
+    if (this.pendingLength + length > this.pending.length) {
+      this.flush();
+      if (length >= this.pending.length) {
+        this.writeThrough(src, start, end);
+        return;
+      }
+    }
+    src.copy(this.pending, this.pendingLength, start, end);
+    this.pendingLength += length;
+  }
+
+  flush(): void {
+    if (this.pendingLength === 0) return;
+    const length = this.pendingLength;
+    this.pendingLength = 0;
+    this.writeThrough(this.pending, 0, length);
+  }
+
+  protected get queued(): number {
+    return this.pendingLength;
+  }
+
+  /** Writes `src[start..end)` now; never loses it. */
+  protected abstract writeThrough(src: Buffer, start: number, end: number): void;
+}
