@@ -1,0 +1,3 @@
+export function main(_argv: string[], _env: NodeJS.ProcessEnv): number {
+  return 111;
+}

@@ -1,0 +1,88 @@
+// One service known to the scanner: its directory (held open, so it can still be reached and
+// told to stop once its name is gone), its log FIFO, and its two supervisors.
+import { constants, openSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeStatus } from '@fortress/core/status-record';
+import { closeQuietly, openLogFifo } from './log-fifo.js';
+import type { Supervision, Which } from './supervision.js';
+
+export interface Slot {
+  supervision: Supervision | undefined;
+  /** When the last supervisor for this slot was started (ms), for the 1 s restart throttle. */
+  startedAt: number;
+  /** Pending restart (throttled). */
+  timer: NodeJS.Timeout | undefined;
+  /** After a 111 exit nobody explains: wait for the next scan instead of spinning. */
+  waitForScan: boolean;
+  /** Control letters have been accepted by this slot's supervisor while stopping. */
+  stopSent: boolean;
+  stopSentAt: number;
+}
+
+function emptySlot(): Slot {
+  return { supervision: undefined, startedAt: 0, timer: undefined, waitForScan: false, stopSent: false, stopSentAt: 0 };
+}
+
+export class Entry {
+  readonly key: string;
+  name: string;
+  readonly dirFd: number;
+  /** Reaches the directory through our descriptor: valid after a rename or removal. */
+  readonly dir: string;
+  fifoFd: number | undefined;
+  hasLog = false;
+  active = true;
+  stopping = false;
+  readonly service: Slot = emptySlot();
+  readonly log: Slot = emptySlot();
+
+  constructor(scanDir: string, name: string, key: string) {
+    this.key = key;
+    this.name = name;
+    this.dirFd = openSync(join(scanDir, name), constants.O_RDONLY | constants.O_DIRECTORY);
+    this.dir = `/proc/self/fd/${this.dirFd}`;
+  }
+
+  slot(which: Which): Slot {
+    return which === 'service' ? this.service : this.log;
+  }
+
+  alive(which: Which): boolean {
+    return this.slot(which).supervision?.alive() ?? false;
+  }
+
+  /** True when NAME/log exists (any type, as 0.76 checks). */
+  logExists(): boolean {
+    try {
+      statSync(join(this.dir, 'log'));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Opens the log FIFO if not held; throws what mkfifo/open threw. */
+  holdFifo(): void {
+    if (this.fifoFd === undefined) this.fifoFd = openLogFifo(this.dir);
+  }
+
+  releaseFifo(): void {
+    closeQuietly(this.fifoFd);
+    this.fifoFd = undefined;
+  }
+
+  /** Pid of ./run from supervise/status (0 when down or unknown). */
+  runPid(): number {
+    try {
+      return decodeStatus(readFileSync(join(this.dir, 'supervise', 'status')))?.pid ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  close(): void {
+    for (const slot of [this.service, this.log]) clearTimeout(slot.timer);
+    this.releaseFifo();
+    closeQuietly(this.dirFd);
+  }
+}

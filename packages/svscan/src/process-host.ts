@@ -1,0 +1,44 @@
+// One `supervise` process per service and per log/ (the default mode, as daemontools does).
+// `supervise NAME` runs in the scan directory and `supervise log` in the service directory, so
+// `ps` shows what 0.76 shows. Each starts its own session: a Ctrl-C meant for svscan does not
+// reach it, and it outlives a SIGKILLed svscan.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { sendControl } from './control.js';
+import {
+  type ExitListener,
+  type StartRequest,
+  type Supervision,
+  type SupervisorHost,
+  supervisedDir,
+} from './supervision.js';
+
+export function processHost(command: string): SupervisorHost {
+  return {
+    start(request: StartRequest, onExit: ExitListener): Supervision {
+      const cwd = request.which === 'service' ? request.scanDir : join(request.scanDir, request.name);
+      const arg = request.which === 'service' ? request.name : 'log';
+      const child = spawn(command, [arg], {
+        cwd,
+        stdio: [request.stdin, request.stdout, 2],
+        detached: true,
+      });
+      let ended = false;
+      const end = (code: number | null, signal: string | null): void => {
+        if (ended) return;
+        ended = true;
+        onExit(code, signal);
+      };
+      child.on('exit', (code, signal) => end(code, signal));
+      // Spawn failures (no such command) come as 'error' without 'exit'; 111 as supervise would.
+      child.on('error', () => end(111, null));
+      const dir = supervisedDir(request.serviceDir, request.which);
+      return {
+        kind: 'child',
+        pid: child.pid,
+        alive: () => !ended,
+        control: (letters) => sendControl(dir, letters),
+      };
+    },
+  };
+}

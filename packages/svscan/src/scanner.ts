@@ -1,0 +1,302 @@
+// The scanner: keeps one supervisor per service directory (and one per log/) running, starts
+// new ones as they appear, stops removed ones, and brings everything down in order on request.
+// Directory events are only hints (they call requestScan); the periodic full scan is the truth.
+import { join } from 'node:path';
+import { Entry } from './entry.js';
+import type { Events } from './events.js';
+import { closeQuietly, openLogEnd } from './log-fifo.js';
+import { scanDirectory } from './scan-dir.js';
+import { adopted, type StartRequest, type SupervisorHost, supervisedDir, type Which } from './supervision.js';
+
+export interface ScannerOptions {
+  /** Absolute path of the scan directory. */
+  scanDir: string;
+  host: SupervisorHost;
+  events: Events;
+  /** 0.76 behaviour: leave the supervisors of a removed service running. */
+  keepOnRemove?: boolean;
+  /** Full scan period (ms); 5000 as svscan. */
+  intervalMs?: number;
+  /** How long a stopping logger may take to drain its pipe before it gets `dx` (ms). */
+  drainTimeoutMs?: number;
+}
+
+const RESTART_THROTTLE_MS = 1000;
+const STOP_POLL_MS = 50;
+
+export class Scanner {
+  readonly entries = new Map<string, Entry>();
+  private readonly options: Required<ScannerOptions>;
+  private scanTimer: NodeJS.Timeout | undefined;
+  private stopTimer: NodeJS.Timeout | undefined;
+  private scanQueued = false;
+  private shuttingDown = false;
+  private drained: (() => void) | undefined;
+
+  constructor(options: ScannerOptions) {
+    this.options = { keepOnRemove: false, intervalMs: 5000, drainTimeoutMs: 5000, ...options };
+  }
+
+  /** First scan now, then one every interval. */
+  start(): void {
+    this.scan();
+    this.scanTimer = setInterval(() => this.scan(), this.options.intervalMs);
+  }
+
+  /** Coalesces hints (watcher events, SIGHUP) into one scan on the next turn of the loop. */
+  requestScan(): void {
+    if (this.scanQueued || this.shuttingDown) return;
+    this.scanQueued = true;
+    setImmediate(() => {
+      this.scanQueued = false;
+      this.scan();
+    });
+  }
+
+  scan(): void {
+    if (this.shuttingDown) return;
+    const { scanDir, events } = this.options;
+    let result: ReturnType<typeof scanDirectory>;
+    try {
+      result = scanDirectory(scanDir);
+    } catch (error) {
+      events.warn('unable to read directory', { error });
+      return;
+    }
+    for (const { name, error } of result.problems) events.warn(`unable to stat ${name}`, { name, error });
+    for (const entry of this.entries.values()) entry.active = false;
+    for (const { name, key } of result.services) {
+      let entry = this.entries.get(key);
+      if (entry === undefined) {
+        try {
+          entry = new Entry(scanDir, name, key);
+        } catch (error) {
+          events.warn(`unable to open ${name}`, { name, error });
+          continue;
+        }
+        this.entries.set(key, entry);
+        events.info('added', `added ${name}`, { name });
+      } else if (entry.name !== name) {
+        events.info('added', `${entry.name} is now known as ${name}`, { name, was: entry.name });
+        entry.name = name;
+      }
+      entry.active = true;
+      if (entry.stopping) {
+        entry.stopping = false;
+        entry.service.stopSent = false;
+        entry.log.stopSent = false;
+      }
+      if (!this.checkLog(entry)) continue;
+      this.ensure(entry, 'service');
+      if (entry.hasLog) this.ensure(entry, 'log');
+    }
+    for (const entry of this.entries.values()) {
+      if (entry.active) continue;
+      if (this.options.keepOnRemove) this.forgetIfIdle(entry);
+      else if (!entry.stopping) this.beginStop(entry, 'removed');
+    }
+  }
+
+  /** Notices log/ (also when added later) and holds the FIFO; false to skip the entry this scan. */
+  private checkLog(entry: Entry): boolean {
+    if (!entry.logExists()) return true;
+    try {
+      entry.holdFifo();
+    } catch (error) {
+      this.options.events.warn(`unable to create pipe for ${entry.name}`, { name: entry.name, error });
+      return false;
+    }
+    if (entry.hasLog) return true;
+    entry.hasLog = true;
+    const running = entry.service.supervision;
+    if (running?.alive()) {
+      // Its stdout is not the pipe yet: once ./run goes down on its own (or svc -t), supervise
+      // exits and is started again with the pipe. A service that is down is left alone.
+      this.options.events.info('log-added', `log added to ${entry.name}`, { name: entry.name });
+      if (entry.runPid() !== 0) running.control('x');
+    }
+    return true;
+  }
+
+  /** Starts (or adopts) the supervisor of one slot unless it runs or waits. */
+  private ensure(entry: Entry, which: Which): void {
+    const slot = entry.slot(which);
+    if (slot.timer !== undefined || this.shuttingDown || entry.stopping) return;
+    const current = slot.supervision;
+    if (current?.alive()) return;
+    if (current !== undefined && current.kind !== 'adopted') return; // exit listener pending
+    const dir = supervisedDir(entry.dir, which);
+    const label = which === 'service' ? entry.name : `${entry.name}/log`;
+    const found = adopted(dir);
+    if (found.alive()) {
+      if (current === undefined) this.options.events.info('adopted', `${label} already supervised`, { name: label });
+      slot.supervision = found;
+      return;
+    }
+    slot.supervision = undefined;
+    slot.waitForScan = false;
+    this.spawn(entry, which);
+  }
+
+  private spawn(entry: Entry, which: Which): void {
+    const { events, host, scanDir } = this.options;
+    const slot = entry.slot(which);
+    const label = which === 'service' ? entry.name : `${entry.name}/log`;
+    let stdin = 0;
+    let stdout = 1;
+    try {
+      if (entry.hasLog && which === 'service') stdout = openLogEnd(entry.dir, 'write');
+      if (which === 'log') stdin = openLogEnd(entry.dir, 'read');
+    } catch (error) {
+      events.warn(`unable to open pipe for ${label}`, { name: label, error });
+      return;
+    }
+    const request: StartRequest = { name: entry.name, which, scanDir, serviceDir: entry.dir, stdin, stdout };
+    slot.startedAt = Date.now();
+    try {
+      const supervision = host.start(request, (code, signal) => this.exited(entry, which, code, signal));
+      slot.supervision = supervision;
+      events.info('supervise-started', `started supervise ${label}`, { name: label, pid: supervision.pid });
+    } catch (error) {
+      events.warn(`unable to start supervise ${label}`, { name: label, error });
+    } finally {
+      if (stdin !== 0) closeQuietly(stdin);
+      if (stdout !== 1) closeQuietly(stdout);
+    }
+  }
+
+  private exited(entry: Entry, which: Which, code: number | null, signal: string | null): void {
+    const { events } = this.options;
+    const slot = entry.slot(which);
+    const label = which === 'service' ? entry.name : `${entry.name}/log`;
+    slot.supervision = undefined;
+    const how = signal === null ? `status ${code}` : `signal ${signal}`;
+    events.info('supervise-exited', `supervise ${label} exited, ${how}`, { name: label, code, signal });
+    if (entry.stopping) {
+      this.advanceStop(entry);
+      return;
+    }
+    if (!entry.active) {
+      this.forgetIfIdle(entry);
+      return;
+    }
+    if (this.shuttingDown || this.entries.get(entry.key) !== entry) return;
+    if (code === 111) {
+      // Most often the lock: another supervise (left by a previous svscan) runs it.
+      const found = adopted(supervisedDir(entry.dir, which));
+      if (found.alive()) {
+        slot.supervision = found;
+        events.info('adopted', `${label} already supervised`, { name: label });
+      } else {
+        slot.waitForScan = true;
+        events.warn(`supervise ${label} failed; trying again at the next scan`, { name: label });
+      }
+      return;
+    }
+    const wait = Math.max(0, slot.startedAt + RESTART_THROTTLE_MS - Date.now());
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      if (entry.active && !entry.stopping && this.entries.get(entry.key) === entry) this.ensure(entry, which);
+    }, wait);
+  }
+
+  private forgetIfIdle(entry: Entry): void {
+    if (entry.alive('service') || entry.alive('log')) return;
+    entry.close();
+    this.entries.delete(entry.key);
+    this.options.events.info('forgotten', `forgot ${entry.name}`, { name: entry.name });
+    this.checkDrained();
+  }
+
+  /** Stops a removed service: dx to its supervise, then its logger's once the service is down. */
+  private beginStop(entry: Entry, why: 'removed' | 'shutdown'): void {
+    entry.stopping = true;
+    entry.service.stopSent = false;
+    entry.log.stopSent = false;
+    for (const slot of [entry.service, entry.log]) {
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
+    }
+    const text = why === 'removed' ? `${entry.name} removed, stopping it` : `stopping ${entry.name}`;
+    this.options.events.info(why === 'removed' ? 'removed' : 'stopping', text, { name: entry.name });
+    this.advanceStop(entry);
+    this.pollStops();
+  }
+
+  private advanceStop(entry: Entry): void {
+    if (!entry.stopping) return;
+    const service = entry.service;
+    if (entry.alive('service')) {
+      if (!service.stopSent) service.stopSent = service.supervision!.control('dx') === 'sent';
+      return;
+    }
+    if (entry.hasLog && entry.alive('log')) {
+      const log = entry.log;
+      if (!log.stopSent) {
+        // Let go of our ends: with the service down, the logger reads what is left, then EOF.
+        entry.releaseFifo();
+        if (log.supervision!.control('x') === 'sent') {
+          log.stopSent = true;
+          log.stopSentAt = Date.now();
+        }
+      } else if (log.stopSentAt > 0 && Date.now() - log.stopSentAt > this.options.drainTimeoutMs) {
+        log.stopSentAt = 0;
+        log.supervision!.control('dx');
+      }
+      return;
+    }
+    entry.close();
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    this.options.events.info('stopped', `${entry.name} stopped`, { name: entry.name });
+    this.checkDrained();
+  }
+
+  private pollStops(): void {
+    if (this.stopTimer !== undefined) return;
+    this.stopTimer = setInterval(() => {
+      let any = false;
+      for (const entry of this.entries.values()) {
+        if (!entry.stopping) continue;
+        any = true;
+        this.advanceStop(entry);
+      }
+      if (!any) {
+        clearInterval(this.stopTimer);
+        this.stopTimer = undefined;
+      }
+    }, STOP_POLL_MS);
+  }
+
+  private checkDrained(): void {
+    if (this.shuttingDown && this.entries.size === 0) this.drained?.();
+  }
+
+  /** SIGTERM/SIGINT: every service down (dx), each logger after its service; resolves when all are gone. */
+  shutdown(): Promise<void> {
+    if (!this.shuttingDown) {
+      this.shuttingDown = true;
+      clearInterval(this.scanTimer);
+      this.scanTimer = undefined;
+    }
+    const done = new Promise<void>((resolve) => {
+      this.drained = resolve;
+    });
+    for (const entry of this.entries.values()) if (!entry.stopping) this.beginStop(entry, 'shutdown');
+    this.checkDrained();
+    return done;
+  }
+
+  /** Stops scanning and lets go of every entry without touching its supervisors. */
+  abandon(): void {
+    this.shuttingDown = true;
+    clearInterval(this.scanTimer);
+    clearInterval(this.stopTimer);
+    for (const entry of this.entries.values()) entry.close();
+    this.entries.clear();
+  }
+
+  /** Path of a service directory by name, for messages and tests. */
+  pathOf(name: string): string {
+    return join(this.options.scanDir, name);
+  }
+}

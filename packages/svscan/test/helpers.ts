@@ -1,0 +1,151 @@
+// Shared fixtures for svscan's tests: temporary scan and service directories, an svscan child,
+// polling with a deadline, and a sweep of every process whose cwd lies in the test's temp dir.
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REPO = new URL('../../../', import.meta.url).pathname;
+export const SVSCAN = join(REPO, 'packages/svscan/bin/svscan.js');
+export const OUR_SUPERVISE = join(REPO, 'packages/supervise/bin/supervise.js');
+/** The per-process supervise the tests drive: FORTRESS_TEST_SUPERVISE, else Debian's. */
+export const SUPERVISE = process.env.FORTRESS_TEST_SUPERVISE || '/usr/bin/supervise';
+
+export function tempRoot(label: string): string {
+  return mkdtempSync(join(tmpdir(), `svscan-${label}-`));
+}
+
+/** Writes an executable shell script. */
+export function script(path: string, body: string): void {
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+}
+
+/** A service directory whose ./run records its pid in DIR/pids and then runs `body`. */
+export function makeService(dir: string, body = 'exec sleep 1000'): string {
+  mkdirSync(dir, { recursive: true });
+  script(join(dir, 'run'), `echo $$ >> pids\n${body}`);
+  return dir;
+}
+
+export function readLines(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+  } catch {
+    return [];
+  }
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export interface ProcInfo {
+  pid: number;
+  cwd: string;
+  argv: string[];
+  state: string;
+}
+
+/** Live (non-zombie) processes whose cwd is ROOT or below it. */
+export function processesUnder(root: string): ProcInfo[] {
+  const found: ProcInfo[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${name}/cwd`);
+      if (cwd !== root && !cwd.startsWith(`${root}/`)) continue;
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state === 'Z') continue;
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((a) => a !== '');
+      found.push({ pid: Number(name), cwd, argv, state });
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** supervise processes (ours or Debian's) working in DIR (a service directory or its log/). */
+export function supervisorsIn(dir: string): ProcInfo[] {
+  return processesUnder(dir).filter(
+    (p) =>
+      p.cwd === dir && p.argv.some((a) => a.endsWith('/supervise') || a === 'supervise' || a.endsWith('/supervise.js')),
+  );
+}
+
+/** Live pids among the numbers in a pids file. */
+export function livePids(path: string): number[] {
+  return readLines(path)
+    .map(Number)
+    .filter((pid) => isAlive(pid));
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export interface Svscan {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+}
+
+export function startSvscan(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Svscan {
+  const child = spawn(process.execPath, [SVSCAN, ...args, dir], {
+    cwd: dir,
+    env: { ...process.env, PATH: `${REPO}node_modules/.bin:${process.env.PATH}`, SVSCAN_SUPERVISE: SUPERVISE, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, stderr: () => err, exited };
+}
+
+/** Kills svscan (if still running) and every process left under ROOT, then removes ROOT. */
+export async function cleanUp(root: string, svscans: Svscan[]): Promise<void> {
+  for (const s of svscans) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+  for (let round = 0; round < 20; round++) {
+    const left = processesUnder(root);
+    if (left.length === 0) break;
+    for (const p of left) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  rmSync(root, { recursive: true, force: true });
+}
