@@ -1,0 +1,141 @@
+// Shared fixtures: temporary directories, our programs and Debian's originals as real processes,
+// directory snapshots that ignore timestamps, polling with a deadline.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REPO = new URL('../../../', import.meta.url).pathname;
+export const BIN = join(REPO, 'packages/multilog/bin');
+
+export interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd: string;
+  input?: Buffer | string;
+  /** A file to use as standard input (read by the programs in their own chunk sizes). */
+  inputFile?: string;
+  env?: NodeJS.ProcessEnv;
+  uid?: number;
+  gid?: number;
+}
+
+/** Argv for one of our programs, spawned with the Node running the tests. */
+export function ourCommand(program: string, args: string[]): [string, string[]] {
+  return [process.execPath, [join(BIN, `${program}.js`), ...args]];
+}
+
+export function debianCommand(program: string, args: string[]): [string, string[]] {
+  return [`/usr/bin/${program}`, args];
+}
+
+/** Runs a command to completion (stdin from `input` or `inputFile`). */
+export function run(command: [string, string[]], options: RunOptions): Run {
+  const useFile = options.inputFile !== undefined;
+  const r = spawnSync(
+    useFile ? '/bin/sh' : command[0],
+    useFile ? ['-c', 'exec "$@" < "$0"', options.inputFile!, command[0], ...command[1]] : command[1],
+    {
+      cwd: options.cwd,
+      input: options.input ?? '',
+      env: options.env ?? process.env,
+      uid: options.uid,
+      gid: options.gid,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (r.error) throw r.error;
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr.toString('latin1') };
+}
+
+/** Starts a command in the background with the given stdio (stdin usually a FIFO fd). */
+export function start(command: [string, string[]], cwd: string, stdio: (number | 'pipe' | 'ignore')[]): ChildProcess {
+  return spawn(command[0], command[1], { cwd, stdio });
+}
+
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fortress-multilog-'));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Polls CHECK every 20 ms until it returns a truthy value; fails after the deadline. */
+export async function waitFor<T>(what: string, check: () => T, deadlineMs = 60_000): Promise<NonNullable<T>> {
+  const end = Date.now() + deadlineMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = check();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Resolves with the exit code (or signal name) of a child when it ends. */
+export function exited(child: ChildProcess): Promise<number | string> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.signalCode !== null) return Promise.resolve(child.signalCode);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+}
+
+export function mkfifo(path: string): void {
+  const r = spawnSync('mkfifo', ['-m', '600', path]);
+  if (r.status !== 0) throw new Error(`mkfifo ${path} failed: ${String(r.stderr)}`);
+}
+
+const LABEL = /@[0-9a-fA-F]{24}/g;
+
+/** Replaces TAI64N labels by `@LABEL`, so two runs at different times compare equal. */
+export function withoutLabels(text: string): string {
+  return text.replace(LABEL, '@LABEL');
+}
+
+/** Old files (`@...`) of a log directory, oldest first. */
+export function oldFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((n) => n.startsWith('@'))
+    .sort();
+}
+
+/** All lines a log directory holds, oldest file first, `current` last. */
+export function allContent(dir: string): Buffer {
+  return Buffer.concat([...oldFiles(dir), 'current'].map((n) => readFileSync(join(dir, n))));
+}
+
+export interface Entry {
+  name: string;
+  mode: string;
+  content: string;
+}
+
+/**
+ * A log directory as a list of entries in name order, with old-file names reduced to their
+ * position and suffix (`@1.s`) and labels inside the contents replaced.
+ */
+export function snapshot(dir: string): Entry[] {
+  const olds = oldFiles(dir);
+  return readdirSync(dir)
+    .sort()
+    .map((name) => {
+      const st = lstatSync(join(dir, name));
+      const shown = name.startsWith('@') ? `@${olds.indexOf(name) + 1}${name.slice(25)}` : name;
+      return {
+        name: shown,
+        mode: (st.mode & 0o7777).toString(8),
+        content: withoutLabels(readFileSync(join(dir, name)).toString('latin1')),
+      };
+    });
+}
