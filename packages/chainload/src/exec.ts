@@ -2,6 +2,7 @@
 import { fatal } from '@fortress/core/errors';
 import { argumentsError, execError } from './executable.js';
 import { restoreInheritedDescriptors } from './inherited-fds.js';
+import { restoreStdioFlags } from './stdio-flags.js';
 
 /** Thrown when the child cannot be run; `code` is the errno name execve would give. */
 export class ExecError extends Error {
@@ -66,6 +67,7 @@ export async function chainTo(
     return fatal(prog, `unable to run ${child}`, err);
   }
   await restoreInheritedDescriptors();
+  await restoreStdioFlags();
   prepareForExec();
   const stop = lastStep?.();
   if (stop !== undefined) return stop;

@@ -4,6 +4,7 @@
 // be closed by our exec. Every descriptor this process inherited was open without
 // close-on-exec (or it would not be here), so clearing the flag again restores it.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { loadLibc } from './stdio-flags.js';
 
 const O_ACCMODE = 3;
 const O_RDONLY = 0;
@@ -62,7 +63,7 @@ export function descriptorsToRestore(): number[] {
 export async function restoreInheritedDescriptors(): Promise<void> {
   const fds = descriptorsToRestore();
   if (fds.length === 0) return;
-  const { setCloseOnExec } = await import('@fortress/core/libc');
+  const { setCloseOnExec } = await loadLibc();
   for (const fd of fds) {
     try {
       setCloseOnExec(fd, false);

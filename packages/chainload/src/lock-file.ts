@@ -1,5 +1,6 @@
 // setlock's lock: a file opened for appending and flock()ed, kept open across exec.
 import { closeSync, constants, openSync } from 'node:fs';
+import { loadLibc } from './stdio-flags.js';
 
 /** Where taking the lock failed, for `unable to open FILE` / `unable to lock FILE`. */
 export class LockError extends Error {
@@ -23,7 +24,7 @@ export async function takeLock(file: string, wait: boolean): Promise<number> {
   } catch (err) {
     throw new LockError('open', err);
   }
-  const { flock, LOCK_EX, LOCK_NB, setCloseOnExec } = await import('@fortress/core/libc');
+  const { flock, LOCK_EX, LOCK_NB, setCloseOnExec } = await loadLibc();
   try {
     flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB);
   } catch (err) {

@@ -2,12 +2,13 @@
 import { usage } from '@fortress/core/errors';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
+import { loadLibc } from '../stdio-flags.js';
 
 const PROG = 'pgrphack';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (argv.length === 0) return usage(PROG, 'child');
-  const { setsid } = await import('@fortress/core/libc');
+  const { setsid } = await loadLibc();
   try {
     setsid();
   } catch {

@@ -5,6 +5,7 @@ import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { getopt } from '../getopt.js';
 import { newSoftLimit, parseLimitValue, RESOURCE_NUMBERS, SOFTLIMIT_GETOPT, SOFTLIMIT_OPTIONS } from '../rlimits.js';
+import { loadLibc } from '../stdio-flags.js';
 
 const PROG = 'softlimit';
 const USAGE =
@@ -14,7 +15,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const parsed = getopt(PROG, argv, SOFTLIMIT_GETOPT);
   if (!parsed) return usage(PROG, USAGE);
   // libc bindings (koffi) only once there is a limit to set.
-  const libc = parsed.options.length > 0 ? await import('@fortress/core/libc') : undefined;
+  const libc = parsed.options.length > 0 ? await loadLibc() : undefined;
   // The limits are worked out in command-line order here but set only just before execve: a
   // memory limit set earlier would stop this Node process itself (V8 reserves a lot of memory).
   const limits = new Map<number, Rlimit>();

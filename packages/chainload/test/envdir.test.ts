@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { EnvDirError, envDirValue, readEnvDir } from '@fortress/chainload/envdir';
+import { removeDir, tempDir } from './helpers.js';
+
+const root = tempDir('envdir-unit');
+after(() => removeDir(root));
+
+test('envDirValue: first line, trailing blanks removed, NUL becomes newline, empty removes', () => {
+  assert.equal(envDirValue(Buffer.from('value with trailing  \t \nsecond line\n')), 'value with trailing');
+  assert.equal(envDirValue(Buffer.from('a\0b\0c')), 'a\nb\nc');
+  assert.equal(envDirValue(Buffer.from('  lead')), '  lead');
+  assert.equal(envDirValue(Buffer.from('\n')), '');
+  assert.equal(envDirValue(Buffer.from('')), undefined);
+  assert.equal(envDirValue(Buffer.from('x \r\n')), 'x \r');
+});
+
+test('readEnvDir: one change per file, dot files skipped', () => {
+  const dir = join(root, 'ok');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'A'), 'one\n');
+  writeFileSync(join(dir, 'B'), '');
+  writeFileSync(join(dir, '.hidden'), 'no');
+  const changes = new Map(readEnvDir(dir));
+  assert.deepEqual(
+    changes,
+    new Map([
+      ['A', 'one'],
+      ['B', undefined],
+    ]),
+  );
+});
+
+test('readEnvDir: errors name the step and the path', () => {
+  assert.throws(
+    () => readEnvDir(join(root, 'missing')),
+    (err: unknown) =>
+      err instanceof EnvDirError &&
+      err.message === `unable to switch to directory ${join(root, 'missing')}` &&
+      (err.cause as NodeJS.ErrnoException).code === 'ENOENT',
+  );
+  const sub = join(root, 'sub');
+  mkdirSync(join(sub, 'D'), { recursive: true });
+  assert.throws(
+    () => readEnvDir(sub),
+    (err: unknown) =>
+      err instanceof EnvDirError &&
+      err.message === `unable to read ${sub}/D` &&
+      (err.cause as NodeJS.ErrnoException).code === 'EISDIR',
+  );
+  const file = join(root, 'file');
+  writeFileSync(file, 'x');
+  assert.throws(
+    () => readEnvDir(file),
+    (err: unknown) => err instanceof EnvDirError && (err.cause as NodeJS.ErrnoException).code === 'ENOTDIR',
+  );
+  chmodSync(sub, 0o755);
+});

@@ -1,0 +1,54 @@
+// The exec'd program's stdin, stdout and stderr stay blocking: Node would make them
+// non-blocking if a chain loader touched process.stdin/stdout/stderr.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { ours, removeDir, run, tempDir, testEnv } from './helpers.js';
+
+const O_NONBLOCK = 0o4000;
+// Prints the flags of the shell's own descriptors 0, 1 and 2 (command substitution runs in a subshell).
+const REPORT_FLAGS = [
+  'sh',
+  '-c',
+  'f=$(sed -n "s/^flags:[[:space:]]*//p" /proc/$$/fdinfo/0 /proc/$$/fdinfo/1 /proc/$$/fdinfo/2); echo $f >&2',
+];
+
+function nonBlocking(report: string): boolean[] {
+  const flags = report.trim().split(/\s+/);
+  assert.equal(flags.length, 3, report);
+  return flags.map((f) => (Number.parseInt(f, 8) & O_NONBLOCK) !== 0);
+}
+
+/** Runs argv with pipes (real ones, from a shell) as stdin, stdout and stderr. */
+function inPipes(argv: string[]): Promise<{ stderr: string; code: number | null }> {
+  const quoted = argv.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
+  return run(['/bin/sh', '-c', `: | ${quoted} 2>&1 | cat >&2`], { env: testEnv() });
+}
+
+const emptyDir = tempDir('stdio');
+after(() => removeDir(emptyDir));
+
+const programs: [string, string[]][] = [
+  ['setuidgid', ours('setuidgid', 'nobody', ...REPORT_FLAGS)],
+  ['envuidgid', ours('envuidgid', 'nobody', ...REPORT_FLAGS)],
+  ['envdir', ours('envdir', emptyDir, ...REPORT_FLAGS)],
+  ['softlimit', ours('softlimit', '-o', '200', ...REPORT_FLAGS)],
+  ['setlock', ours('setlock', '/dev/null', ...REPORT_FLAGS)],
+  ['pgrphack', ours('pgrphack', ...REPORT_FLAGS)],
+];
+
+for (const [name, argv] of programs) {
+  test(`${name}: stdio of the exec'd program is blocking (pipes and socketpairs)`, async () => {
+    const piped = await inPipes(argv);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.deepEqual(nonBlocking(piped.stderr), [false, false, false]);
+    const paired = await run(argv);
+    assert.equal(paired.code, 0, paired.stderr);
+    assert.deepEqual(nonBlocking(paired.stderr), [false, false, false]);
+  });
+}
+
+test('the check sees non-blocking stdio when a Node program touches process.stdout before exec', async () => {
+  const script = `process.stdout; process.stdin; process.execve('/bin/sh', ${JSON.stringify(REPORT_FLAGS)}, process.env)`;
+  const piped = await inPipes([process.execPath, '-e', script]);
+  assert.deepEqual(nonBlocking(piped.stderr).slice(0, 2), [true, true]);
+});
