@@ -1,8 +1,10 @@
 // fortress import-inetd FILE --ip ADDR DIR: each TCP line of inetd.conf becomes DIR/SERVICE, a
 // tcpserver listener bound to ADDR; the lines it cannot convert are listed with the reason.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { fatal, usage } from '@fortress/core/errors';
+import { isLocalAddress, isWildcard } from '../address.js';
 import { parseArgs } from '../args.js';
 import { ConfError, conf } from '../conf/conf.js';
 import { shellQuote } from '../conf/placeholders.js';
@@ -22,6 +24,8 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
   const ip = args.options.get('ip');
   if (file === undefined || dir === undefined || extra.length > 0 || ip === undefined)
     return usage('fortress', SYNOPSIS);
+  const bad = checkAddress(ip, args.flags.has('allow-wildcard'));
+  if (bad) return fatal('fortress', bad, undefined, 100);
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -70,7 +74,6 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
         failed++;
         const reason = err instanceof ConfError ? err.message : `unable to set up ${target}: ${(err as Error).message}`;
         process.stdout.write(`line ${s.line}: ${s.name}: not converted: ${reason}\n`);
-        if (err instanceof ConfError && /wildcard|not an address|not an IP/.test(err.message)) return err.exitCode;
         continue;
       }
     }
@@ -81,4 +84,16 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
   }
   for (const u of unconvertible) process.stdout.write(`line ${u.line}: ${u.name}: cannot convert: ${u.reason}\n`);
   return failed > 0 ? 111 : 0;
+}
+
+/** The address check conf makes, done once before any line is converted. */
+function checkAddress(ip: string, allowWildcard: boolean): string | undefined {
+  if (isWildcard(ip)) {
+    return allowWildcard
+      ? undefined
+      : `refusing wildcard address ${ip}: it listens on every network (--allow-wildcard to insist)`;
+  }
+  if (isIP(ip) === 0) return `not an IP address: ${ip}`;
+  if (!isLocalAddress(ip)) return `address ${ip} is not an address of this machine`;
+  return undefined;
 }
