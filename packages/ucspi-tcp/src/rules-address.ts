@@ -56,7 +56,8 @@ function expandRange(address: string): string[] | undefined {
   const right = dot < 0 ? address.length : dot;
   const low = address.slice(left, dash);
   const high = address.slice(dash + 1, right);
-  if (!/^\d+$/.test(low) || !/^\d+$/.test(high)) return undefined;
+  // Empty numbers count as 0, as scan_ulong in the original.
+  if (!/^\d*$/.test(low) || !/^\d*$/.test(high)) return undefined;
   const keys: string[] = [];
   for (let n = Number(low); n <= Math.min(255, Number(high)); n++) {
     keys.push(`${address.slice(0, left)}${n}${address.slice(right)}`);

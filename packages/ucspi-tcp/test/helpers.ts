@@ -1,0 +1,128 @@
+// Shared test helpers: temp dirs, our programs' paths, a tcpserver process with its -1 port
+// and stderr, polling with a deadline, and a tiny TCP client.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export const repo = new URL('../../../', import.meta.url).pathname;
+export const bin = (name: string) => join(repo, 'packages/ucspi-tcp/bin', `${name}.js`);
+export const execFileAsync = promisify(execFile);
+
+export function tempDir(): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'ucspi-tcp-test-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Polls fn until it returns a truthy value; throws with what it was waiting for at the deadline. */
+export async function waitFor<T>(what: string, fn: () => T | Promise<T>, ms = 20000): Promise<NonNullable<Awaited<T>>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value) return value as NonNullable<Awaited<T>>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export class Server {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  exitCode: number | null | undefined = undefined;
+
+  constructor(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+    // Own process group, so cleanup reaches PROGRAMs still running.
+    this.child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
+    this.child.stdout?.on('data', (d: Buffer) => {
+      this.stdout += d.toString();
+    });
+    this.child.stderr?.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
+    this.child.on('exit', (code) => {
+      this.exitCode = code;
+    });
+  }
+
+  static ours(args: string[], env?: NodeJS.ProcessEnv): Server {
+    return new Server(process.execPath, [bin('tcpserver'), ...args], env);
+  }
+
+  async port(): Promise<number> {
+    const line = await waitFor('the -1 port line', () => {
+      if (this.exitCode !== undefined) throw new Error(`server exited ${this.exitCode}: ${this.stderr}`);
+      return /^(\d+)\n/.exec(this.stdout)?.[1];
+    });
+    return Number(line);
+  }
+
+  async exited(): Promise<number | null> {
+    await waitFor('server exit', () => this.exitCode !== undefined);
+    return this.exitCode ?? null;
+  }
+
+  lines(): string[] {
+    return this.stderr.split('\n').filter((l) => l !== '');
+  }
+
+  async waitLog(pattern: RegExp): Promise<RegExpExecArray> {
+    return waitFor(`stderr ${pattern}`, () => pattern.exec(this.stderr));
+  }
+
+  stop(): void {
+    try {
+      if (this.child.pid) process.kill(-this.child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Connects, optionally sends, reads until the server closes. */
+export function fetchText(port: number, host = '127.0.0.1', send?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const socket = connect({ host, port });
+    socket.on('connect', () => {
+      if (send !== undefined) socket.end(send);
+    });
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(text));
+  });
+}
+
+/** Resolves with the connect error code, or 'connected'. */
+export function tryConnect(port: number, host: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+  });
+}
+
+/** Debian's tcpclient (always -HRl0) running `sh -c SCRIPT`; resolves with its stdout. */
+export async function debianClient(port: number, script: string, host = '127.0.0.1'): Promise<string> {
+  const { stdout } = await execFileAsync('/usr/bin/tcpclient', ['-HRl0', host, String(port), 'sh', '-c', script]);
+  return stdout;
+}
+
+/** A small seeded PRNG (mulberry32), so generated rule sets are reproducible. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
