@@ -63,9 +63,13 @@ async function waitListening(port, deadline) {
 async function measure(name, argv) {
   const port = await freePort();
   once.port = port;
-  const child = spawn(argv[0], argv.slice(1).map((a) => (a === 'PORT' ? String(port) : a)), {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    argv[0],
+    argv.slice(1).map((a) => (a === 'PORT' ? String(port) : a)),
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   try {
     await waitListening(port, Date.now() + 10000);
     for (let i = 0; i < 50; i++) await once(); // warm-up
@@ -96,11 +100,17 @@ async function measure(name, argv) {
 const ours = [process.execPath, join(root, 'packages/ucspi-tcp/bin/tcpserver.js')];
 const runs = [];
 if (existsSync('/usr/bin/tcpserver'))
-  runs.push(['debian tcpserver', ['/usr/bin/tcpserver', '-HRl0', '-b', '511', '-c', '40', '127.0.0.1', 'PORT', ...handler]]);
+  runs.push([
+    'debian tcpserver',
+    ['/usr/bin/tcpserver', '-HRl0', '-b', '511', '-c', '40', '127.0.0.1', 'PORT', ...handler],
+  ]);
 if (existsSync('/usr/bin/tcpsvd'))
   runs.push(['ipsvd tcpsvd', ['/usr/bin/tcpsvd', '-l0', '-b', '511', '-c', '40', '127.0.0.1', 'PORT', ...handler]]);
 runs.push(['fortress tcpserver', [...ours, '-HRl0', '-b', '511', '-c', '40', '127.0.0.1', 'PORT', ...handler]]);
-runs.push(['fortress tcpserver -m', [...ours, '-HRl0', '-b', '511', '-c', '40', '-m', join(dir, 'handler.mjs'), '127.0.0.1', 'PORT']]);
+runs.push([
+  'fortress tcpserver -m',
+  [...ours, '-HRl0', '-b', '511', '-c', '40', '-m', join(dir, 'handler.mjs'), '127.0.0.1', 'PORT'],
+]);
 
 const results = [];
 try {
