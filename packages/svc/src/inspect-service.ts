@@ -3,9 +3,7 @@
 import { Buffer } from 'node:buffer';
 import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { errorCode, errorText } from '@fortress/core/errors';
-import { STATUS_SIZE } from '@fortress/core/status-record';
-import { isNoReader, probeWritable } from './fifo-writer.js';
-import { checkChdir, inService } from './service-dir.js';
+import { checkChdir, inService, isNoReader, probeWritable } from './service-files.js';
 
 export type Inspection =
   | {
@@ -32,6 +30,9 @@ export type Inspection =
  * one buffer it keeps: a status file that opens but cannot be read (a directory) shows what the
  * buffer held before (zeros for the first directory), byte for byte as the original does.
  */
+/** The size of daemontools' supervise/status record (see @fortress/core/status-record). */
+export const STATUS_SIZE = 18;
+
 export class ServiceInspector {
   private readonly buffer = Buffer.alloc(STATUS_SIZE);
 

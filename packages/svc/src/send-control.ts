@@ -2,9 +2,7 @@
 import { Buffer } from 'node:buffer';
 import { closeSync } from 'node:fs';
 import { errorText } from '@fortress/core/errors';
-import { isNoReader, openWriteNonBlocking } from './fifo-writer.js';
-import { checkChdir, inService } from './service-dir.js';
-import { writeAll } from './write-all.js';
+import { checkChdir, inService, isNoReader, openWriteNonBlocking, writeAll } from './service-files.js';
 
 /** What went wrong for one directory, as svc's warning text (undefined: the bytes were sent). */
 export function sendControl(dir: string, commands: string): string | undefined {

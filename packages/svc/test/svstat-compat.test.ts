@@ -111,7 +111,7 @@ test('svstat: every error text', () => {
   const okFile = join(root, 'ok-regular-file');
   mkdirSync(join(okFile, 'supervise'), { recursive: true });
   writeFileSync(join(okFile, 'supervise/ok'), '');
-  writeFileSync(join(okFile, 'supervise/status'), statusBytes(now(), 3, 0, 0x75));
+  writeFileSync(join(okFile, 'supervise/status'), statusBytes(now() + 100_000, 3, 0, 0x75)); // future: 0 seconds
   const okDir = join(root, 'ok-directory');
   mkdirSync(join(okDir, 'supervise/ok'), { recursive: true });
   const downLoop = fake('down-loop', statusBytes(now(), 3, 0, 0x75));

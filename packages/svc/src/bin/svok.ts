@@ -1,7 +1,6 @@
 // svok DIR: exit 0 when a supervise runs for DIR, 100 when none does, 111 on other errors.
 import { EXIT_OK, EXIT_PERMANENT, errorCode, fatal, writeStderr } from '@fortress/core/errors';
-import { isNoReader, probeWritable } from '../fifo-writer.js';
-import { checkChdir, inService } from '../service-dir.js';
+import { checkChdir, inService, isNoReader, probeWritable } from '../service-files.js';
 
 export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
   const dir = argv[0];

@@ -1,20 +1,20 @@
 // svstat DIR ...: one line per DIR, daemontools 0.76's text; `svstat --json DIR ...`: one JSON
-// object per line instead.
+// object per line instead (its modules are loaded only then, to keep the plain start-up small).
 import { EXIT_OK } from '@fortress/core/errors';
 import { ServiceInspector } from '../inspect-service.js';
-import { serviceJson } from '../status-json.js';
+import { writeAll } from '../service-files.js';
 import { statusFields, statusText, unixNow } from '../status-text.js';
-import { writeAll } from '../write-all.js';
 
-export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
+export async function main(argv: string[], _env: NodeJS.ProcessEnv): Promise<number> {
   const json = argv[0] === '--json';
   const dirs = json ? argv.slice(1) : argv;
   const inspector = new ServiceInspector();
+  const toJson = json ? (await import('../status-json.js')).serviceJson : undefined;
   let out = '';
   for (const dir of dirs) {
     const inspection = inspector.inspect(dir);
-    if (json) {
-      out += `${JSON.stringify(serviceJson(dir, inspection, unixNow()))}\n`;
+    if (toJson) {
+      out += `${JSON.stringify(toJson(dir, inspection, unixNow()))}\n`;
     } else if (inspection.kind === 'error') {
       out += `${dir}: ${inspection.text}\n`;
     } else {
