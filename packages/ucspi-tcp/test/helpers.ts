@@ -82,10 +82,10 @@ export class Server {
 }
 
 /** Connects, optionally sends, reads until the server closes. */
-export function fetchText(port: number, host = '127.0.0.1', send?: string): Promise<string> {
+export function fetchText(port: number, host = '127.0.0.1', send?: string, localAddress?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, localAddress });
     socket.on('connect', () => {
       if (send !== undefined) socket.end(send);
     });
@@ -110,8 +110,9 @@ export function tryConnect(port: number, host: string): Promise<string> {
 }
 
 /** Debian's tcpclient (always -HRl0) running `sh -c SCRIPT`; resolves with its stdout. */
-export async function debianClient(port: number, script: string, host = '127.0.0.1'): Promise<string> {
-  const { stdout } = await execFileAsync('/usr/bin/tcpclient', ['-HRl0', host, String(port), 'sh', '-c', script]);
+export async function debianClient(port: number, script: string, host = '127.0.0.1', from = host): Promise<string> {
+  const args = ['-HRl0', '-i', from, host, String(port), 'sh', '-c', script];
+  const { stdout } = await execFileAsync('/usr/bin/tcpclient', args);
   return stdout;
 }
 

@@ -85,18 +85,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (host === undefined) return fatal(PROG, `no IP address for ${hostArg}`);
   const port = resolvePort(portArg);
   if (port === undefined) return fatal(PROG, `unable to figure out port number for ${portArg}`);
-  let file: string;
-  try {
-    file = findProgram(program[0] as string, env.PATH);
-  } catch (err) {
-    return fatal(PROG, `unable to run ${program[0]}`, err);
-  }
   let socket: Socket;
   try {
     socket = await open(host, port, o);
   } catch (err) {
     if (o.verbosity >= 1) writeStderr(`${PROG}: unable to connect to ${host} port ${port}: ${errorText(err)}`);
     return EXIT_TEMPORARY;
+  }
+  let file: string;
+  try {
+    file = findProgram(program[0] as string, env.PATH);
+  } catch (err) {
+    return fatal(PROG, `unable to run ${program[0]}`, err);
   }
   if (o.noDelay) socket.setNoDelay(true);
   const localIp = clientAddressText(socket.localAddress ?? '');
