@@ -177,7 +177,7 @@ test('tcpserver -m: in-process handler under the same rules, with the environmen
   const d = dir();
   writeFileSync(
     join(d, 'handler.mjs'),
-    'export function handler(socket, env) { socket.end(`in-process ${env.TCPREMOTEIP} ${env.RULEVAR ?? "-"}\\n`); }\n',
+    'export function handler(socket, env) { socket.end("in-process " + env.TCPREMOTEIP + " " + env.RULEVAR + "\\n"); }\n',
   );
   writeFileSync(join(d, 'rules.txt'), '127.0.0.1:allow,RULEVAR="r"\n127.0.0.3:deny\n');
   await execFileAsync('sh', ['-c', `${process.execPath} ${bin('tcprules')} ${d}/r.cdb ${d}/r.tmp < ${d}/rules.txt`]);
