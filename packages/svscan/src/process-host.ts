@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { sendControl } from './control.js';
+import { closeQuietly } from './log-fifo.js';
 import {
   type ExitListener,
   type StartRequest,
@@ -23,6 +24,9 @@ export function processHost(command: string): SupervisorHost {
         stdio: [request.stdin, request.stdout, 2],
         detached: true,
       });
+      // The child has its own copies now.
+      if (request.stdin !== 0) closeQuietly(request.stdin);
+      if (request.stdout !== 1) closeQuietly(request.stdout);
       let ended = false;
       const end = (code: number | null, signal: string | null): void => {
         if (ended) return;

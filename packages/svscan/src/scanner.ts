@@ -154,12 +154,12 @@ export class Scanner {
     const request: StartRequest = { name: entry.name, which, scanDir, serviceDir: entry.dir, stdin, stdout };
     slot.startedAt = Date.now();
     try {
+      // The host owns stdin and stdout from here on, and closes them when done with them.
       const supervision = host.start(request, (code, signal) => this.exited(entry, which, code, signal));
       slot.supervision = supervision;
       events.info('supervise-started', `started supervise ${label}`, { name: label, pid: supervision.pid });
     } catch (error) {
       events.warn(`unable to start supervise ${label}`, { name: label, error });
-    } finally {
       if (stdin !== 0) closeQuietly(stdin);
       if (stdout !== 1) closeQuietly(stdout);
     }

@@ -18,5 +18,7 @@ export async function watchScanDirectory(dir: string, onHint: () => void, events
   watcher.on('all', onHint);
   watcher.on('raw', onHint);
   watcher.on('error', (error) => events.warn('unable to watch directory', { error }));
+  // Until 'ready' the inotify watch may not exist yet; the first full scan follows this.
+  await new Promise<void>((resolve) => watcher.once('ready', resolve));
   return { close: () => watcher.close() };
 }

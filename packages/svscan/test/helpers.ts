@@ -17,8 +17,8 @@ import { join } from 'node:path';
 export const REPO = new URL('../../../', import.meta.url).pathname;
 export const SVSCAN = join(REPO, 'packages/svscan/bin/svscan.js');
 export const OUR_SUPERVISE = join(REPO, 'packages/supervise/bin/supervise.js');
-/** The per-process supervise the tests drive: FORTRESS_TEST_SUPERVISE, else Debian's. */
-export const SUPERVISE = process.env.FORTRESS_TEST_SUPERVISE || '/usr/bin/supervise';
+/** The per-process supervise the tests drive: FORTRESS_TEST_SUPERVISE (`/usr/bin/supervise` for Debian's), else ours. */
+export const SUPERVISE = process.env.FORTRESS_TEST_SUPERVISE || OUR_SUPERVISE;
 
 export function tempRoot(label: string): string {
   return mkdtempSync(join(tmpdir(), `svscan-${label}-`));
@@ -71,7 +71,7 @@ export function processesUnder(root: string): ProcInfo[] {
     if (!/^\d+$/.test(name)) continue;
     try {
       const cwd = readlinkSync(`/proc/${name}/cwd`);
-      if (cwd !== root && !cwd.startsWith(`${root}/`)) continue;
+      if (root !== '/' && cwd !== root && !cwd.startsWith(`${root}/`)) continue;
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
       if (state === 'Z') continue;
@@ -86,12 +86,26 @@ export function processesUnder(root: string): ProcInfo[] {
   return found;
 }
 
-/** supervise processes (ours or Debian's) working in DIR (a service directory or its log/). */
-export function supervisorsIn(dir: string): ProcInfo[] {
-  return processesUnder(dir).filter(
-    (p) =>
-      p.cwd === dir && p.argv.some((a) => a.endsWith('/supervise') || a === 'supervise' || a.endsWith('/supervise.js')),
+const isSupervise = (argv: string[]): boolean =>
+  argv.slice(0, -1).some((a) => a.endsWith('/supervise') || a === 'supervise' || a.endsWith('/supervise.js'));
+
+/**
+ * supervise processes (ours or Debian's) started as `supervise ARG` for one of NAMES, working in
+ * one of CWDS: Debian's chdirs into the service directory; ours stays in the scan directory.
+ */
+export function supervisorsNamed(names: string[], cwds: string[]): ProcInfo[] {
+  return processesUnder('/').filter(
+    (p) => isSupervise(p.argv) && names.includes(p.argv.at(-1)!) && cwds.includes(p.cwd),
   );
+}
+
+/** supervise processes for SERVICE (its real path) in SCAN, by any of NAMES, or for SERVICE/log. */
+export function supervisorsOf(scan: string, service: string, names: string[]): ProcInfo[] {
+  return supervisorsNamed(names, [scan, service]);
+}
+
+export function logSupervisorsOf(service: string): ProcInfo[] {
+  return supervisorsNamed(['log'], [service, join(service, 'log')]);
 }
 
 /** Live pids among the numbers in a pids file. */

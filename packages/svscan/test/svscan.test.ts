@@ -8,18 +8,22 @@ import {
   cleanUp,
   isAlive,
   livePids,
+  logSupervisorsOf,
   makeService,
   processesUnder,
   readLines,
   type Svscan,
   script,
   startSvscan,
-  supervisorsIn,
+  supervisorsOf,
   tempRoot,
   waitFor,
 } from './helpers.js';
 
-const MODES: { mode: string; args: string[] }[] = [{ mode: 'per-process', args: [] }];
+const MODES = [
+  { mode: 'per-process', args: [] as string[], perProcess: true },
+  { mode: 'one-process', args: ['-1'], perProcess: false },
+];
 
 /** A ./run that logs `tick` lines and says `bye` on TERM. */
 const TICKER = `trap 'echo bye; exit 0' TERM\nwhile :; do echo tick; sleep 0.1; done`;
@@ -35,7 +39,7 @@ async function afterAScan(scan: string, root: string, name: string): Promise<voi
   await waitFor(`marker ${name} to run`, () => livePids(join(dir, 'pids')).length === 1);
 }
 
-for (const { mode, args } of MODES) {
+for (const { mode, args, perProcess } of MODES) {
   describe(`svscan (${mode})`, () => {
     const roots: string[] = [];
     const svscans: Svscan[] = [];
@@ -77,8 +81,8 @@ for (const { mode, args } of MODES) {
       });
       await afterAScan(scan, root, 'm1');
       assert.deepEqual(readLines(join(hidden, 'pids')), []);
-      assert.deepEqual(supervisorsIn(hidden), []);
-      assert.equal(supervisorsIn(svc).length, 1);
+      assert.deepEqual(supervisorsOf(scan, hidden, ['.hidden']), []);
+      if (perProcess) assert.equal(supervisorsOf(scan, svc, ['new']).length, 1);
     });
 
     test('two symlinks to one directory start one supervise; a rename keeps it', async () => {
@@ -95,7 +99,7 @@ for (const { mode, args } of MODES) {
       await afterAScan(scan, root, 'm1');
       renameSync(join(scan, 'a1'), join(scan, 'b1'));
       await afterAScan(scan, root, 'm2');
-      assert.equal(supervisorsIn(real).length, 1);
+      if (perProcess) assert.equal(supervisorsOf(scan, real, ['a1', 'a2', 'b1']).length, 1);
       assert.deepEqual(readLines(join(real, 'pids')).map(Number), [first]);
       assert.ok(isAlive(first!));
     });
@@ -134,7 +138,7 @@ for (const { mode, args } of MODES) {
       s.child.kill('SIGHUP');
       await afterAScan(scan, root, 'm2');
       assert.ok(isAlive(pid!));
-      assert.equal(supervisorsIn(svc).length, 1);
+      if (perProcess) assert.equal(supervisorsOf(scan, svc, ['svc']).length, 1);
     });
 
     test('a log/ added to a known service is picked up', async () => {
@@ -146,30 +150,32 @@ for (const { mode, args } of MODES) {
       await waitFor('the service to run', () => livePids(join(svc, 'pids')).length === 1);
       mkdirSync(join(svc, 'log'));
       script(join(svc, 'log', 'run'), 'exec cat >> ../out');
-      await waitFor('the logger to start', () => supervisorsIn(join(svc, 'log')).length === 1);
+      await waitFor('the logger to start', () => s.stderr().includes('started supervise svc/log'));
       // The running ./run still writes to svscan's stdout; from its next start on, to the logger.
       execFileSync('/usr/bin/svc', ['-t', svc]);
       await waitFor('ticks in the new log', () => readLines(join(svc, 'out')).includes('tick'));
     });
 
-    test('a supervise that dies is started again at once', async () => {
-      const { root, scan } = fresh('respawn');
-      const svc = makeService(join(root, 'svc'));
-      symlinkSync(svc, join(scan, 'svc'));
-      const s = run(scan, ['-t', '3600000']);
-      await started(s);
-      const [first] = await waitFor('supervise to run', () => {
-        const found = supervisorsIn(svc);
-        return found.length === 1 ? found : undefined;
+    // One-process mode has no supervise process to kill.
+    if (perProcess)
+      test('a supervise that dies is started again at once', async () => {
+        const { root, scan } = fresh('respawn');
+        const svc = makeService(join(root, 'svc'));
+        symlinkSync(svc, join(scan, 'svc'));
+        const s = run(scan, ['-t', '3600000']);
+        await started(s);
+        const [first] = await waitFor('supervise to run', () => {
+          const found = supervisorsOf(scan, svc, ['svc']);
+          return found.length === 1 ? found : undefined;
+        });
+        await waitFor('the service to run', () => livePids(join(svc, 'pids')).length >= 1);
+        process.kill(first!.pid, 'SIGKILL');
+        const [second] = await waitFor('a new supervise', () => {
+          const found = supervisorsOf(scan, svc, ['svc']);
+          return found.length === 1 && found[0]!.pid !== first!.pid ? found : undefined;
+        });
+        assert.notEqual(second!.pid, first!.pid);
       });
-      await waitFor('the service to run', () => livePids(join(svc, 'pids')).length >= 1);
-      process.kill(first!.pid, 'SIGKILL');
-      const [second] = await waitFor('a new supervise', () => {
-        const found = supervisorsIn(svc);
-        return found.length === 1 && found[0]!.pid !== first!.pid ? found : undefined;
-      });
-      assert.notEqual(second!.pid, first!.pid);
-    });
 
     test('svscan killed with SIGKILL and started again: no service runs twice, the log pipe survives', async () => {
       const { root, scan } = fresh('adopt');
@@ -184,13 +190,17 @@ for (const { mode, args } of MODES) {
       await one.exited;
       const two = run(scan);
       await started(two);
-      await waitFor('adoption of both supervisors', () => {
-        const e = two.stderr();
-        return e.includes('info: svc already supervised') && e.includes('info: svc/log already supervised');
-      });
+      if (perProcess) {
+        await waitFor('adoption of both supervisors', () => {
+          const e = two.stderr();
+          return e.includes('info: svc already supervised') && e.includes('info: svc/log already supervised');
+        });
+      }
       await afterAScan(scan, root, 'm1');
-      assert.equal(supervisorsIn(svc).length, 1);
-      assert.equal(supervisorsIn(join(svc, 'log')).length, 1);
+      if (perProcess) {
+        assert.equal(supervisorsOf(scan, svc, ['svc']).length, 1);
+        assert.equal(logSupervisorsOf(svc).length, 1);
+      }
       assert.equal(livePids(join(svc, 'pids')).length, 1);
       const seen = readLines(join(svc, 'out')).length;
       await waitFor('more lines after the restart', () => readLines(join(svc, 'out')).length > seen + 5);
