@@ -1,9 +1,9 @@
 // svstat's checks for one directory, in daemontools 0.76's order: chdir, stat down, open
 // supervise/ok, open and read supervise/status.
-import { Buffer } from 'node:buffer';
-import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
-import { errorCode, errorText } from '@fortress/core/errors';
+import { errorCode, errorText } from '@fortress/core/error-text';
 import { checkChdir, inService, isNoReader, probeWritable } from './service-files.js';
+
+const { closeSync, constants, openSync, readSync, statSync } = process.getBuiltinModule('node:fs');
 
 export type Inspection =
   | {

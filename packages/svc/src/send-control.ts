@@ -1,8 +1,8 @@
 // One svc target: open DIR/supervise/control, write every command byte in one write, close.
-import { Buffer } from 'node:buffer';
-import { closeSync } from 'node:fs';
-import { errorText } from '@fortress/core/errors';
+import { errorText } from '@fortress/core/error-text';
 import { checkChdir, inService, isNoReader, openWriteNonBlocking, writeAll } from './service-files.js';
+
+const { closeSync } = process.getBuiltinModule('node:fs');
 
 /** What went wrong for one directory, as svc's warning text (undefined: the bytes were sent). */
 export function sendControl(dir: string, commands: string): string | undefined {

@@ -2,9 +2,17 @@
 // DIR is used exactly as typed, supervise/control and supervise/ok are opened
 // O_WRONLY|O_NONBLOCK (a FIFO nobody reads fails at once with ENXIO: "supervise not running"),
 // and writes behave as blocking writes. One module so that start-up loads few files.
-import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
-import { constants as osConstants } from 'node:os';
-import { errorCode, SystemError } from '@fortress/core/errors';
+// Builtins come from process.getBuiltinModule: an ES `import ... from 'node:fs'` builds fs's
+// whole namespace (fs/promises, streams), about 8 ms of start-up.
+import { errorCode } from '@fortress/core/error-text';
+
+const { accessSync, closeSync, constants, openSync, statSync, writeSync } = process.getBuiltinModule('node:fs');
+const { errno } = process.getBuiltinModule('node:os').constants;
+
+/** An error shaped like Node's fs errors (`code`, `errno`, `syscall`), for checks done by hand. */
+function systemError(syscall: string, code: 'ENOENT' | 'ENOTDIR'): Error {
+  return Object.assign(new Error(`${syscall}: ${code}`), { code, errno: -errno[code], syscall });
+}
 
 /** DIR/NAME as one string the kernel resolves exactly like NAME after chdir(DIR). */
 export function inService(dir: string, name: string): string {
@@ -13,9 +21,9 @@ export function inService(dir: string, name: string): string {
 
 /** Throws what chdir(DIR) would fail with: ENOENT, ENOTDIR, EACCES, ELOOP, ENAMETOOLONG... */
 export function checkChdir(dir: string): void {
-  if (dir === '') throw new SystemError('chdir', osConstants.errno.ENOENT);
+  if (dir === '') throw systemError('chdir', 'ENOENT');
   const st = statSync(dir);
-  if (!st.isDirectory()) throw new SystemError('chdir', osConstants.errno.ENOTDIR);
+  if (!st.isDirectory()) throw systemError('chdir', 'ENOTDIR');
   accessSync(dir, constants.X_OK);
 }
 
@@ -51,4 +59,13 @@ export function writeAll(fd: number, data: Uint8Array): void {
       Atomics.wait(sleeper, 0, 0, 5);
     }
   } while (done < data.length);
+}
+
+/** Writes a line to stderr synchronously; a closed stderr is ignored. */
+export function writeStderr(line: string): void {
+  try {
+    writeAll(2, Buffer.from(`${line}\n`));
+  } catch {
+    // nobody to tell
+  }
 }

@@ -1,23 +1,25 @@
 // svok DIR: exit 0 when a supervise runs for DIR, 100 when none does, 111 on other errors.
-import { EXIT_OK, EXIT_PERMANENT, errorCode, fatal, writeStderr } from '@fortress/core/errors';
-import { checkChdir, inService, isNoReader, probeWritable } from '../service-files.js';
+import { errorCode, errorText } from '@fortress/core/error-text';
+import { checkChdir, inService, isNoReader, probeWritable, writeStderr } from '../service-files.js';
 
 export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
   const dir = argv[0];
   if (dir === undefined) {
     writeStderr('svok: usage: svok dir');
-    return EXIT_PERMANENT;
+    return 100;
   }
   try {
     checkChdir(dir);
   } catch (err) {
-    return fatal('svok', `unable to chdir to ${dir}`, err);
+    writeStderr(`svok: fatal: unable to chdir to ${dir}: ${errorText(err)}`);
+    return 111;
   }
   try {
     probeWritable(inService(dir, 'supervise/ok'));
   } catch (err) {
-    if (isNoReader(err) || errorCode(err) === 'ENOENT') return EXIT_PERMANENT;
-    return fatal('svok', `unable to open ${dir}/supervise/ok`, err);
+    if (isNoReader(err) || errorCode(err) === 'ENOENT') return 100;
+    writeStderr(`svok: fatal: unable to open ${dir}/supervise/ok: ${errorText(err)}`);
+    return 111;
   }
-  return EXIT_OK;
+  return 0;
 }

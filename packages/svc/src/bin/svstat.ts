@@ -1,6 +1,5 @@
 // svstat DIR ...: one line per DIR, daemontools 0.76's text; `svstat --json DIR ...`: one JSON
 // object per line instead (its modules are loaded only then, to keep the plain start-up small).
-import { EXIT_OK } from '@fortress/core/errors';
 import { ServiceInspector } from '../inspect-service.js';
 import { writeAll } from '../service-files.js';
 import { statusFields, statusText, unixNow } from '../status-text.js';
@@ -26,5 +25,5 @@ export async function main(argv: string[], _env: NodeJS.ProcessEnv): Promise<num
   } catch {
     // stdout closed: 0.76 dies of SIGPIPE; there is nobody to tell.
   }
-  return EXIT_OK;
+  return 0; // always, as 0.76
 }
