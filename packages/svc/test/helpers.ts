@@ -30,13 +30,17 @@ export interface Run {
 }
 
 /** Runs one of our programs (svc, svstat, svok) with the Node running the tests. */
-export function ours(program: string, args: string[], cwd?: string): Run {
-  return collect(spawnSync(process.execPath, [join(OUR_BIN, `${program}.js`), ...args], { cwd, encoding: 'latin1' }));
+export function ours(program: string, args: string[], cwd?: string, uid?: number): Run {
+  const ids = uid === undefined ? {} : { uid, gid: uid };
+  return collect(
+    spawnSync(process.execPath, [join(OUR_BIN, `${program}.js`), ...args], { cwd, encoding: 'latin1', ...ids }),
+  );
 }
 
 /** Runs Debian's original (/usr/bin/svc, svstat, svok). */
-export function debian(program: string, args: string[], cwd?: string): Run {
-  return collect(spawnSync(`/usr/bin/${program}`, args, { cwd, encoding: 'latin1' }));
+export function debian(program: string, args: string[], cwd?: string, uid?: number): Run {
+  const ids = uid === undefined ? {} : { uid, gid: uid };
+  return collect(spawnSync(`/usr/bin/${program}`, args, { cwd, encoding: 'latin1', ...ids }));
 }
 
 function collect(r: ReturnType<typeof spawnSync>): Run {

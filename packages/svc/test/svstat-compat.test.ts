@@ -186,3 +186,18 @@ test('svok: 0 when running, 100 when not, 111 on other errors, usage', () => {
   assert.equal(ours('svok', []).stderr, 'svok: usage: svok dir\n');
   assert.equal(ours('svok', [okDir]).stderr, `svok: fatal: unable to open ${okDir}/supervise/ok: is a directory\n`);
 });
+
+test('odd directory names: UTF-8, spaces, symlink loops, names too long, trailing slashes', () => {
+  const utf8 = fake('sérvice ünïcode', statusBytes(now() + 100_000, 5, 0, 0x75));
+  symlinkSync('loop', join(root, 'loop'));
+  const long = `${'x'.repeat(300)}/${'y'.repeat(300)}`;
+  const tooLong = Array.from({ length: 20 }, () => 'z'.repeat(250)).join('/');
+  const args = [utf8, `${utf8}/`, `${utf8}//.`, 'loop', long, tooLong, '.', '..', '/'];
+  const r = compare('svstat', args);
+  assert.match(Buffer.from(r.stdout, 'latin1').toString(), /sérvice ünïcode: up \(pid 5\) 0 seconds\n/);
+  assert.match(r.stdout, /\nloop: unable to chdir: symbolic link loop\n/);
+  assert.match(r.stdout, /: unable to chdir: file name too long\n/);
+  for (const program of ['svc', 'svok']) {
+    for (const dir of [utf8, 'loop', long, tooLong]) compare(program, program === 'svc' ? ['-u', dir] : [dir]);
+  }
+});
