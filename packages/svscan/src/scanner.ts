@@ -31,6 +31,7 @@ export class Scanner {
   private stopTimer: NodeJS.Timeout | undefined;
   private scanQueued = false;
   private shuttingDown = false;
+  private started = false;
   private drained: (() => void) | undefined;
 
   constructor(options: ScannerOptions) {
@@ -39,13 +40,14 @@ export class Scanner {
 
   /** First scan now, then one every interval. */
   start(): void {
+    this.started = true;
     this.scan();
     this.scanTimer = setInterval(() => this.scan(), this.options.intervalMs);
   }
 
   /** Coalesces hints (watcher events, SIGHUP) into one scan on the next turn of the loop. */
   requestScan(): void {
-    if (this.scanQueued || this.shuttingDown) return;
+    if (this.scanQueued || this.shuttingDown || !this.started) return;
     this.scanQueued = true;
     setImmediate(() => {
       this.scanQueued = false;
