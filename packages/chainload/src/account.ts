@@ -1,5 +1,5 @@
 // Account and group lookup from /etc/passwd and /etc/group, without loading libc bindings.
-import { readFileSync } from 'node:fs';
+import { fs } from './node-fs.js';
 
 export interface Account {
   name: string;
@@ -17,7 +17,7 @@ export interface Group {
 function records(file: string): string[][] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch {
     return [];
   }

@@ -1,6 +1,7 @@
 // envdir's directory format: one variable per file, exactly as daemontools 0.76 reads it.
-import { accessSync, constants, opendirSync, readFileSync, statSync } from 'node:fs';
+
 import type { EnvChange } from './environment.js';
+import { fs } from './node-fs.js';
 
 /** Which step failed and on what, for `unable to switch to directory DIR` and friends. */
 export class EnvDirError extends Error {
@@ -31,14 +32,14 @@ export function readEnvDir(dir: string): EnvChange[] {
   try {
     // envdir chdir()s into the directory first: a missing one, a file or one without search
     // permission fails there, before any reading.
-    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    accessSync(dir, constants.X_OK);
+    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    fs.accessSync(dir, fs.constants.X_OK);
   } catch (err) {
     throw new EnvDirError(`unable to switch to directory ${dir}`, err);
   }
   const names: string[] = [];
   try {
-    const handle = opendirSync(dir);
+    const handle = fs.opendirSync(dir);
     try {
       for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) names.push(entry.name);
     } finally {
@@ -52,7 +53,7 @@ export function readEnvDir(dir: string): EnvChange[] {
     if (name.startsWith('.')) continue;
     let contents: Buffer;
     try {
-      contents = readFileSync(`${dir}/${name}`);
+      contents = fs.readFileSync(`${dir}/${name}`);
     } catch (err) {
       throw new EnvDirError(`unable to read ${dir}/${name}`, err);
     }

@@ -1,7 +1,9 @@
 // Chain loading: find the child as djb's pathexec_run does, then become it with process.execve.
-import { fatal } from '@fortress/core/errors';
+
+import { flushCompileCache } from 'node:module';
 import { argumentsError, execError } from './executable.js';
 import { restoreInheritedDescriptors } from './inherited-fds.js';
+import { fatal } from './report.js';
 import { restoreStdioFlags } from './stdio-flags.js';
 
 /** Thrown when the child cannot be run; `code` is the errno name execve would give. */
@@ -51,7 +53,7 @@ export async function chainTo(
   args: readonly string[],
   env: Record<string, string>,
   searchPath: string | undefined,
-  lastStep?: () => number | undefined,
+  lastStep?: () => Promise<number | undefined> | number | undefined,
 ): Promise<number> {
   const child = args[0]!;
   const argv = [...args];
@@ -69,7 +71,7 @@ export async function chainTo(
   await restoreInheritedDescriptors();
   await restoreStdioFlags();
   prepareForExec();
-  const stop = lastStep?.();
+  const stop = await lastStep?.();
   if (stop !== undefined) return stop;
   try {
     process.execve!(file, argv, env);
@@ -86,6 +88,8 @@ export async function chainTo(
  * process.execve emits an ExperimentalWarning that must not reach the child's stderr.
  */
 function prepareForExec(): void {
+  // The compile cache the bin shims enable is written at exit, which never comes after execve.
+  flushCompileCache?.();
   const noop = (): void => {};
   for (const signal of INHERITED_IGNORED) {
     process.on(signal, noop);

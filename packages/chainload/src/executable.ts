@@ -1,7 +1,7 @@
 // What execve(2) would say about a file, found out without calling it: a failed
 // process.execve aborts Node 24 instead of throwing (DESIGN.md decision 5).
-import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { errorCode } from '@fortress/core/errors';
+import { fs } from './node-fs.js';
+import { errorCode } from './report.js';
 
 // The kernel follows at most this many `#!` interpreters (BINPRM_MAX_RECURSION) before ELOOP.
 const MAX_INTERPRETERS = 4;
@@ -14,9 +14,10 @@ const MAX_ARG_STRLEN = 32 * 4096;
  */
 export function execError(path: string, depth = 0): string | undefined {
   try {
-    const st = statSync(path);
+    // Only a missing file costs an exception (ENOENT, or ENOTDIR when a component is a file).
+    const st = fs.statSync(path, { throwIfNoEntry: false }) ?? fs.statSync(path);
     if (!st.isFile()) return 'EACCES';
-    accessSync(path, constants.X_OK);
+    fs.accessSync(path, fs.constants.X_OK);
   } catch (err) {
     return errorCode(err) ?? 'EACCES';
   }
@@ -42,17 +43,17 @@ export function argumentsError(args: readonly string[], env: readonly string[]):
 function readHead(path: string): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = fs.openSync(path, 'r');
   } catch {
     return undefined;
   }
   try {
     const buf = Buffer.alloc(256);
-    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+    return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0));
   } catch {
     return undefined;
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 
@@ -66,8 +67,8 @@ function shebangInterpreter(head: Buffer): string | undefined {
 // binfmt_misc handlers (qemu, wine, jar) may run formats we cannot recognise: trust them then.
 function otherFormatsRegistered(): boolean {
   try {
-    if (readFileSync('/proc/sys/fs/binfmt_misc/status', 'latin1').trim() !== 'enabled') return false;
-    return readdirSync('/proc/sys/fs/binfmt_misc').some((n) => n !== 'status' && n !== 'register');
+    if (fs.readFileSync('/proc/sys/fs/binfmt_misc/status', 'latin1').trim() !== 'enabled') return false;
+    return fs.readdirSync('/proc/sys/fs/binfmt_misc').some((n) => n !== 'status' && n !== 'register');
   } catch {
     return false;
   }

@@ -1,5 +1,4 @@
 // djb's sgetopt: short options only, parsed up to the first non-option argument or `--`.
-import { writeStderr } from '@fortress/core/errors';
 
 export interface ParsedOption {
   letter: string;
@@ -12,12 +11,17 @@ export interface GetoptResult {
   rest: string[];
 }
 
+/** What getopt(3) prints before the usage line: `illegal option -- X`. */
+export interface GetoptError {
+  error: string;
+}
+
 /**
- * Parses `argv` against a getopt spec such as `a:c:d:` or `nNxX`. On an unknown option or a
- * missing value it prints `PROG: illegal option -- X` / `PROG: option requires an argument -- X`
- * and returns undefined; the caller then prints its usage line.
+ * Parses `argv` against a getopt spec such as `a:c:d:` or `nNxX`. An unknown option or a
+ * missing value gives `illegal option -- X` / `option requires an argument -- X`, which the
+ * caller prints (`PROG: ...`) before its usage line.
  */
-export function getopt(prog: string, argv: readonly string[], spec: string): GetoptResult | undefined {
+export function getopt(argv: readonly string[], spec: string): GetoptResult | GetoptError {
   const options: ParsedOption[] = [];
   let i = 0;
   while (i < argv.length) {
@@ -32,8 +36,7 @@ export function getopt(prog: string, argv: readonly string[], spec: string): Get
       const letter = arg[j]!;
       const at = letter === ':' ? -1 : spec.indexOf(letter);
       if (at === -1) {
-        writeStderr(`${prog}: illegal option -- ${letter}`);
-        return undefined;
+        return { error: `illegal option -- ${letter}` };
       }
       if (spec[at + 1] !== ':') {
         options.push({ letter, value: undefined });
@@ -45,8 +48,7 @@ export function getopt(prog: string, argv: readonly string[], spec: string): Get
         options.push({ letter, value: argv[i]! });
         i += 1;
       } else {
-        writeStderr(`${prog}: option requires an argument -- ${letter}`);
-        return undefined;
+        return { error: `option requires an argument -- ${letter}` };
       }
       break;
     }

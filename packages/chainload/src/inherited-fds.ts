@@ -3,7 +3,7 @@
 // lock from setlock, tcpclient's descriptors 6 and 7 or s6's notification descriptor would
 // be closed by our exec. Every descriptor this process inherited was open without
 // close-on-exec (or it would not be here), so clearing the flag again restores it.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { fs } from './node-fs.js';
 import { loadLibc } from './stdio-flags.js';
 
 const O_ACCMODE = 3;
@@ -17,11 +17,12 @@ interface Descriptor {
   flags: number;
 }
 
+/** Descriptors 3 and up, except Node's epoll, eventfd and io_uring instances. */
 function listDescriptors(): Descriptor[] {
   const list: Descriptor[] = [];
   let names: string[];
   try {
-    names = readdirSync('/proc/self/fd');
+    names = fs.readdirSync('/proc/self/fd');
   } catch {
     return list;
   }
@@ -29,8 +30,10 @@ function listDescriptors(): Descriptor[] {
     const fd = Number(name);
     if (fd < 3) continue; // process.execve keeps stdin, stdout and stderr itself
     try {
-      const target = readlinkSync(`/proc/self/fd/${name}`);
-      const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${name}`, 'latin1'));
+      const target = fs.readlinkSync(`/proc/self/fd/${name}`);
+      // epoll, eventfd and io_uring instances are Node's own: no need to read their flags.
+      if (target.startsWith('anon_inode:')) continue;
+      const flags = /^flags:\s*([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${name}`, 'latin1'));
       if (flags) list.push({ fd, target, flags: Number.parseInt(flags[1]!, 8) });
     } catch {
       // the descriptor readdir itself used, now closed
@@ -40,11 +43,10 @@ function listDescriptors(): Descriptor[] {
 }
 
 /**
- * Node's own descriptors: epoll, eventfd and io_uring instances, pipes whose both ends this
- * process holds (libuv's wake-up pipes). Anything else was inherited.
+ * Node's own descriptors among the rest: pipes whose both ends this process holds (libuv's
+ * wake-up pipes). Anything else was inherited.
  */
 function isNodeInternal(d: Descriptor, all: readonly Descriptor[]): boolean {
-  if (d.target.startsWith('anon_inode:')) return true;
   const mode = d.flags & O_ACCMODE;
   if (d.target.startsWith('pipe:')) {
     const other = mode === O_RDONLY ? O_WRONLY : O_RDONLY;

@@ -1,5 +1,5 @@
 // setlock's lock: a file opened for appending and flock()ed, kept open across exec.
-import { closeSync, constants, openSync } from 'node:fs';
+import { fs } from './node-fs.js';
 import { loadLibc } from './stdio-flags.js';
 
 /** Where taking the lock failed, for `unable to open FILE` / `unable to lock FILE`. */
@@ -20,7 +20,11 @@ export class LockError extends Error {
 export async function takeLock(file: string, wait: boolean): Promise<number> {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK, 0o600);
+    fd = fs.openSync(
+      file,
+      fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NONBLOCK,
+      0o600,
+    );
   } catch (err) {
     throw new LockError('open', err);
   }
@@ -28,7 +32,7 @@ export async function takeLock(file: string, wait: boolean): Promise<number> {
   try {
     flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB);
   } catch (err) {
-    closeSync(fd);
+    fs.closeSync(fd);
     throw new LockError('lock', err);
   }
   // Node opens every file O_CLOEXEC; process.execve keeps descriptors that lack it.

@@ -2,13 +2,13 @@
 // does (its `node:util` import sets up colour support). O_NONBLOCK belongs to the open file
 // description, shared with the next program and with whoever else holds the pipe, so the
 // flags of 0, 1 and 2 are noted when this module loads and put back before exec.
-import { readFileSync } from 'node:fs';
+import { fs } from './node-fs.js';
 
 const O_NONBLOCK = 0o4000;
 
 function nonBlockingNow(fd: number): boolean | undefined {
   try {
-    const m = /^flags:\s*([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
+    const m = /^flags:\s*([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
     return m ? (Number.parseInt(m[1]!, 8) & O_NONBLOCK) !== 0 : undefined;
   } catch {
     return undefined;

@@ -1,8 +1,9 @@
 // envdir DIR CHILD...: run CHILD with the variables the files in DIR give.
-import { fatal, usage } from '@fortress/core/errors';
+
 import { EnvDirError, readEnvDir } from '../envdir.js';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
+import { fatal, usage } from '../report.js';
 
 const PROG = 'envdir';
 const EXIT_USAGE = 111; // envdir's usage error is 111, unlike the other programs

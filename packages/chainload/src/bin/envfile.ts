@@ -1,9 +1,10 @@
 // envfile FILE CHILD...: run CHILD with the variables of a dotenv-style FILE (read on every start).
-import { readFileSync } from 'node:fs';
-import { EXIT_PERMANENT, fatal, usage } from '@fortress/core/errors';
+
 import { EnvFileSyntaxError, parseEnvFile } from '../envfile.js';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
+import { fs } from '../node-fs.js';
+import { EXIT_PERMANENT, fatal, usage } from '../report.js';
 
 const PROG = 'envfile';
 
@@ -12,7 +13,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (file === undefined || child.length === 0) return usage(PROG, 'file child');
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     return fatal(PROG, `unable to read ${file}`, err);
   }

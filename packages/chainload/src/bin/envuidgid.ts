@@ -1,8 +1,9 @@
 // envuidgid ACCOUNT CHILD...: run CHILD with UID and GID set to ACCOUNT's ids.
-import { fatal, usage } from '@fortress/core/errors';
+
 import { findAccount } from '../account.js';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
+import { fatal, usage } from '../report.js';
 
 const PROG = 'envuidgid';
 

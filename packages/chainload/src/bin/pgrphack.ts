@@ -1,7 +1,8 @@
 // pgrphack CHILD...: run CHILD as the leader of a new session and process group, same pid.
-import { usage } from '@fortress/core/errors';
+
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
+import { usage } from '../report.js';
 import { loadLibc } from '../stdio-flags.js';
 
 const PROG = 'pgrphack';

@@ -1,16 +1,20 @@
 // setlock [-nNxX] FILE CHILD...: run CHILD holding an exclusive flock on FILE.
-import { EXIT_OK, fatal, usage } from '@fortress/core/errors';
+
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { getopt } from '../getopt.js';
 import { LockError, takeLock } from '../lock-file.js';
+import { EXIT_OK, fatal, usage, writeStderr } from '../report.js';
 
 const PROG = 'setlock';
 const USAGE = '[ -nNxX ] file program [ arg ... ]';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = getopt(PROG, argv, 'nNxX');
-  if (!parsed) return usage(PROG, USAGE);
+  const parsed = getopt(argv, 'nNxX');
+  if ('error' in parsed) {
+    await writeStderr(`${PROG}: ${parsed.error}`);
+    return usage(PROG, USAGE);
+  }
   let wait = true;
   let quiet = false;
   for (const { letter } of parsed.options) {
@@ -25,7 +29,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     await takeLock(file, wait);
   } catch (err) {
     if (!(err instanceof LockError)) throw err;
-    return quiet ? EXIT_OK : fatal(PROG, `${err.message} ${file}`, err.cause);
+    return quiet ? EXIT_OK : await fatal(PROG, `${err.message} ${file}`, err.cause);
   }
   return chainTo(PROG, child, envObject(applyEnvChanges(env, [])), env['PATH']);
 }

@@ -1,8 +1,9 @@
 // setuidgid ACCOUNT[:GROUP...] CHILD...: run CHILD as ACCOUNT, in this same process.
-import { fatal, usage } from '@fortress/core/errors';
+
 import { resolveCredentials, SwitchError, switchTo } from '../credentials.js';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
+import { fatal, usage } from '../report.js';
 
 const PROG = 'setuidgid';
 

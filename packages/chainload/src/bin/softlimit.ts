@@ -1,9 +1,10 @@
 // softlimit [-acdflmoprst n] CHILD...: lower (or raise to the hard limit) soft resource limits, then exec.
-import { fatal, usage } from '@fortress/core/errors';
+
 import type { Rlimit } from '@fortress/core/libc';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { getopt } from '../getopt.js';
+import { fatal, usage, writeStderr } from '../report.js';
 import { newSoftLimit, parseLimitValue, RESOURCE_NUMBERS, SOFTLIMIT_GETOPT, SOFTLIMIT_OPTIONS } from '../rlimits.js';
 import { loadLibc } from '../stdio-flags.js';
 
@@ -12,8 +13,11 @@ const USAGE =
   '[-a allbytes] [-c corebytes] [-d databytes] [-f filebytes] [-l lockbytes] [-m membytes] [-o openfiles] [-p processes] [-r residentbytes] [-s stackbytes] [-t cpusecs] child';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = getopt(PROG, argv, SOFTLIMIT_GETOPT);
-  if (!parsed) return usage(PROG, USAGE);
+  const parsed = getopt(argv, SOFTLIMIT_GETOPT);
+  if ('error' in parsed) {
+    await writeStderr(`${PROG}: ${parsed.error}`);
+    return usage(PROG, USAGE);
+  }
   // libc bindings (koffi) only once there is a limit to set.
   const libc = parsed.options.length > 0 ? await loadLibc() : undefined;
   // The limits are worked out in command-line order here but set only just before execve: a
@@ -36,7 +40,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
   }
   if (parsed.rest.length === 0) return usage(PROG, USAGE);
-  const setLimits = (): number | undefined => {
+  const setLimits = async (): Promise<number | undefined> => {
     for (const [number, limit] of limits) {
       try {
         libc!.setrlimit(number, limit);
