@@ -9,7 +9,7 @@ export const REPO = new URL('../../../', import.meta.url).pathname;
 export const SUPERVISE_BIN = join(REPO, 'packages/supervise/bin/supervise.js');
 
 /** Polls `fn` until it returns a truthy value; throws with `what` after `ms`. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, ms = 20000): Promise<NonNullable<T>> {
+export async function waitFor<T>(what: string, fn: () => T | Promise<T>, ms = 30000): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -58,6 +58,8 @@ export function startSupervise(dir: string, program: string[] = [process.execPat
   const [cmd, ...args] = program;
   const proc = spawn(cmd!, [...args, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
+  // A ./run that outlives a failed test keeps this pipe open: it must not keep the test alive.
+  (proc.stderr as unknown as { unref(): void }).unref();
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
     err += d;
   });
@@ -137,6 +139,13 @@ export function cleanup(started: Started[], dirs: string[], pgids: number[] = []
       try {
         const st = JSON.parse(readFileSync(join(d, svc, 'supervise/status.json'), 'utf8'));
         if (st.pgid > 0) killQuietly(-st.pgid);
+      } catch {
+        // no status.json
+      }
+      try {
+        // Debian's supervise: its ./run shares the test's process group, so only its pid.
+        const pid = readFileSync(join(d, svc, 'supervise/status')).readUInt32LE(12);
+        if (pid > 0) killQuietly(pid);
       } catch {
         // no status
       }

@@ -1,0 +1,106 @@
+// No duplicates: supervise killed with SIGKILL leaves ./run running (as daemontools); a new
+// supervise adopts it through supervise/lock.run instead of starting a second copy, and starts
+// ./run normally once the old one is gone.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import {
+  alive,
+  cleanup,
+  debianSvc,
+  debianSvstat,
+  makeService,
+  makeTempDir,
+  readStatusJson,
+  type Started,
+  servicePid,
+  startSupervise,
+  waitFor,
+} from './helpers.js';
+
+const tmp = makeTempDir();
+const started: Started[] = [];
+after(() => cleanup(started, [tmp]));
+
+function supervise(dir: string): Started {
+  const s = startSupervise(dir);
+  started.push(s);
+  return s;
+}
+
+const starts = (dir: string) =>
+  existsSync(join(dir, 'starts'))
+    ? readFileSync(join(dir, 'starts'), 'utf8').split('\n').filter(Boolean).map(Number)
+    : [];
+
+async function killSupervise(s: Started): Promise<void> {
+  s.proc.kill('SIGKILL');
+  await s.exit;
+}
+
+test('SIGKILL of supervise, new supervise: exactly one copy runs; a new one starts when the old dies', async () => {
+  const dir = makeService(tmp, 'adopt', 'echo $$ >> starts; exec sleep 1000');
+  const first = supervise(dir);
+  const pid1 = await waitFor('up', () => servicePid(dir));
+  await killSupervise(first);
+  assert.ok(alive(pid1), 'the service survives SIGKILL of its supervise, as with daemontools');
+
+  const second = supervise(dir);
+  await waitFor('new supervise recorded', () => readStatusJson(dir).supervisor === second.proc.pid);
+  assert.equal(readStatusJson(dir).pid, pid1);
+  assert.match(debianSvstat(dir), new RegExp(`: up \\(pid ${pid1}\\) \\d+ seconds\\n$`));
+  // Hold for 1.5 s (several lock polls): still exactly one copy.
+  const until = Date.now() + 1500;
+  while (Date.now() < until) {
+    assert.deepEqual(starts(dir), [pid1]);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // svc signals reach the adopted service; once it is gone, ./run starts normally.
+  debianSvc(['-k', dir]);
+  await waitFor('old copy gone', () => !alive(pid1));
+  const pid2 = await waitFor('new copy', () => {
+    const p = servicePid(dir);
+    return p !== pid1 ? p : 0;
+  });
+  assert.deepEqual(starts(dir), [pid1, pid2]);
+  assert.ok(alive(pid2));
+  debianSvc(['-dx', dir]);
+  assert.deepEqual(await second.exit, { code: 0, signal: null });
+  assert.equal(alive(pid2), false);
+});
+
+test('adopted service stopped with svc -d (timeout-kill applies) stays down', async () => {
+  const dir = makeService(tmp, 'adopt-down', "echo $$ >> starts; trap '' TERM; exec sleep 1000", {
+    'timeout-kill': '200',
+  });
+  const first = supervise(dir);
+  const pid1 = await waitFor('up', () => servicePid(dir));
+  await killSupervise(first);
+  const second = supervise(dir);
+  await waitFor('adopted', () => readStatusJson(dir).supervisor === second.proc.pid);
+  debianSvc(['-d', dir]);
+  await waitFor('adopted copy killed', () => !alive(pid1));
+  await waitFor('status down', () => debianSvstat(dir).includes(': down '));
+  assert.deepEqual(starts(dir), [pid1]);
+  debianSvc(['-x', dir]);
+  assert.deepEqual(await second.exit, { code: 0, signal: null });
+  assert.deepEqual(starts(dir), [pid1]);
+});
+
+test('old ./run already gone when the new supervise starts: started normally', async () => {
+  const dir = makeService(tmp, 'adopt-gone', 'echo $$ >> starts; exec sleep 1000');
+  const first = supervise(dir);
+  const pid1 = await waitFor('up', () => servicePid(dir));
+  await killSupervise(first);
+  process.kill(pid1, 'SIGKILL');
+  await waitFor('old copy gone', () => !alive(pid1));
+  const second = supervise(dir);
+  const pid2 = await waitFor('new copy', () => {
+    const p = servicePid(dir);
+    return p !== pid1 ? p : 0;
+  });
+  assert.deepEqual(starts(dir), [pid1, pid2]);
+  debianSvc(['-dx', dir]);
+  assert.deepEqual(await second.exit, { code: 0, signal: null });
+});
