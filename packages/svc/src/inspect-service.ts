@@ -1,6 +1,7 @@
 // svstat's checks for one directory, in daemontools 0.76's order: chdir, stat down, open
 // supervise/ok, open and read supervise/status.
 import { errorCode, errorText } from '@fortress/core/error-text';
+import { bytesOf } from './byte-strings.js';
 import { checkChdir, inService, isNoReader, probeWritable } from './service-files.js';
 
 const { closeSync, constants, openSync, readSync, statSync } = process.getBuiltinModule('node:fs');
@@ -44,7 +45,7 @@ export class ServiceInspector {
     }
     let normallyUp = false;
     try {
-      statSync(inService(dir, 'down'));
+      statSync(bytesOf(inService(dir, 'down')));
     } catch (err) {
       if (errorCode(err) !== 'ENOENT') return failure(`unable to stat down: ${errorText(err)}`, err);
       normallyUp = true;
@@ -57,7 +58,7 @@ export class ServiceInspector {
     }
     let fd: number;
     try {
-      fd = openSync(inService(dir, 'supervise/status'), constants.O_RDONLY | constants.O_NONBLOCK);
+      fd = openSync(bytesOf(inService(dir, 'supervise/status')), constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (err) {
       return failure(`unable to open supervise/status: ${errorText(err)}`, err, normallyUp);
     }

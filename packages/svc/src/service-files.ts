@@ -3,8 +3,10 @@
 // O_WRONLY|O_NONBLOCK (a FIFO nobody reads fails at once with ENXIO: "supervise not running"),
 // and writes behave as blocking writes. One module so that start-up loads few files.
 // Builtins come from process.getBuiltinModule: an ES `import ... from 'node:fs'` builds fs's
-// whole namespace (fs/promises, streams), about 8 ms of start-up.
+// whole namespace (fs/promises, streams), about 8 ms of start-up. Names are byte strings
+// (see byte-strings.ts).
 import { errorCode } from '@fortress/core/error-text';
+import { bytesOf } from './byte-strings.js';
 
 const { accessSync, closeSync, constants, openSync, statSync, writeSync } = process.getBuiltinModule('node:fs');
 const { errno } = process.getBuiltinModule('node:os').constants;
@@ -22,14 +24,14 @@ export function inService(dir: string, name: string): string {
 /** Throws what chdir(DIR) would fail with: ENOENT, ENOTDIR, EACCES, ELOOP, ENAMETOOLONG... */
 export function checkChdir(dir: string): void {
   if (dir === '') throw systemError('chdir', 'ENOENT');
-  const st = statSync(dir);
+  const st = statSync(bytesOf(dir));
   if (!st.isDirectory()) throw systemError('chdir', 'ENOTDIR');
-  accessSync(dir, constants.X_OK);
+  accessSync(bytesOf(dir), constants.X_OK);
 }
 
 /** Opens PATH for writing without blocking; throws the open error (ENXIO: no reader). */
 export function openWriteNonBlocking(path: string): number {
-  return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  return openSync(bytesOf(path), constants.O_WRONLY | constants.O_NONBLOCK);
 }
 
 /** True when an open error means nobody holds the FIFO open for reading. */
@@ -61,10 +63,10 @@ export function writeAll(fd: number, data: Uint8Array): void {
   } while (done < data.length);
 }
 
-/** Writes a line to stderr synchronously; a closed stderr is ignored. */
+/** Writes a line (a byte string) to stderr synchronously; a closed stderr is ignored. */
 export function writeStderr(line: string): void {
   try {
-    writeAll(2, Buffer.from(`${line}\n`));
+    writeAll(2, bytesOf(`${line}\n`));
   } catch {
     // nobody to tell
   }

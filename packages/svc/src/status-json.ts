@@ -2,6 +2,7 @@
 // supervise records in supervise/status.json (last exit, starts) when that file is current.
 import type { Buffer } from 'node:buffer';
 import { type ExtraStatus, type LastExit, readExtraStatus } from '@fortress/core/extra-status';
+import { fromByteString } from './byte-strings.js';
 import type { Inspection } from './inspect-service.js';
 import { statusFields } from './status-text.js';
 
@@ -30,9 +31,10 @@ export interface ServiceJson {
   errorCode: string | null;
 }
 
+/** DIR is a byte string (byte-strings.ts); the object holds it decoded as UTF-8. */
 export function serviceJson(dir: string, inspection: Inspection, nowUnixSeconds: number): ServiceJson {
   const json: ServiceJson = {
-    dir,
+    dir: fromByteString(dir),
     state: 'unknown',
     pid: null,
     seconds: null,
@@ -61,7 +63,7 @@ export function serviceJson(dir: string, inspection: Inspection, nowUnixSeconds:
   json.since = sinceMillis(inspection.status);
   json.paused = fields.pid !== 0 && fields.paused;
   json.want = fields.wantByte === 0x75 ? 'up' : fields.wantByte === 0x64 ? 'down' : 'none';
-  const extra = currentExtraStatus(dir, fields.pid);
+  const extra = currentExtraStatus(json.dir, fields.pid);
   if (extra) {
     json.lastExit = extra.lastExit ?? null;
     json.starts = numberOrNull(extra.starts);

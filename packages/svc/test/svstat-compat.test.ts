@@ -1,10 +1,11 @@
 // Our svstat and svok against Debian's on the same directories: byte-identical output and
 // exit codes, for every state a status file can describe and every error svstat reports.
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, openSync, readSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { debian, FakeSupervise, mkfifo, ours, type Run, removeDir, statusBytes, tempDir } from './helpers.js';
+import { debian, FakeSupervise, mkfifo, ours, REPO, type Run, removeDir, statusBytes, tempDir } from './helpers.js';
 
 let root: string;
 const fakes: FakeSupervise[] = [];
@@ -199,5 +200,53 @@ test('odd directory names: UTF-8, spaces, symlink loops, names too long, trailin
   assert.match(r.stdout, /: unable to chdir: file name too long\n/);
   for (const program of ['svc', 'svok']) {
     for (const dir of [utf8, 'loop', long, tooLong]) compare(program, program === 'svc' ? ['-u', dir] : [dir]);
+  }
+});
+
+test('names that are not UTF-8 are found and printed byte for byte', () => {
+  // Node would encode arguments as UTF-8, so a shell builds the raw bytes with printf.
+  const shell = (cmd: string[], args: string) =>
+    spawnSync('/bin/sh', ['-c', `cd "$1" && shift && exec "$@" ${args}`, 'sh', root, ...cmd], { encoding: 'latin1' });
+  const raw = (text: string) => Buffer.from(`${root}/${text}`, 'latin1');
+  mkdirSync(raw('caf\xe9'));
+  mkdirSync(raw('x\xffy/supervise'), { recursive: true });
+  const made = spawnSync('/bin/sh', [
+    '-c',
+    `cd "$1" && mkfifo "$(printf 'x\\377y')/supervise/ok" "$(printf 'x\\377y')/supervise/control"`,
+    'sh',
+    root,
+  ]);
+  assert.equal(made.status, 0, String(made.stderr));
+  const okFd = openSync(raw('x\xffy/supervise/ok'), constants.O_RDONLY | constants.O_NONBLOCK);
+  const controlFd = openSync(raw('x\xffy/supervise/control'), constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    writeFileSync(raw('x\xffy/supervise/status'), statusBytes(now() + 100_000, 21, 0, 0x75));
+    const names = `"$(printf 'caf\\351')" "$(printf 'x\\377y')" "$(printf 'caf\\303\\251')"`;
+    for (const [program, flags] of [
+      ['svstat', ''],
+      ['svc', '-u'],
+      ['svok', ''],
+    ] as const) {
+      const ourCmd = [process.execPath, join(REPO, `packages/svc/bin/${program}.js`)];
+      const runs = [shell([`/usr/bin/${program}`], `${flags} ${names}`), shell(ourCmd, `${flags} ${names}`)];
+      const [theirs, mine] = runs.map((r) => ({ status: r.status, stdout: r.stdout, stderr: r.stderr }));
+      assert.deepEqual(mine, theirs, program);
+      if (program === 'svstat') {
+        assert.equal(
+          mine?.stdout,
+          'caf\xe9: unable to open supervise/ok: file does not exist\nx\xffy: up (pid 21) 0 seconds\n' +
+            'caf\xc3\xa9: unable to chdir: file does not exist\n',
+        );
+      }
+    }
+    const buf = Buffer.alloc(16);
+    assert.equal(
+      buf.toString('latin1', 0, readSync(controlFd, buf, 0, 16, null)),
+      'uu',
+      'both svc runs reached x\\377y',
+    );
+  } finally {
+    closeSync(okFd);
+    closeSync(controlFd);
   }
 });

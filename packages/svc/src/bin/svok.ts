@@ -1,9 +1,10 @@
 // svok DIR: exit 0 when a supervise runs for DIR, 100 when none does, 111 on other errors.
 import { errorCode, errorText } from '@fortress/core/error-text';
+import { byteArgs } from '../byte-strings.js';
 import { checkChdir, inService, isNoReader, probeWritable, writeStderr } from '../service-files.js';
 
 export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
-  const dir = argv[0];
+  const dir = byteArgs(argv)[0];
   if (dir === undefined) {
     writeStderr('svok: usage: svok dir');
     return 100;

@@ -1,12 +1,13 @@
 // svstat DIR ...: one line per DIR, daemontools 0.76's text; `svstat --json DIR ...`: one JSON
 // object per line instead (its modules are loaded only then, to keep the plain start-up small).
+import { byteArgs, bytesOf } from '../byte-strings.js';
 import { ServiceInspector } from '../inspect-service.js';
 import { writeAll } from '../service-files.js';
 import { statusFields, statusText, unixNow } from '../status-text.js';
 
 export async function main(argv: string[], _env: NodeJS.ProcessEnv): Promise<number> {
   const json = argv[0] === '--json';
-  const dirs = json ? argv.slice(1) : argv;
+  const dirs = byteArgs(json ? argv.slice(1) : argv);
   const inspector = new ServiceInspector();
   const toJson = json ? (await import('../status-json.js')).serviceJson : undefined;
   let out = '';
@@ -21,7 +22,8 @@ export async function main(argv: string[], _env: NodeJS.ProcessEnv): Promise<num
     }
   }
   try {
-    writeAll(1, Buffer.from(out));
+    // Text lines are byte strings; JSON is Unicode text, written as UTF-8.
+    writeAll(1, toJson ? Buffer.from(out) : bytesOf(out));
   } catch {
     // stdout closed: 0.76 dies of SIGPIPE; there is nobody to tell.
   }
