@@ -11,10 +11,7 @@ test('UTF-8 text round-trips through byte strings', () => {
 });
 
 test('arguments without lost bytes are converted without reading /proc', () => {
-  assert.deepEqual(
-    byteArgs(['a', 'é', '']),
-    ['a', 'c3a9', ''].map((h, i) => (i === 1 ? Buffer.from(h, 'hex').toString('latin1') : h)),
-  );
+  assert.deepEqual(byteArgs(['a', 'é', '']), ['a', '\xc3\xa9', '']);
 });
 
 test('an argument that merely contains U+FFFD and matches nothing in cmdline stays as decoded', () => {
