@@ -9,7 +9,8 @@ export interface SvscanOptions {
   json: boolean;
   quiet: boolean;
   keepOnRemove: boolean;
-  supervise: string;
+  /** The supervise program; undefined for fortress's own, started from a pre-started spare. */
+  supervise: string | undefined;
   intervalMs: number;
 }
 
@@ -28,7 +29,7 @@ const LONG: Record<string, string> = {
   '--interval': '-t',
 };
 
-/** Parses argv; SVSCAN_SUPERVISE names the supervise program unless -s does. */
+/** Parses argv; SVSCAN_SUPERVISE names a supervise program unless -s does. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): SvscanOptions {
   const options: SvscanOptions = {
     dir: undefined,
@@ -36,7 +37,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): SvscanOpti
     json: false,
     quiet: false,
     keepOnRemove: false,
-    supervise: env.SVSCAN_SUPERVISE || 'supervise',
+    supervise: env.SVSCAN_SUPERVISE || undefined,
     intervalMs: 5000,
   };
   const args = [...argv];
@@ -62,7 +63,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): SvscanOpti
   if (args.length > 1) throw new OptionError(`one directory expected, got ${args.length}`);
   options.dir = args[0];
   // A relative path with a slash would resolve differently in each child's cwd.
-  if (options.supervise.includes('/')) options.supervise = resolve(options.supervise);
+  if (options.supervise?.includes('/')) options.supervise = resolve(options.supervise);
   return options;
 }
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 export const REPO = new URL('../../../', import.meta.url).pathname;
 export const SVSCAN = join(REPO, 'packages/svscan/bin/svscan.js');
 export const OUR_SUPERVISE = join(REPO, 'packages/supervise/bin/supervise.js');
-/** The per-process supervise the tests drive: FORTRESS_TEST_SUPERVISE (`/usr/bin/supervise` for Debian's), else ours. */
+/** A supervise program for tests that name one: FORTRESS_TEST_SUPERVISE, else ours. */
 export const SUPERVISE = process.env.FORTRESS_TEST_SUPERVISE || OUR_SUPERVISE;
 
 export function tempRoot(label: string): string {
@@ -86,6 +86,7 @@ export function processesUnder(root: string): ProcInfo[] {
   return found;
 }
 
+// `supervise NAME`, `node .../supervise.js NAME`, or a spare titled `supervise NAME`.
 const isSupervise = (argv: string[]): boolean =>
   argv.slice(0, -1).some((a) => a.endsWith('/supervise') || a === 'supervise' || a.endsWith('/supervise.js'));
 
@@ -94,9 +95,11 @@ const isSupervise = (argv: string[]): boolean =>
  * one of CWDS: Debian's chdirs into the service directory; ours stays in the scan directory.
  */
 export function supervisorsNamed(names: string[], cwds: string[]): ProcInfo[] {
-  return processesUnder('/').filter(
-    (p) => isSupervise(p.argv) && names.includes(p.argv.at(-1)!) && cwds.includes(p.cwd),
-  );
+  return processesUnder('/').filter((p) => {
+    // process.title puts `supervise NAME` in argv[0] as one string.
+    const argv = p.argv.length === 1 ? p.argv[0]!.split(' ') : p.argv;
+    return isSupervise(argv) && names.includes(argv.at(-1)!) && cwds.includes(p.cwd);
+  });
 }
 
 /** supervise processes for SERVICE (its real path) in SCAN, by any of NAMES, or for SERVICE/log. */
@@ -133,7 +136,7 @@ export interface Svscan {
 export function startSvscan(dir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Svscan {
   const child = spawn(process.execPath, [SVSCAN, ...args, dir], {
     cwd: dir,
-    env: { ...process.env, PATH: `${REPO}node_modules/.bin:${process.env.PATH}`, SVSCAN_SUPERVISE: SUPERVISE, ...env },
+    env: { ...process.env, PATH: `${REPO}node_modules/.bin:${process.env.PATH}`, SVSCAN_SUPERVISE: '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

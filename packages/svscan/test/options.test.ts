@@ -12,7 +12,7 @@ test('parseOptions: defaults, flags, long names, SVSCAN_SUPERVISE', () => {
     json: false,
     quiet: false,
     keepOnRemove: false,
-    supervise: 'supervise',
+    supervise: undefined,
     intervalMs: 5000,
   });
   const o = parseOptions(['-1', '--keep', '-j', '-q', '-t', '250', '/srv'], { SVSCAN_SUPERVISE: '/usr/bin/supervise' });

@@ -12,6 +12,7 @@ import {
   makeService,
   processesUnder,
   readLines,
+  SUPERVISE,
   type Svscan,
   script,
   startSvscan,
@@ -21,7 +22,11 @@ import {
 } from './helpers.js';
 
 const MODES = [
+  // fortress's supervise, from pre-started spares (the default)
   { mode: 'per-process', args: [] as string[], perProcess: true },
+  // a named supervise program: fortress's through its bin shim, or Debian's
+  { mode: `per-process, -s ${SUPERVISE}`, args: ['-s', SUPERVISE], perProcess: true },
+  { mode: 'per-process, -s /usr/bin/supervise', args: ['-s', '/usr/bin/supervise'], perProcess: true },
   { mode: 'one-process', args: ['-1'], perProcess: false },
 ];
 

@@ -12,14 +12,13 @@ import {
   processesUnder,
   REPO,
   readLines,
-  SUPERVISE,
   type Svscan,
   tempRoot,
   waitFor,
 } from './helpers.js';
 
 const SVSCANBOOT = join(REPO, 'packages/svscan/bin/svscanboot.js');
-const ENV = { ...process.env, PATH: `${REPO}node_modules/.bin:${process.env.PATH}`, SVSCAN_SUPERVISE: SUPERVISE };
+const ENV = { ...process.env, PATH: `${REPO}node_modules/.bin:${process.env.PATH}`, SVSCAN_SUPERVISE: '' };
 const roots: string[] = [];
 const started: Svscan[] = [];
 after(async () => {

@@ -62,7 +62,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 }
 
 async function makeHost(options: SvscanOptions, events: Events): Promise<SupervisorHost> {
-  if (options.mode === 'process') return processHost(options.supervise);
+  if (options.mode === 'process') {
+    if (options.supervise !== undefined) return processHost(options.supervise);
+    const { spareHost } = await import('../spare-host.js');
+    return spareHost();
+  }
   const { inProcessHost } = await import('../in-process-host.js');
   return inProcessHost(events);
 }

@@ -1,0 +1,75 @@
+// Per-process mode with fortress's own supervise, started from a pre-started spare process
+// (spare.ts): the pick-up of a new service costs no Node start-up. One spare is kept idle; it is
+// replaced as soon as it is handed a service.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { sendControl } from './control.js';
+import { closeQuietly, LOG_FIFO } from './log-fifo.js';
+import type { Assignment } from './spare.js';
+import {
+  type ExitListener,
+  type StartRequest,
+  type Supervision,
+  type SupervisorHost,
+  supervisedDir,
+} from './supervision.js';
+
+const SPARE_JS = new URL('./spare.js', import.meta.url).pathname;
+
+export function spareHost(): SupervisorHost {
+  let idle: ChildProcess | undefined;
+  let closed = false;
+  const startSpare = (): ChildProcess => {
+    const child = spawn(process.execPath, [SPARE_JS], { stdio: [0, 1, 2, 'pipe'], detached: true });
+    child.on('error', () => {});
+    return child;
+  };
+  const take = (): ChildProcess => {
+    const spare = idle !== undefined && idle.exitCode === null && idle.signalCode === null ? idle : startSpare();
+    idle = undefined;
+    // The next one warms up while this one works.
+    setImmediate(() => {
+      if (!closed && idle === undefined) idle = startSpare();
+    });
+    return spare;
+  };
+  return {
+    start(request: StartRequest, onExit: ExitListener): Supervision {
+      // The spare opens the FIFO itself: the descriptors svscan opened for it are not needed.
+      if (request.stdin !== 0) closeQuietly(request.stdin);
+      if (request.stdout !== 1) closeQuietly(request.stdout);
+      const service = request.which === 'service';
+      const fifo = service ? join(request.name, 'supervise', LOG_FIFO) : join('supervise', LOG_FIFO);
+      const job: Assignment = {
+        cwd: service ? request.scanDir : join(request.scanDir, request.name),
+        dir: service ? request.name : 'log',
+        stdinFifo: !service ? fifo : null,
+        stdoutFifo: service && request.stdout !== 1 ? fifo : null,
+      };
+      const child = take();
+      const channel = child.stdio[3] as NodeJS.WritableStream & { end(data: string): void };
+      channel.end(`${JSON.stringify(job)}\n`);
+      let ended = false;
+      const end = (code: number | null, signal: string | null): void => {
+        if (ended) return;
+        ended = true;
+        onExit(code, signal);
+      };
+      if (child.exitCode !== null || child.signalCode !== null) queueMicrotask(() => end(111, null));
+      child.on('exit', (code, signal) => end(code, signal));
+      child.on('error', () => end(111, null));
+      const dir = supervisedDir(request.serviceDir, request.which);
+      return {
+        kind: 'child',
+        pid: child.pid,
+        alive: () => !ended,
+        control: (letters) => sendControl(dir, letters),
+      };
+    },
+    close(): void {
+      closed = true;
+      idle?.kill('SIGTERM');
+      idle = undefined;
+    },
+  };
+}
