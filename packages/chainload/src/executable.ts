@@ -7,6 +7,8 @@ import { errorCode } from './report.js';
 const MAX_INTERPRETERS = 4;
 // Linux's limit on one argument or environment string (MAX_ARG_STRLEN).
 const MAX_ARG_STRLEN = 32 * 4096;
+const MIN_ARG_SPACE = 32 * 4096;
+const MAX_ARG_SPACE = 6 * 1024 * 1024;
 
 /**
  * The errno code execve(2) would fail with for `path` (`ENOENT`, `EACCES`, `ENOEXEC`, …), or
@@ -33,11 +35,33 @@ export function execError(path: string, depth = 0): string | undefined {
   return otherFormatsRegistered() ? undefined : 'ENOEXEC';
 }
 
-/** E2BIG when an argument or environment string is longer than Linux accepts. */
+/**
+ * E2BIG when an argument or environment string is longer than Linux accepts, or all of them
+ * together exceed a quarter of the stack limit (at least 128 KiB, at most 6 MiB).
+ */
 export function argumentsError(args: readonly string[], env: readonly string[]): string | undefined {
-  for (const s of args) if (Buffer.byteLength(s) >= MAX_ARG_STRLEN) return 'E2BIG';
-  for (const s of env) if (Buffer.byteLength(s) >= MAX_ARG_STRLEN) return 'E2BIG';
-  return undefined;
+  let total = 0;
+  for (const list of [args, env]) {
+    for (const s of list) {
+      const bytes = Buffer.byteLength(s);
+      if (bytes >= MAX_ARG_STRLEN) return 'E2BIG';
+      total += bytes + 1 + 8;
+    }
+  }
+  if (total <= MIN_ARG_SPACE) return undefined;
+  return total > argumentSpace() ? 'E2BIG' : undefined;
+}
+
+// The room execve(2) gives arguments and environment: stack limit / 4, within [128 KiB, 6 MiB].
+function argumentSpace(): number {
+  let stack = Number.POSITIVE_INFINITY;
+  try {
+    const m = /^Max stack size\s+(\d+|unlimited)/m.exec(fs.readFileSync('/proc/self/limits', 'latin1'));
+    if (m && m[1] !== 'unlimited') stack = Number(m[1]);
+  } catch {
+    // assume unlimited
+  }
+  return Math.min(Math.max(stack / 4, MIN_ARG_SPACE), MAX_ARG_SPACE);
 }
 
 function readHead(path: string): Buffer | undefined {

@@ -131,3 +131,27 @@ test("same environment as Debian's envdir, variable for variable and in order", 
   assertSame(mine, theirs, 'envdir env');
   assert.match(mine.stdout, /^D=a\nb\nc$/m);
 });
+
+test('same as Debian: a variable longer than Linux takes is "argument list too long", not an abort', async () => {
+  const bigEnv = join(dir, 'env-big');
+  mkdirSync(bigEnv);
+  writeFileSync(join(bigEnv, 'BIG'), `${'x'.repeat(140_000)}\n`);
+  const [mine, theirs] = await Promise.all([
+    run(ours('envdir', bigEnv, 'true')),
+    run(debian('envdir', bigEnv, 'true')),
+  ]);
+  assertSame(mine, theirs, 'envdir with a 140000-byte value');
+  assert.equal(mine.stderr, 'envdir: fatal: unable to run true: argument list too long\n');
+});
+
+test('same as Debian: variables too big together are "argument list too long" too', async () => {
+  const manyEnv = join(dir, 'env-many');
+  mkdirSync(manyEnv);
+  for (let i = 0; i < 20; i += 1) writeFileSync(join(manyEnv, `V${i}`), `${'y'.repeat(120_000)}\n`);
+  const [mine, theirs] = await Promise.all([
+    run(ours('envdir', manyEnv, 'true')),
+    run(debian('envdir', manyEnv, 'true')),
+  ]);
+  assertSame(mine, theirs, 'envdir with 20 values of 120000 bytes');
+  assert.equal(mine.code, 111);
+});

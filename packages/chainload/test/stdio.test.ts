@@ -1,6 +1,7 @@
 // The exec'd program's stdin, stdout and stderr stay blocking: Node would make them
 // non-blocking if a chain loader touched process.stdin/stdout/stderr.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ours, removeDir, run, tempDir, testEnv } from './helpers.js';
 
@@ -51,4 +52,28 @@ test('the check sees non-blocking stdio when a Node program touches process.stdo
   const script = `process.stdout; process.stdin; process.execve('/bin/sh', ${JSON.stringify(REPORT_FLAGS)}, process.env)`;
   const piped = await inPipes([process.execPath, '-e', script]);
   assert.deepEqual(nonBlocking(piped.stderr).slice(0, 2), [true, true]);
+});
+
+test("a failing setlock -n (koffi loaded, no exec) leaves the caller's stderr pipe blocking", async () => {
+  const dir = tempDir('stdio-lock');
+  try {
+    const lock = join(dir, 'lock');
+    const holder = ours('setlock', lock, 'sh', '-c', 'echo locked; exec sleep 100');
+    const quoted = (argv: string[]) => argv.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
+    // The shell holds the lock in the background, tries again with -n (fails, 111) and then
+    // reports the flags of its own stderr, a pipe shared with the failed setlock.
+    const script = [
+      `${quoted(holder)} > ${dir}/out &`,
+      `while ! grep -q locked ${dir}/out 2>/dev/null; do sleep 0.05; done`,
+      `${quoted(ours('setlock', '-n', lock, 'true'))}; echo "rc=$?" >&3`,
+      'kill $!',
+      'sed -n "s/^flags:[[:space:]]*//p" /proc/$$/fdinfo/2 >&3',
+    ].join('\n');
+    const out = await run(['/bin/sh', '-c', `{ ${script}\n} 3>&1 2>&1 | cat`]);
+    const [rc, flags] = out.stdout.split('\n').filter((l) => !l.startsWith('setlock:'));
+    assert.equal(rc, 'rc=111');
+    assert.equal((Number.parseInt(flags!, 8) & O_NONBLOCK) !== 0, false, out.stdout);
+  } finally {
+    removeDir(dir);
+  }
 });
