@@ -1,10 +1,11 @@
 // svc's arguments and messages, checked on the bytes that reach a control FIFO the test reads,
 // side by side with Debian's svc for the 0.76 letters.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { debian, FakeSupervise, mkfifo, ours, removeDir, tempDir } from './helpers.js';
+import { debian, FakeSupervise, mkfifo, ours, REPO, removeDir, tempDir } from './helpers.js';
 
 let root: string;
 let target: FakeSupervise;
@@ -109,4 +110,35 @@ test('odd bytes in directory names are passed through untouched', () => {
   const r = svc(ours, ['-u', odd]);
   assert.deepEqual(r, svc(debian, ['-u', odd]));
   assert.equal(r.stderr, `svc: warning: unable to control ${odd}: file does not exist\n`);
+});
+
+test('per directory: one non-blocking open, one write of all the bytes, one close (seen by strace)', {
+  skip: existsSync('/usr/bin/strace') ? false : 'strace is not installed',
+}, () => {
+  target.readControl();
+  const trace = join(root, 'svc.trace');
+  const svcJs = join(REPO, 'packages/svc/bin/svc.js');
+  const r = spawnSync('/usr/bin/strace', ['-f', '-o', trace, process.execPath, svcJs, '-dxdu', 'sv', './sv'], {
+    cwd: root,
+  });
+  assert.equal(r.status, 0, String(r.stderr));
+  const lines = readFileSync(trace, 'latin1').split('\n');
+  const opens = lines
+    .map((line, index) => ({
+      index,
+      m: /openat\(AT_FDCWD, "(\.\/)?sv\/supervise\/control", ([A-Z_|]+)\) = (\d+)/.exec(line),
+    }))
+    .filter((o) => o.m);
+  assert.equal(opens.length, 2);
+  for (const { index, m } of opens) {
+    assert.match(m?.[2] ?? '', /O_WRONLY\|O_NONBLOCK/);
+    const fd = m?.[3];
+    const closeAt = lines.findIndex((line, i) => i > index && line.includes(` close(${fd})`));
+    const writes = lines.slice(index, closeAt).filter((line) => line.includes(` write(${fd},`));
+    assert.deepEqual(
+      writes.map((line) => line.replace(/^\d+ +/, '').replace(/ += /, ' = ')),
+      [`write(${fd}, "dxu", 3) = 3`],
+    );
+  }
+  assert.equal(target.readControl(), 'dxudxu');
 });
