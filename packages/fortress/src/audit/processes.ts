@@ -1,7 +1,7 @@
 // Who owns a socket: socket inode -> pid (through /proc/PID/fd), then the process, its account,
 // and the supervised service it belongs to (its own or an ancestor's working directory).
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface ProcessInfo {
   pid: number;
@@ -76,7 +76,9 @@ export function serviceOf(pid: number, procRoot = '/proc'): string | undefined {
   for (let depth = 0; current !== undefined && current > 1 && depth < 32; depth++) {
     const info = processInfo(current, procRoot);
     if (!info) return undefined;
+    // A chrooted service (dnscache) sits in a subdirectory of its service directory.
     if (info.cwd && isServiceDir(info.cwd)) return info.cwd;
+    if (info.cwd && info.cwd !== '/' && isServiceDir(dirname(info.cwd))) return dirname(info.cwd);
     current = info.ppid;
   }
   return undefined;

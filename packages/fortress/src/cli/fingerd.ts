@@ -15,7 +15,7 @@ function readLine(): Promise<string> {
     const finish = (): void => {
       clearTimeout(timer);
       process.stdin.removeAllListeners('data');
-      process.stdin.pause();
+      process.stdin.destroy();
       resolve(data.split(/\r?\n/)[0] ?? '');
     };
     process.stdin.setEncoding('latin1');

@@ -22,7 +22,8 @@ function readHead(): Promise<string | undefined> {
     const finish = (value: string | undefined): void => {
       clearTimeout(timer);
       process.stdin.removeAllListeners('data');
-      process.stdin.pause();
+      // The rest of the request is not wanted; an open stdin would keep the process alive.
+      process.stdin.destroy();
       resolve(value);
     };
     process.stdin.setEncoding('latin1');
