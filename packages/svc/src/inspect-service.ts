@@ -26,14 +26,15 @@ export type Inspection =
       code?: string;
     };
 
+/** The size of daemontools' supervise/status record (as @fortress/core/status-record, not
+ * imported: its tai64n dependency would cost start-up time). */
+export const STATUS_SIZE = 18;
+
 /**
  * Inspects service directories one after another. Like 0.76's svstat it reads each status into
  * one buffer it keeps: a status file that opens but cannot be read (a directory) shows what the
  * buffer held before (zeros for the first directory), byte for byte as the original does.
  */
-/** The size of daemontools' supervise/status record (see @fortress/core/status-record). */
-export const STATUS_SIZE = 18;
-
 export class ServiceInspector {
   private readonly buffer = Buffer.alloc(STATUS_SIZE);
 
