@@ -85,7 +85,9 @@ after(async () => {
     } catch {
       // gone
     }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
+    clearTimeout(timer);
   }
   killUnder(dir);
   if (process.env['FORTRESS_TEST_KEEP']) return;

@@ -1,0 +1,121 @@
+// fortress quickstart: it starts our svscan on a runtime copy of examples/, the example services
+// answer on loopback, and SIGINT or SIGTERM brings everything down and removes the copy.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BIN, exchange, FORTRESS, killUnder, pidsUnder, refused, waitFor } from './helpers.js';
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  root: string;
+  scanDir: string;
+  svscanPid: number;
+  finger: number;
+  httpd: number;
+  dns: { ip: string; port: number };
+}
+
+async function start(): Promise<Started> {
+  const child = spawn(process.execPath, [FORTRESS, 'quickstart'], {
+    env: { ...process.env, PATH: `${BIN}:${process.env['PATH'] ?? ''}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  const text = await waitFor('the quick start instructions', () => (out.includes('Ctrl-C') ? out : undefined), 90_000);
+  const svscan = /svscan \(pid (\d+)\) supervising (\S+)/.exec(text);
+  const finger = /finger .* 127\.0\.0\.1:(\d+)/.exec(text);
+  const httpd = /httpd .* http:\/\/127\.0\.0\.1:(\d+)\//.exec(text);
+  const dns = /dnscache .* (127\.\d+\.\d+\.\d+) port (\d+)/.exec(text);
+  assert.ok(svscan?.[2] && finger && httpd && dns?.[1], text);
+  return {
+    child,
+    output: () => out,
+    root: join(svscan[2], '..'),
+    scanDir: svscan[2],
+    svscanPid: Number(svscan[1]),
+    finger: Number(finger[1]),
+    httpd: Number(httpd[1]),
+    dns: { ip: dns[1], port: Number(dns[2]) },
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function queryLocalhost(ip: string, port: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    const packet = Buffer.concat([
+      Buffer.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 9]),
+      Buffer.from('localhost'),
+      Buffer.from([0, 0, 1, 0, 1]),
+    ]);
+    const timer = setTimeout(() => {
+      socket.close();
+      resolve(undefined);
+    }, 2000);
+    socket.on('message', (msg) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(msg);
+    });
+    socket.send(packet, port, ip);
+  });
+}
+
+async function stopWith(signal: NodeJS.Signals): Promise<void> {
+  const qs = await start();
+  try {
+    assert.ok(alive(qs.svscanPid), 'svscan runs');
+    assert.ok(!qs.root.startsWith(join(FORTRESS, '../../../..')), 'the runtime copy is outside the repo');
+    const finger = await waitFor('fingerd', async () => (await exchange('127.0.0.1', qs.finger, '\r\n')) || undefined);
+    assert.match(finger, /up .* load /);
+    assert.match(finger, /^hello\s+up\s+\d+/m);
+    const page = await waitFor(
+      'httpd',
+      async () => (await exchange('127.0.0.1', qs.httpd, 'GET / HTTP/1.0\r\n\r\n')) || undefined,
+    );
+    assert.match(page, /^HTTP\/1\.0 200 OK\r\n[\s\S]*Served read-only by fortress httpd/);
+    const dns = await waitFor('dnscache', () => queryLocalhost(qs.dns.ip, qs.dns.port));
+    assert.ok(dns.subarray(dns.length - 4).equals(Buffer.from([127, 0, 0, 1])));
+    const current = join(qs.scanDir, 'hello/log/main/current');
+    await waitFor(
+      'the hello log',
+      () => existsSync(current) && /^@4000[0-9a-f]{20} hello: /m.test(readFileSync(current, 'utf8')),
+    );
+    const exited = new Promise<number | null>((resolve) => qs.child.once('exit', (code) => resolve(code)));
+    qs.child.kill(signal);
+    assert.equal(await exited, 0, qs.output());
+    assert.match(qs.output(), new RegExp(`fortress: ${signal}: stopping svscan and every service`));
+    assert.match(qs.output(), /fortress: everything is down/);
+    assert.ok(!alive(qs.svscanPid), 'svscan is gone');
+    assert.ok(await refused('127.0.0.1', qs.finger), 'fingerd is down');
+    assert.ok(await refused('127.0.0.1', qs.httpd), 'httpd is down');
+    assert.ok(!existsSync(qs.root), 'the runtime copy is removed');
+    assert.deepEqual(pidsUnder(qs.root), [], 'nothing runs from it');
+  } finally {
+    if (qs.child.exitCode === null) qs.child.kill('SIGKILL');
+    if (alive(qs.svscanPid)) process.kill(qs.svscanPid, 'SIGTERM');
+    killUnder(qs.root);
+  }
+}
+
+test('quickstart: the example services answer; SIGINT brings everything down', () => stopWith('SIGINT'));
+
+test('quickstart: SIGTERM brings everything down too', () => stopWith('SIGTERM'));
