@@ -217,7 +217,8 @@ async function pickup(system, trials) {
       const t1 = await Promise.race([seen, sleep(20_000).then(() => undefined)]);
       if (t1 === undefined) throw new Error(`${system.name}: service ${i} not started within 20 s`);
       times.push(t1 - t0);
-      await sleep(100);
+      // New services arrive now and then, not in a burst: let every scanner settle.
+      await sleep(1000);
     }
   } finally {
     await shutdown(system, run, scan, root);

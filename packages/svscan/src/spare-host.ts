@@ -15,10 +15,13 @@ import {
 } from './supervision.js';
 
 const SPARE_JS = new URL('./spare.js', import.meta.url).pathname;
+/** A Node start-up takes a core for about 50-100 ms: not while the last spare starts its ./run. */
+const REFILL_DELAY_MS = 200;
 
 export function spareHost(): SupervisorHost {
   let idle: ChildProcess | undefined;
   let closed = false;
+  let refill: NodeJS.Timeout | undefined;
   const startSpare = (): ChildProcess => {
     const child = spawn(process.execPath, [SPARE_JS], { stdio: [0, 1, 2, 'pipe'], detached: true });
     child.on('error', () => {});
@@ -27,10 +30,11 @@ export function spareHost(): SupervisorHost {
   const take = (): ChildProcess => {
     const spare = idle !== undefined && idle.exitCode === null && idle.signalCode === null ? idle : startSpare();
     idle = undefined;
-    // The next one warms up while this one works.
-    setImmediate(() => {
+    // The next one warms up once this one has had the CPU to start its service.
+    clearTimeout(refill);
+    refill = setTimeout(() => {
       if (!closed && idle === undefined) idle = startSpare();
-    });
+    }, REFILL_DELAY_MS);
     return spare;
   };
   return {
@@ -68,6 +72,7 @@ export function spareHost(): SupervisorHost {
     },
     close(): void {
       closed = true;
+      clearTimeout(refill);
       idle?.kill('SIGTERM');
       idle = undefined;
     },

@@ -1,6 +1,6 @@
 // svscan end to end with real supervise processes, FIFOs and signals, in both modes.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -88,6 +88,29 @@ for (const { mode, args, perProcess } of MODES) {
       assert.deepEqual(readLines(join(hidden, 'pids')), []);
       assert.deepEqual(supervisorsOf(scan, hidden, ['.hidden']), []);
       if (perProcess) assert.equal(supervisorsOf(scan, svc, ['new']).length, 1);
+    });
+
+    test("Debian's svok, svstat and svc work on its services", async () => {
+      const { root, scan } = fresh('tools');
+      const svc = makeService(join(root, 'svc'));
+      symlinkSync(svc, join(scan, 'svc'));
+      const s = run(scan);
+      await started(s);
+      const [pid] = await waitFor('the service to run', () => {
+        const pids = livePids(join(svc, 'pids'));
+        return pids.length === 1 ? pids : undefined;
+      });
+      assert.equal(spawnSync('/usr/bin/svok', [svc]).status, 0);
+      const up = execFileSync('/usr/bin/svstat', [svc], { encoding: 'utf8' });
+      assert.match(up, new RegExp(`^${svc}: up \\(pid ${pid}\\) \\d+ seconds\n$`));
+      execFileSync('/usr/bin/svc', ['-d', svc]);
+      await waitFor('the service to go down', () => !isAlive(pid!));
+      await waitFor('svstat to say down', () =>
+        /^.*: down \d+ seconds, normally up\n$/.test(execFileSync('/usr/bin/svstat', [svc], { encoding: 'utf8' })),
+      );
+      execFileSync('/usr/bin/svc', ['-u', svc]);
+      await waitFor('a second ./run', () => livePids(join(svc, 'pids')).length === 1);
+      assert.equal(readLines(join(svc, 'pids')).length, 2);
     });
 
     test('two symlinks to one directory start one supervise; a rename keeps it', async () => {
