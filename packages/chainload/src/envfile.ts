@@ -31,6 +31,9 @@ const DOUBLE_QUOTED_ESCAPES: Record<string, string> = {
  */
 export function parseEnvFile(text: string): EnvChange[] {
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  // A NUL cannot be passed to a program in its environment.
+  const nul = lines.findIndex((l) => l.includes('\0'));
+  if (nul !== -1) throw new EnvFileSyntaxError(nul + 1, 'NUL byte');
   const changes: EnvChange[] = [];
   for (let i = 0; i < lines.length; i += 1) {
     const number = i + 1;

@@ -43,6 +43,8 @@ test('parseEnvFile: syntax errors carry the line number and reason', () => {
     ['A B=x', 1, 'invalid variable name "A B"'],
     ['A="open\nstill open', 1, 'unterminated double quote'],
     ["A='x' junk", 1, 'text after closing quote'],
+    ['A=1\nB=x\0y\n', 2, 'NUL byte'],
+    ['A="multi\nline\0"\n', 2, 'NUL byte'],
   ];
   for (const [text, line, reason] of cases) {
     assert.throws(

@@ -3,12 +3,12 @@
 import { EnvDirError, readEnvDir } from '../envdir.js';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
-import { fatal, usage } from '../report.js';
+import { fatal, guard, usage } from '../report.js';
 
 const PROG = 'envdir';
 const EXIT_USAGE = 111; // envdir's usage error is 111, unlike the other programs
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [dir, ...child] = argv;
   if (dir === undefined || child.length === 0) return usage(PROG, 'dir child', EXIT_USAGE);
   let changes: ReturnType<typeof readEnvDir>;
@@ -20,4 +20,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
   // The child is searched in the caller's PATH, not one the directory sets (as pathexec_run).
   return chainTo(PROG, child, envObject(applyEnvChanges(env, changes)), env['PATH']);
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return guard(PROG, () => run(argv, env));
 }

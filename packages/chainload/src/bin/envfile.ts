@@ -4,11 +4,11 @@ import { EnvFileSyntaxError, parseEnvFile } from '../envfile.js';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { fs } from '../node-fs.js';
-import { EXIT_PERMANENT, fatal, usage } from '../report.js';
+import { EXIT_PERMANENT, fatal, guard, usage } from '../report.js';
 
 const PROG = 'envfile';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [file, ...child] = argv;
   if (file === undefined || child.length === 0) return usage(PROG, 'file child');
   let text: string;
@@ -26,4 +26,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     throw err;
   }
   return chainTo(PROG, child, envObject(applyEnvChanges(env, changes)), env['PATH']);
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return guard(PROG, () => run(argv, env));
 }

@@ -3,11 +3,11 @@
 import { findAccount } from '../account.js';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
-import { fatal, usage } from '../report.js';
+import { fatal, guard, usage } from '../report.js';
 
 const PROG = 'envuidgid';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [name, ...child] = argv;
   if (name === undefined || child.length === 0) return usage(PROG, 'account child');
   const account = findAccount(name);
@@ -17,4 +17,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     ['UID', String(account.uid)],
   ] as const;
   return chainTo(PROG, child, envObject(applyEnvChanges(env, changes)), env['PATH']);
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return guard(PROG, () => run(argv, env));
 }

@@ -2,12 +2,12 @@
 
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
-import { usage } from '../report.js';
+import { guard, usage } from '../report.js';
 import { loadLibc } from '../stdio-flags.js';
 
 const PROG = 'pgrphack';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (argv.length === 0) return usage(PROG, 'child');
   const { setsid } = await loadLibc();
   try {
@@ -16,4 +16,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     // As the original: already a group leader (EPERM) is harmless, and nothing else can fail.
   }
   return chainTo(PROG, argv, envObject(applyEnvChanges(env, [])), env['PATH']);
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return guard(PROG, () => run(argv, env));
 }

@@ -4,12 +4,12 @@ import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { getopt } from '../getopt.js';
 import { LockError, takeLock } from '../lock-file.js';
-import { EXIT_OK, fatal, usage, writeStderr } from '../report.js';
+import { EXIT_OK, fatal, guard, usage, writeStderr } from '../report.js';
 
 const PROG = 'setlock';
 const USAGE = '[ -nNxX ] file program [ arg ... ]';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const parsed = getopt(argv, 'nNxX');
   if ('error' in parsed) {
     await writeStderr(`${PROG}: ${parsed.error}`);
@@ -32,4 +32,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return quiet ? EXIT_OK : await fatal(PROG, `${err.message} ${file}`, err.cause);
   }
   return chainTo(PROG, child, envObject(applyEnvChanges(env, [])), env['PATH']);
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return guard(PROG, () => run(argv, env));
 }

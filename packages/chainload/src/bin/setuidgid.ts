@@ -3,11 +3,11 @@
 import { resolveCredentials, SwitchError, switchTo } from '../credentials.js';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
-import { fatal, usage } from '../report.js';
+import { fatal, guard, usage } from '../report.js';
 
 const PROG = 'setuidgid';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [spec, ...child] = argv;
   if (spec === undefined || child.length === 0) return usage(PROG, 'account child');
   const result = resolveCredentials(spec);
@@ -19,4 +19,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     throw err;
   }
   return chainTo(PROG, child, envObject(applyEnvChanges(env, [])), env['PATH']);
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return guard(PROG, () => run(argv, env));
 }

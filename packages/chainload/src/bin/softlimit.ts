@@ -4,7 +4,7 @@ import type { Rlimit } from '@fortress/core/libc';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { getopt } from '../getopt.js';
-import { fatal, usage, writeStderr } from '../report.js';
+import { fatal, guard, usage, writeStderr } from '../report.js';
 import { newSoftLimit, parseLimitValue, RESOURCE_NUMBERS, SOFTLIMIT_GETOPT, SOFTLIMIT_OPTIONS } from '../rlimits.js';
 import { loadLibc } from '../stdio-flags.js';
 
@@ -12,7 +12,7 @@ const PROG = 'softlimit';
 const USAGE =
   '[-a allbytes] [-c corebytes] [-d databytes] [-f filebytes] [-l lockbytes] [-m membytes] [-o openfiles] [-p processes] [-r residentbytes] [-s stackbytes] [-t cpusecs] child';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const parsed = getopt(argv, SOFTLIMIT_GETOPT);
   if ('error' in parsed) {
     await writeStderr(`${PROG}: ${parsed.error}`);
@@ -51,4 +51,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return undefined;
   };
   return chainTo(PROG, parsed.rest, envObject(applyEnvChanges(env, [])), env['PATH'], setLimits);
+}
+
+export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return guard(PROG, () => run(argv, env));
 }
