@@ -1,20 +1,91 @@
-// Reads fd 0 without process.stdin (which would leave a shared descriptor non-blocking for others).
-import { read } from 'node:fs';
+// Reads fd 0 without process.stdin (which would leave a shared descriptor non-blocking for others)
+// and without leaving a blocking read pending in a worker thread (Node cannot exit while one is):
+// wait for readiness with poll(2) off the main thread, then read on the main thread. A wake-up
+// pipe ends a pending poll at once when multilog has to exit.
+import { fstatSync, readSync, writeSync } from 'node:fs';
+import { checkResult, libcFunction } from '@fortress/core/libc';
 
-/** One read of up to `length` bytes into `buf`; resolves 0 at end of input. EAGAIN waits and retries. */
-export function readInput(fd: number, buf: Buffer, length: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let delay = 1;
-    const attempt = (): void => {
-      read(fd, buf, 0, length, null, (err, n) => {
-        if (!err) resolve(n);
-        else if (err.code === 'EAGAIN') {
-          setTimeout(attempt, delay);
-          delay = Math.min(delay * 2, 50);
-        } else if (err.code === 'EINTR') attempt();
-        else reject(err);
+const POLLIN = 1;
+const O_NONBLOCK = 0o4000;
+const O_CLOEXEC = 0o2000000;
+
+// biome-ignore lint/suspicious/noExplicitAny: koffi functions are untyped by nature
+type CFunction = ((...args: any[]) => any) & { async: (...args: any[]) => void };
+let poll: CFunction | undefined;
+let pipe2: CFunction | undefined;
+
+function libc(): { poll: CFunction; pipe2: CFunction } {
+  poll ??= libcFunction('int poll(void *fds, unsigned long nfds, int timeout)') as CFunction;
+  pipe2 ??= libcFunction('int pipe2(void *fds, int flags)') as CFunction;
+  return { poll, pipe2 };
+}
+
+export class InputReader {
+  private readonly fd: number;
+  private readonly regularFile: boolean;
+  private readonly wakeRead: number = -1;
+  private readonly wakeWrite: number = -1;
+  private readonly pollfds = Buffer.alloc(16);
+
+  constructor(fd: number) {
+    this.fd = fd;
+    this.regularFile = fstatSync(fd).isFile();
+    if (this.regularFile) return;
+    const fds = Buffer.alloc(8);
+    checkResult('pipe2', libc().pipe2(fds, O_NONBLOCK | O_CLOEXEC));
+    this.wakeRead = fds.readInt32LE(0);
+    this.wakeWrite = fds.readInt32LE(4);
+    this.pollfds.writeInt32LE(fd, 0);
+    this.pollfds.writeInt16LE(POLLIN, 4);
+    this.pollfds.writeInt32LE(this.wakeRead, 8);
+    this.pollfds.writeInt16LE(POLLIN, 12);
+  }
+
+  /**
+   * Reads up to `length` bytes into `buf`; resolves 0 at end of input. Always yields to the event
+   * loop first, so signal handlers run between chunks even under a continuous stream.
+   */
+  async read(buf: Buffer, length: number): Promise<number> {
+    if (this.regularFile) {
+      await new Promise((resolve) => setImmediate(resolve));
+      return readSync(this.fd, buf, 0, length, null);
+    }
+    for (let ready = this.pollNow(0); ; ready = await this.pollAsync()) {
+      if (!ready) continue;
+      try {
+        return readSync(this.fd, buf, 0, length, null);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EAGAIN' && code !== 'EINTR') throw err;
+      }
+    }
+  }
+
+  /** Ends a pending wait (before exiting). */
+  wake(): void {
+    if (this.wakeWrite >= 0) {
+      try {
+        writeSync(this.wakeWrite, 'x');
+      } catch {
+        // Already woken: the pipe is full.
+      }
+    }
+  }
+
+  private pollNow(timeout: number): boolean {
+    this.pollfds.writeInt16LE(0, 6);
+    const n = libc().poll(this.pollfds, 1, timeout);
+    return n > 0;
+  }
+
+  private pollAsync(): Promise<boolean> {
+    this.pollfds.writeInt16LE(0, 6);
+    this.pollfds.writeInt16LE(0, 14);
+    return new Promise((resolve, reject) => {
+      libc().poll.async(this.pollfds, 2, -1, (err: unknown, n: number) => {
+        if (err) reject(err);
+        else resolve(n > 0 && this.pollfds.readInt16LE(6) !== 0);
       });
-    };
-    attempt();
-  });
+    });
+  }
 }

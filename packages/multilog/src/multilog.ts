@@ -1,6 +1,6 @@
 // multilog's main loop: read a chunk, process it, flush every output, repeat; signals act between reads.
 import { fatal } from '@fortress/core/errors';
-import { readInput } from './input.js';
+import { InputReader } from './input.js';
 import { CHUNK, LineEngine, type Step } from './line-engine.js';
 import { LogDir } from './log-dir.js';
 import type { Output } from './output.js';
@@ -64,6 +64,12 @@ export async function runMultilog(script: Script): Promise<number> {
   }
   const { steps, dirs } = setup;
   const engine = new LineEngine(steps, new Stamper(script.stamp));
+  let input: InputReader;
+  try {
+    input = new InputReader(0);
+  } catch (err) {
+    return fatal(PROG, 'unable to read input', err);
+  }
   let reading = false;
   let terminating = false;
   let finished = false;
@@ -84,6 +90,7 @@ export async function runMultilog(script: Script): Promise<number> {
     setImmediate(() => {
       if (reading && !engine.midLine && !finished) {
         closeAll();
+        input.wake();
         process.exit(0);
       }
     });
@@ -98,7 +105,7 @@ export async function runMultilog(script: Script): Promise<number> {
       let n: number;
       try {
         // After SIGTERM, finish the current line a byte at a time so nothing after it is consumed.
-        n = await readInput(0, engine.arena, terminating ? 1 : CHUNK);
+        n = await input.read(engine.arena, terminating ? 1 : CHUNK);
       } catch (err) {
         reading = false;
         closeAll();
