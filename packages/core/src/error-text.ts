@@ -1,8 +1,7 @@
-// djb's error texts for programs whose start-up time counts (svc, svstat, svok): the same table
-// and functions as errors.ts, without its `import ... from 'node:fs'`. In an ES module that import
-// builds fs's whole namespace, which loads fs/promises and the stream modules: about 8 ms of
-// start-up. Builtins come from process.getBuiltinModule, which does not. A test checks that both
-// files give the same text for every errno.
+// djb's error texts, in a module that loads no other: programs whose start-up time counts (svc,
+// svstat, svok) import it directly. errors.ts re-exports it. Builtins come from
+// process.getBuiltinModule: an ES `import ... from 'node:fs'` builds fs's whole namespace, which
+// loads fs/promises and the stream modules, about 8 ms of start-up.
 const { constants } = process.getBuiltinModule('node:os');
 
 // djb's error_str table: daemontools, ucspi-tcp and djbdns print these instead of strerror().

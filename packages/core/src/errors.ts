@@ -1,83 +1,15 @@
 // Exit codes and message shapes shared by every program (DESIGN.md decision 10).
-import { writeSync } from 'node:fs';
-import { constants } from 'node:os';
+// Builtins through getBuiltinModule: an ES `import ... from 'node:fs'` costs about 8 ms of start-up.
+import { errnoName, errorText } from './error-text.js';
+
+export { DJB_TEXT, errnoName, errorCode, errorText } from './error-text.js';
+
+const { writeSync } = process.getBuiltinModule('node:fs');
 
 export const EXIT_OK = 0;
 export const EXIT_FALSE = 1;
 export const EXIT_PERMANENT = 100;
 export const EXIT_TEMPORARY = 111;
-
-// djb's error_str table: daemontools, ucspi-tcp and djbdns print these instead of strerror().
-const DJB_TEXT: Record<string, string> = {
-  EINTR: 'interrupted system call',
-  ENOMEM: 'out of memory',
-  ENOENT: 'file does not exist',
-  ETXTBSY: 'text busy',
-  EIO: 'input/output error',
-  EEXIST: 'file already exists',
-  ETIMEDOUT: 'timed out',
-  EINPROGRESS: 'operation in progress',
-  EAGAIN: 'temporary failure',
-  EWOULDBLOCK: 'temporary failure',
-  EPIPE: 'broken pipe',
-  EPERM: 'permission denied',
-  EACCES: 'access denied',
-  ENXIO: 'device not configured',
-  EPROTO: 'protocol error',
-  EISDIR: 'is a directory',
-  ECONNREFUSED: 'connection refused',
-  ENOTDIR: 'not a directory',
-  ESRCH: 'no such process',
-  E2BIG: 'argument list too long',
-  ENOEXEC: 'exec format error',
-  EBADF: 'file descriptor not open',
-  ECHILD: 'no child processes',
-  EDEADLK: 'operation would cause deadlock',
-  EFAULT: 'bad address',
-  EBUSY: 'device busy',
-  EXDEV: 'cross-device link',
-  ENODEV: 'device does not support operation',
-  EINVAL: 'invalid argument',
-  ENFILE: 'system cannot open more files',
-  EMFILE: 'process cannot open more files',
-  ENOTTY: 'not a tty',
-  EFBIG: 'file too big',
-  ENOSPC: 'out of disk space',
-  ESPIPE: 'unseekable descriptor',
-  EROFS: 'read-only file system',
-  EMLINK: 'too many links',
-  ERANGE: 'output out of range',
-  ENOTSOCK: 'not a socket',
-  EMSGSIZE: 'message too long',
-  EOPNOTSUPP: 'operation not supported',
-  EAFNOSUPPORT: 'address family not supported',
-  EADDRINUSE: 'address already used',
-  EADDRNOTAVAIL: 'address not available',
-  ENETDOWN: 'network down',
-  ENETUNREACH: 'network unreachable',
-  ECONNABORTED: 'connection aborted',
-  ECONNRESET: 'connection reset',
-  ENOBUFS: 'out of buffer space',
-  EISCONN: 'already connected',
-  ENOTCONN: 'not connected',
-  EHOSTUNREACH: 'host unreachable',
-  ELOOP: 'symbolic link loop',
-  ENAMETOOLONG: 'file name too long',
-  ENOTEMPTY: 'directory not empty',
-  EDQUOT: 'disk quota exceeded',
-  ESTALE: 'stale NFS file handle',
-};
-
-const ERRNO_NAMES = new Map<number, string>();
-for (const [name, value] of Object.entries(constants.errno)) {
-  // EAGAIN and EWOULDBLOCK share a number on Linux; keep the first name, as djb's table does.
-  if (!ERRNO_NAMES.has(value)) ERRNO_NAMES.set(value, name);
-}
-
-/** The errno name (`ENOENT`) for a number, or undefined. */
-export function errnoName(errno: number): string | undefined {
-  return ERRNO_NAMES.get(Math.abs(errno));
-}
 
 /** An Error carrying an errno code, as Node's own fs errors do. */
 export class SystemError extends Error {
@@ -91,21 +23,6 @@ export class SystemError extends Error {
     this.errno = errno;
     this.syscall = syscall;
   }
-}
-
-/** djb's text for an error: `file does not exist` for ENOENT, `unknown error` otherwise. */
-export function errorText(err: unknown): string {
-  const code = errorCode(err);
-  if (code === undefined) return 'unknown error';
-  return DJB_TEXT[code] ?? 'unknown error';
-}
-
-/** The `code` of an error-like value (`ENOENT`), or undefined. */
-export function errorCode(err: unknown): string | undefined {
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') {
-    return err.code;
-  }
-  return undefined;
 }
 
 /** Writes a line to fd 2 synchronously: safe before exec and at exit, never leaves stdio non-blocking. */

@@ -1,23 +1,5 @@
 import assert from 'node:assert/strict';
-import { constants } from 'node:os';
 import { test } from 'node:test';
-import * as lean from '@fortress/core/error-text';
-import * as errors from '@fortress/core/errors';
-
-test('error-text gives the same text as errors for every errno, and for odd values', () => {
-  const values: unknown[] = [undefined, null, 'ENOENT', {}, { code: 42 }, { code: 'EBOGUS' }, new Error('x')];
-  for (const name of Object.keys(constants.errno)) values.push({ code: name });
-  for (const value of values) assert.equal(lean.errorText(value), errors.errorText(value), JSON.stringify(value));
-  assert.equal(lean.errorText({ code: 'ENXIO' }), 'device not configured');
-});
-
-test('error-text names errnos as errors does', () => {
-  for (const value of Object.values(constants.errno)) {
-    assert.equal(lean.errnoName(value), errors.errnoName(value));
-    assert.equal(lean.errnoName(-value), errors.errnoName(-value));
-  }
-  assert.equal(lean.errnoName(constants.errno.EAGAIN), 'EAGAIN');
-});
 
 test('importing error-text loads no fs/promises or stream module', async () => {
   const { spawnSync } = await import('node:child_process');
