@@ -139,3 +139,26 @@ export function snapshot(dir: string): Entry[] {
       };
     });
 }
+
+export interface Account {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+function lookup(name: string): Account | undefined {
+  const r = spawnSync('getent', ['passwd', name], { encoding: 'latin1' });
+  if (r.status !== 0) return undefined;
+  const fields = r.stdout.trim().split(':');
+  return { name, uid: Number(fields[2]), gid: Number(fields[3]) };
+}
+
+/** A system account for tests (`fortress-test-*`), created when missing; accounts are left in place. */
+export function testAccount(name: string): Account {
+  const found = lookup(name);
+  if (found) return found;
+  spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
+  const created = lookup(name);
+  if (!created) throw new Error(`unable to create account ${name}`);
+  return created;
+}
