@@ -1,0 +1,72 @@
+// Actions beyond 0.76: `T` (local ISO 8601 time, as s6-log prints it) and `1` (copy to stdout).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { allContent, ourCommand, removeDir, run, tempDir } from './helpers.js';
+
+let root: string;
+before(() => {
+  root = tempDir();
+});
+after(() => removeDir(root));
+
+const ISO = /^(\d{4}-\d\d-\d\d) \d\d:\d\d:\d\d\.\d{9} {2}/;
+
+test('T stamps lines with local time in the layout of s6-log T', () => {
+  const env = { ...process.env, TZ: 'UTC' };
+  const r = run(ourCommand('multilog', ['T', './d', '1']), { cwd: root, input: 'one\ntwo\n', env });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = readFileSync(join(root, 'd', 'current'), 'latin1').split('\n');
+  assert.equal(lines.length, 3);
+  for (const [i, word] of ['one', 'two'].entries()) {
+    const m = ISO.exec(lines[i]!);
+    assert.ok(m, lines[i]);
+    assert.equal(lines[i]!.slice(m[0].length), word);
+    const day = Date.parse(`${m[1]}T00:00:00Z`);
+    assert.ok(Math.abs(day - Date.now()) < 2 * 86_400_000, `date ${m[1]} is not today`);
+  }
+  // s6-log's T gives the same layout: date, time with nanoseconds, two spaces.
+  const s6 = run(['/usr/bin/s6-log', ['T', '1']], { cwd: root, input: 'one\n', env });
+  assert.equal(s6.status, 0);
+  const theirs = s6.stdout.toString('latin1');
+  assert.match(theirs, ISO);
+  assert.equal(ISO.exec(theirs)![0].length, ISO.exec(lines[0]!)![0].length);
+});
+
+test('T is honoured only as the first argument, like t', () => {
+  const r = run(ourCommand('multilog', ['./d2', 'T']), { cwd: root, input: 'plain\n' });
+  assert.equal(r.status, 0);
+  assert.equal(readFileSync(join(root, 'd2', 'current'), 'latin1'), 'plain\n');
+});
+
+test('1 copies the lines selected at its position to standard output', () => {
+  const input = 'info: a\nfatal: b\ninfo: c\nfatal: d\n';
+  const r = run(ourCommand('multilog', ['t', '-*', '+* fatal: *', '1', './fatal', '+*', './all']), {
+    cwd: root,
+    input,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const stdout = r.stdout.toString('latin1');
+  assert.match(stdout, /^@[0-9a-f]{24} fatal: b\n@[0-9a-f]{24} fatal: d\n$/);
+  assert.equal(readFileSync(join(root, 'fatal', 'current'), 'latin1'), stdout);
+  assert.equal(readFileSync(join(root, 'all', 'current'), 'latin1').replace(/^@[0-9a-f]{24} /gm, ''), input);
+});
+
+test('1 alone passes input through unchanged, a partial last line gaining its newline', () => {
+  const input = Buffer.concat([Buffer.from('a\n\n'), Buffer.from([0, 0xff, 10]), Buffer.from('x'.repeat(3000))]);
+  const r = run(ourCommand('multilog', ['1']), { cwd: root, input });
+  assert.equal(r.status, 0);
+  assert.ok(r.stdout.equals(Buffer.concat([input, Buffer.from('\n')])));
+});
+
+test('1 with a closed standard output: one warning, the log directory still gets every line', () => {
+  const input = 'x\n'.repeat(100_000);
+  const [node, args] = ourCommand('multilog', ['1', './d3']);
+  const r = run(['/bin/sh', ['-c', '"$@" | true', 'sh', node, ...args]], { cwd: root, input });
+  assert.equal(
+    r.stderr,
+    'multilog: warning: unable to write to standard output, no longer copying lines to it: broken pipe\n',
+  );
+  assert.equal(allContent(join(root, 'd3')).toString('latin1'), input);
+});
