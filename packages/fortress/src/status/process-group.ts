@@ -21,16 +21,14 @@ export function readStat(pid: number, procRoot = '/proc'): Stat | undefined {
   return { pgrp: Number(rest[2]), rssPages: Number(rest[21]) };
 }
 
-/** Resident bytes of the group and the number of its processes. */
-export function groupMemory(pgid: number, procRoot = '/proc'): { bytes: number; processes: number } {
-  let bytes = 0;
-  let processes = 0;
+/** Resident bytes per process group, over every process: one pass over /proc for all services. */
+export function memoryByGroup(procRoot = '/proc'): Map<number, number> {
+  const groups = new Map<number, number>();
   for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry), procRoot);
-    if (stat?.pgrp !== pgid) continue;
-    bytes += stat.rssPages * PAGE_SIZE;
-    processes++;
+    if (!stat) continue;
+    groups.set(stat.pgrp, (groups.get(stat.pgrp) ?? 0) + stat.rssPages * PAGE_SIZE);
   }
-  return { bytes, processes };
+  return groups;
 }

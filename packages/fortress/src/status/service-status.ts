@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { errorText } from '@fortress/core/errors';
 import { type LastExit, readExtraStatus } from '@fortress/core/extra-status';
 import { decodeStatus } from '@fortress/core/status-record';
-import { groupMemory, readStat } from './process-group.js';
+import { memoryByGroup, readStat } from './process-group.js';
 
 export type State = 'up' | 'down' | 'unsupervised' | 'error';
 
@@ -60,7 +60,13 @@ function superviseRunning(dir: string): boolean {
   }
 }
 
-export function readServiceStatus(name: string, dir: string, now = Date.now()): ServiceStatus {
+/** The state of one service; `memory` is a per-group table shared by the services of one scan. */
+export function readServiceStatus(
+  name: string,
+  dir: string,
+  now = Date.now(),
+  memory: () => Map<number, number> = () => memoryByGroup(),
+): ServiceStatus {
   const status: ServiceStatus = {
     name,
     dir,
@@ -97,12 +103,18 @@ export function readServiceStatus(name: string, dir: string, now = Date.now()): 
   }
   if (status.pid !== null) {
     status.pgid ??= readStat(status.pid)?.pgrp ?? null;
-    if (status.pgid !== null) status.memory = groupMemory(status.pgid).bytes;
+    if (status.pgid !== null) status.memory = memory().get(status.pgid) ?? 0;
   }
   return status;
 }
 
 /** Every service of a scan directory; an unreadable scan directory throws (with the errno's code). */
 export function scanStatus(scanDir: string): ServiceStatus[] {
-  return listServices(scanDir).map(({ name, dir }) => readServiceStatus(name, dir));
+  let table: Map<number, number> | undefined;
+  const memory = (): Map<number, number> => {
+    table ??= memoryByGroup();
+    return table;
+  };
+  const now = Date.now();
+  return listServices(scanDir).map(({ name, dir }) => readServiceStatus(name, dir, now, memory));
 }
