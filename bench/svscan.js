@@ -293,3 +293,4 @@ for (const system of SYSTEMS.filter((s) => !s.pickupOnly)) {
   console.log(`${system.name.padEnd(30)} ${row.join('   ')}`);
 }
 console.log('target: one-process mode <= 60 MiB for 50 services');
+process.exit(0);

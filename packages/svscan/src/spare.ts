@@ -6,7 +6,7 @@
 // exit 0 after `x`, 111 when the lock is held by another supervise.
 import { constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { EXIT_OK, EXIT_TEMPORARY, writeStderr } from '@fortress/core/errors';
+import { EXIT_OK, EXIT_TEMPORARY, errorText, writeStderr } from '@fortress/core/errors';
 import { koffiModule } from '@fortress/core/libc';
 import { SetupError } from '@fortress/supervise/setup-error';
 import { Supervisor } from '@fortress/supervise/supervisor';
@@ -30,7 +30,10 @@ function readAssignment(): Promise<Assignment | undefined> {
       text += chunk;
       const end = text.indexOf('\n');
       if (end < 0) return;
-      channel.destroy();
+      // Keep fd 3 taken: ./run gets lock.run as its fd 3, so a descriptor of ours that is to
+      // survive into the child (the directory, reached as /proc/self/fd/N) must not be 3.
+      channel.removeAllListeners('data');
+      channel.pause();
       try {
         resolve(JSON.parse(text.slice(0, end)) as Assignment);
       } catch {
@@ -55,14 +58,29 @@ async function serve(): Promise<number> {
     if (job.stdinFifo !== null) stdin = openSync(job.stdinFifo, constants.O_RDONLY);
     if (job.stdoutFifo !== null) stdout = openSync(job.stdoutFifo, constants.O_WRONLY);
   } catch (err) {
-    writeStderr(`supervise: fatal: unable to open ${job.stdinFifo ?? job.stdoutFifo}: ${String(err)}`);
+    writeStderr(`supervise: fatal: unable to open ${job.stdinFifo ?? job.stdoutFifo}: ${errorText(err)}`);
     return EXIT_TEMPORARY;
   }
-  const supervisor = new Supervisor({ dir: job.dir, stdio: [stdin, stdout, 2] });
+  // Through a descriptor, so a rename of the scan directory's entry does not lose the service;
+  // messages still name it as `supervise NAME` would.
+  let dirFd: number;
+  try {
+    dirFd = openSync(job.dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  } catch (err) {
+    writeStderr(`supervise: fatal: unable to chdir to ${job.dir}: ${errorText(err)}`);
+    return EXIT_TEMPORARY;
+  }
+  const dir = `/proc/self/fd/${dirFd}`;
+  const supervisor = new Supervisor({
+    dir,
+    stdio: [stdin, stdout, 2],
+    log: (level, text) => writeStderr(`supervise: ${level}: ${text.replaceAll(dir, job.dir)}`),
+  });
   try {
     await supervisor.start();
   } catch (err) {
-    writeStderr(`supervise: fatal: ${err instanceof SetupError ? err.message : String(err)}`);
+    const text = err instanceof SetupError ? err.message.replaceAll(dir, job.dir) : String(err);
+    writeStderr(`supervise: fatal: ${text}`);
     return EXIT_TEMPORARY;
   }
   const stop = (): void => void supervisor.shutdown();
