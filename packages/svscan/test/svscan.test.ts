@@ -37,6 +37,8 @@ const MODES = [
 
 /** A ./run that logs `tick` lines and says `bye` on TERM. */
 const TICKER = `trap 'echo bye; exit 0' TERM\nwhile :; do echo tick; sleep 0.1; done`;
+/** The same, first writing through /dev/stdout, which fails on a socket: the log pipe is a real pipe. */
+const DEV_STDOUT_TICKER = `echo hello > /dev/stdout\n${TICKER}`;
 
 async function started(s: Svscan): Promise<void> {
   await waitFor('svscan to start', () => s.stderr().includes('info: scanning'));
@@ -258,7 +260,7 @@ for (const { mode, args, perProcess, fragileRename } of MODES) {
       const { root, scan } = fresh('term');
       const names = ['a', 'b', 'c'];
       for (const name of names) {
-        const svc = makeService(join(root, name), TICKER);
+        const svc = makeService(join(root, name), DEV_STDOUT_TICKER);
         mkdirSync(join(svc, 'log'));
         script(join(svc, 'log', 'run'), 'exec cat >> ../out');
         symlinkSync(svc, join(scan, name));
@@ -270,7 +272,11 @@ for (const { mode, args, perProcess, fragileRename } of MODES) {
       }
       s.child.kill('SIGTERM');
       assert.deepEqual(await s.exited, { code: 0, signal: null });
-      for (const name of names) assert.equal(readLines(join(root, name, 'out')).at(-1), 'bye', name);
+      for (const name of names) {
+        const lines = readLines(join(root, name, 'out'));
+        assert.equal(lines[0], 'hello', name);
+        assert.equal(lines.at(-1), 'bye', name);
+      }
       assert.deepEqual(processesUnder(root), []);
     });
 
