@@ -10,7 +10,7 @@ import { koffiModule, libcFunction } from '@fortress/core/libc';
 type CFunction = (...args: any[]) => any;
 
 interface Spawner {
-  spawnp: CFunction;
+  spawnp: CFunction & { async: CFunction };
   faInit: CFunction;
   faDup2: CFunction;
   faDestroy: CFunction;
@@ -44,17 +44,19 @@ function load(): Spawner {
   setSigDefault(attr, all);
   setSigMask(attr, none);
   setFlags(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  spawner = {
+  const loaded: Spawner = {
+    // koffi functions carry an .async variant that runs the call on a libuv worker thread.
     spawnp: libcFunction(
       'int posix_spawnp(_Out_ int *pid, const char *file, const void *fa, const void *attr, const char **argv, const char **envp)',
-    ),
+    ) as Spawner['spawnp'],
     faInit: libcFunction('int posix_spawn_file_actions_init(void *fa)'),
     faDup2: libcFunction('int posix_spawn_file_actions_adddup2(void *fa, int fd, int newfd)'),
     faDestroy: libcFunction('int posix_spawn_file_actions_destroy(void *fa)'),
     waitpid: libcFunction('int waitpid(int pid, _Out_ int *status, int options)'),
     attr,
   };
-  return spawner;
+  spawner = loaded;
+  return loaded;
 }
 
 const fileActions = Buffer.alloc(256);
@@ -76,6 +78,59 @@ export function spawnWithConnection(argv: string[], envp: string[], fd: number):
     return pidOut[0] as number;
   } finally {
     s.faDestroy(fileActions);
+  }
+}
+
+/**
+ * The same on a libuv worker thread: with CLONE_VFORK the caller is suspended until the child
+ * has exec'd, which on a busy machine is most of the cost; off the main thread, the event loop
+ * keeps accepting meanwhile. fd must stay open until the promise settles.
+ */
+export function spawnWithConnectionAsync(argv: string[], envp: string[], fd: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = () => {
+      inFlight++;
+      startSpawn(argv, envp, fd, (err, pid) => {
+        inFlight--;
+        waiting.shift()?.();
+        if (err) reject(err);
+        else resolve(pid);
+      });
+    };
+    if (inFlight < MAX_IN_FLIGHT) start();
+    else waiting.push(start);
+  });
+}
+
+// koffi refuses more than 256 asynchronous calls at once, and libuv runs 4 at a time anyway.
+const MAX_IN_FLIGHT = 32;
+let inFlight = 0;
+const waiting: Array<() => void> = [];
+
+function startSpawn(argv: string[], envp: string[], fd: number, done: (err: unknown, pid: number) => void): void {
+  const s = load();
+  const actions = Buffer.alloc(256);
+  const pid = new Int32Array(1);
+  try {
+    s.faInit(actions);
+    s.faDup2(actions, fd, 0);
+    s.faDup2(actions, fd, 1);
+    s.spawnp.async(
+      pid,
+      argv[0],
+      actions,
+      s.attr,
+      [...argv, null],
+      [...envp, null],
+      (callError: unknown, err: number) => {
+        s.faDestroy(actions);
+        if (callError) done(callError, 0);
+        else if (err !== 0) done(new SystemError('posix_spawnp', err), 0);
+        else done(undefined, pid[0] as number);
+      },
+    );
+  } catch (err) {
+    done(err, 0);
   }
 }
 

@@ -15,7 +15,7 @@ import { type ConnectionFields, decisionLine } from './log-line.js';
 import type { RuleDecision } from './rules-lookup.js';
 import { checkCdbFile } from './rules-source.js';
 import type { ServerOptions } from './server-options.js';
-import { reapChild, spawnWithConnection } from './spawn.js';
+import { reapChild, spawnWithConnectionAsync } from './spawn.js';
 
 /** An in-process handler: gets the connection and the environment PROGRAM would get. */
 export type ConnectionHandler = (socket: Socket, env: Record<string, string>) => unknown;
@@ -27,6 +27,7 @@ export class TcpServer {
   private active = 0;
   private readonly perIp = new Map<string, number>();
   private readonly children = new Map<number, string>();
+  private readonly exited = new Map<number, number>();
   listener: PausableListener | undefined;
 
   private readonly options: ServerOptions;
@@ -134,19 +135,29 @@ export class TcpServer {
       this.runHandler(socket, f, vars, decision);
       return;
     }
-    let pid: number;
     try {
       // libuv made the socket non-blocking; PROGRAM expects an ordinary blocking descriptor.
       setNonBlocking(fd, false);
-      pid = spawnWithConnection(o.program, buildEnvironment(this.baseEnv, vars, decision.env), fd);
     } catch (err) {
       this.refuse(socket, f, 'dropping connection, unable to run', err, o.program[0]);
       return;
     }
-    this.log(`tcpserver: pid ${pid} from ${f.remoteIp}`);
-    if (o.verbosity >= 2) writeStderr(decisionLine('ok', pid, f));
-    this.children.set(pid, f.remoteIp);
-    socket.destroy();
+    const env = buildEnvironment(this.baseEnv, vars, decision.env);
+    spawnWithConnectionAsync(o.program, env, fd).then(
+      (pid) => {
+        this.log(`tcpserver: pid ${pid} from ${f.remoteIp}`);
+        if (o.verbosity >= 2) writeStderr(decisionLine('ok', pid, f));
+        socket.destroy();
+        const early = this.exited.get(pid);
+        if (early === undefined) {
+          this.children.set(pid, f.remoteIp);
+        } else {
+          this.exited.delete(pid);
+          this.release(pid, early, f.remoteIp);
+        }
+      },
+      (err) => this.refuse(socket, f, 'dropping connection, unable to run', err, o.program[0]),
+    );
   }
 
   private runHandler(
@@ -204,7 +215,11 @@ export class TcpServer {
     for (let r = reapChild(); r; r = reapChild()) {
       const [pid, status] = r;
       const ip = this.children.get(pid);
-      if (ip === undefined) continue;
+      if (ip === undefined) {
+        // Reaped before its spawn call returned to us (it runs on a worker thread).
+        this.exited.set(pid, status);
+        continue;
+      }
       this.children.delete(pid);
       this.release(pid, status, ip);
     }
