@@ -2,9 +2,11 @@
 // tcpserver benchmark: connections per second and p50/p99 latency (connect included), a new
 // connection per request, handler writes a short HTTP response and exits. Side by side in one
 // run: Debian's tcpserver, ipsvd's tcpsvd, ours with a spawned handler, ours in-process (-m).
-// Bounded: BENCH_CONNECTIONS connections per server (default 3000), at most 60 s each.
+// Bounded: BENCH_CONNECTIONS connections per server and round (default 3000), at most 60 s
+// each; BENCH_ROUNDS rounds (default 3) run the servers in turn, and the median round counts,
+// so a burst of load from elsewhere on the machine hits every server alike.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const total = Number(process.env.BENCH_CONNECTIONS ?? 3000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'bench-tcpserver-'));
 const response = 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nok\n';
 writeFileSync(join(dir, 'response'), response);
@@ -89,9 +92,15 @@ async function measure(name, argv) {
       }),
     );
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    let rss = 0;
+    try {
+      rss = Number(/VmRSS:\s*(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    } catch {
+      // exited
+    }
     latencies.sort((a, b) => a - b);
     const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-    return { name, rate: latencies.length / seconds, p50: pct(50), p99: pct(99), n: latencies.length, failed };
+    return { name, rate: latencies.length / seconds, p50: pct(50), p99: pct(99), n: latencies.length, failed, rss };
   } finally {
     child.kill('SIGTERM');
   }
@@ -112,18 +121,27 @@ runs.push([
   [...ours, '-HRl0', '-b', '511', '-c', '40', '-m', join(dir, 'handler.mjs'), '127.0.0.1', 'PORT'],
 ]);
 
-const results = [];
+const perServer = new Map(runs.map(([name]) => [name, []]));
 try {
-  for (const [name, argv] of runs) results.push(await measure(name, argv));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, argv] of runs) perServer.get(name).push(await measure(name, argv));
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+const results = [...perServer.values()].map(
+  (list) => list.sort((a, b) => a.rate - b.rate)[Math.floor(list.length / 2)],
+);
 const base = results.find((r) => r.name === 'debian tcpserver');
-console.log(`${total} connections per server, ${concurrency} concurrent clients, new connection per request\n`);
-console.log('server                    conn/s    p50 ms   p99 ms   vs debian  failed');
+console.log(
+  `${total} connections per server and round, ${concurrency} concurrent clients, new connection per request; median of ${rounds} rounds\n`,
+);
+console.log('server                    conn/s    p50 ms   p99 ms   vs debian  failed  RSS MiB');
 for (const r of results) {
   const ratio = base ? (r.rate / base.rate).toFixed(2) : '-';
   console.log(
-    `${r.name.padEnd(24)} ${r.rate.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)} ${`${ratio}x`.padStart(10)} ${String(r.failed).padStart(7)}`,
+    `${r.name.padEnd(24)} ${r.rate.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(8)} ${`${ratio}x`.padStart(10)} ${String(r.failed).padStart(7)} ${r.rss.toFixed(1).padStart(8)}`,
   );
 }
+const all = [...perServer].map(([name, list]) => `${name}: ${list.map((r) => r.rate.toFixed(0)).join(', ')}`);
+console.log(`\nconn/s per round: ${all.join('; ')}`);

@@ -59,32 +59,14 @@ function load(): Spawner {
   return loaded;
 }
 
-const fileActions = Buffer.alloc(256);
-const pidOut = new Int32Array(1);
 const statusOut = new Int32Array(1);
 
 /**
- * Runs argv[0] (searched in the server's PATH) with fd on 0 and 1 and stderr inherited.
- * envp: `NAME=VALUE` strings. Returns the pid; throws a SystemError (ENOENT, EACCES…).
- */
-export function spawnWithConnection(argv: string[], envp: string[], fd: number): number {
-  const s = load();
-  s.faInit(fileActions);
-  try {
-    s.faDup2(fileActions, fd, 0);
-    s.faDup2(fileActions, fd, 1);
-    const err = s.spawnp(pidOut, argv[0], fileActions, s.attr, [...argv, null], [...envp, null]);
-    if (err !== 0) throw new SystemError('posix_spawnp', err);
-    return pidOut[0] as number;
-  } finally {
-    s.faDestroy(fileActions);
-  }
-}
-
-/**
- * The same on a libuv worker thread: with CLONE_VFORK the caller is suspended until the child
- * has exec'd, which on a busy machine is most of the cost; off the main thread, the event loop
- * keeps accepting meanwhile. fd must stay open until the promise settles.
+ * Runs argv[0] (searched in the server's PATH) with fd on 0 and 1 and stderr inherited;
+ * envp: `NAME=VALUE` strings. Resolves with the pid; rejects with a SystemError (ENOENT…).
+ * The call runs on a libuv worker thread: with CLONE_VFORK the caller is suspended until the
+ * child has exec'd, which on a busy machine is most of the cost, and the event loop keeps
+ * accepting meanwhile. fd must stay open until the promise settles.
  */
 export function spawnWithConnectionAsync(argv: string[], envp: string[], fd: number): Promise<number> {
   return new Promise((resolve, reject) => {
