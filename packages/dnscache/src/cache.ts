@@ -1,0 +1,140 @@
+// The record cache: one preallocated block of $CACHESIZE bytes outside the JS heap, laid out as
+// djbdns' cache.c: a hash table of head links, then a ring of entries written left to right,
+// the oldest evicted first. Each bucket is a doubly linked list whose links are the xor of
+// the neighbours' positions. Entry: link(4) keylen(4) datalen(4) expire(8) key data.
+const MAXKEYLEN = 1000;
+const MAXDATALEN = 1000000;
+const MAXTTL = 604800;
+
+export class CacheCorrupt extends Error {}
+
+export class Cache {
+  readonly size: number;
+  private readonly x: Buffer;
+  private readonly hsize: number;
+  private writer: number;
+  private oldest: number;
+  private unused: number;
+  private readonly seed: number;
+  /** Bytes inserted since start (the `stats` line's motion). */
+  motion = 0;
+  /** Where the data of the last hit starts, its length, and its remaining TTL. */
+  dataPos = 0;
+  dataLen = 0;
+  ttl = 0;
+
+  constructor(size: number, seed = 0) {
+    const s = Math.min(Math.max(size, 100), 1000000000);
+    this.size = s;
+    let hsize = 4;
+    while (hsize <= s >>> 5) hsize *= 2;
+    this.hsize = hsize;
+    this.x = Buffer.alloc(s);
+    this.writer = hsize;
+    this.oldest = s;
+    this.unused = s;
+    this.seed = seed >>> 0;
+  }
+
+  get buffer(): Buffer {
+    return this.x;
+  }
+
+  private get4(pos: number): number {
+    if (pos > this.size - 4) throw new CacheCorrupt('cache');
+    return this.x.readUInt32BE(pos);
+  }
+
+  private set4(pos: number, v: number): void {
+    if (pos > this.size - 4) throw new CacheCorrupt('cache');
+    this.x.writeUInt32BE(v >>> 0, pos);
+  }
+
+  // djb's hash, keyed by the seed so that outsiders cannot aim at one bucket.
+  private hash(key: Uint8Array, keylen: number): number {
+    let h = (5381 ^ this.seed) >>> 0;
+    for (let i = 0; i < keylen; i++) h = (((h << 5) + h) ^ key[i]!) >>> 0;
+    return (h << 2) & (this.hsize - 4);
+  }
+
+  /** Looks a key up; on a hit sets dataPos/dataLen/ttl and returns true. */
+  get(key: Uint8Array, keylen: number, now = Math.floor(Date.now() / 1000)): boolean {
+    if (keylen > MAXKEYLEN) return false;
+    const x = this.x;
+    let prev = this.hash(key, keylen);
+    let pos = this.get4(prev);
+    let loop = 0;
+    while (pos) {
+      if (this.get4(pos + 4) === keylen) {
+        if (pos + 20 + keylen > this.size) throw new CacheCorrupt('cache');
+        let same = true;
+        for (let i = 0; i < keylen; i++) {
+          if (x[pos + 20 + i] !== key[i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          const expire = x.readUInt32BE(pos + 12) * 4294967296 + x.readUInt32BE(pos + 16);
+          if (expire < now) return false;
+          this.ttl = Math.min(expire - now, MAXTTL);
+          const u = this.get4(pos + 8);
+          if (u > this.size - pos - 20 - keylen) throw new CacheCorrupt('cache');
+          this.dataLen = u;
+          this.dataPos = pos + 20 + keylen;
+          return true;
+        }
+      }
+      const next = (prev ^ this.get4(pos)) >>> 0;
+      prev = pos;
+      pos = next;
+      if (++loop > 100) return false;
+    }
+    return false;
+  }
+
+  /** Stores data under key for ttl seconds (capped at a week); ttl 0 stores nothing. */
+  set(
+    key: Uint8Array,
+    keylen: number,
+    data: Uint8Array,
+    datalen: number,
+    ttl: number,
+    now = Math.floor(Date.now() / 1000),
+  ): void {
+    if (keylen > MAXKEYLEN || datalen > MAXDATALEN || !ttl) return;
+    const t = Math.min(ttl, MAXTTL);
+    const entrylen = keylen + datalen + 20;
+    while (this.writer + entrylen > this.oldest) {
+      if (this.oldest === this.unused) {
+        if (this.writer <= this.hsize) return;
+        this.unused = this.writer;
+        this.oldest = this.hsize;
+        this.writer = this.hsize;
+      }
+      const pos = this.get4(this.oldest);
+      this.set4(pos, this.get4(pos) ^ this.oldest);
+      this.oldest += this.get4(this.oldest + 4) + this.get4(this.oldest + 8) + 20;
+      if (this.oldest > this.unused) throw new CacheCorrupt('cache');
+      if (this.oldest === this.unused) {
+        this.unused = this.size;
+        this.oldest = this.size;
+      }
+    }
+    const keyhash = this.hash(key, keylen);
+    const expire = now + t;
+    const head = this.get4(keyhash);
+    const w = this.writer;
+    if (head) this.set4(head, this.get4(head) ^ keyhash ^ w);
+    this.set4(w, head ^ keyhash);
+    this.set4(w + 4, keylen);
+    this.set4(w + 8, datalen);
+    this.x.writeUInt32BE(Math.floor(expire / 4294967296), w + 12);
+    this.x.writeUInt32BE(expire >>> 0, w + 16);
+    this.x.set(key.subarray(0, keylen), w + 20);
+    this.x.set(data.subarray(0, datalen), w + 20 + keylen);
+    this.set4(keyhash, w);
+    this.writer += entrylen;
+    this.motion += entrylen;
+  }
+}

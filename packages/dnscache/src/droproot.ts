@@ -1,0 +1,50 @@
+// Giving up root (droproot.c): chdir to $ROOT and chroot there, then the group list, $GID and
+// $UID. Everything the process will need must be loaded before this runs.
+import { chroot } from '@fortress/core/libc';
+
+export class SetupError extends Error {
+  readonly text: string;
+  override readonly cause: unknown;
+
+  constructor(text: string, cause?: unknown) {
+    super(text);
+    this.text = text;
+    this.cause = cause;
+  }
+}
+
+/** The leading decimal digits of a value, as scan_ulong reads them (0 when none). */
+export function scanUlong(text: string): number {
+  const m = /^\d+/.exec(text);
+  return m ? Number(m[0]) : 0;
+}
+
+export function dropRoot(env: NodeJS.ProcessEnv): void {
+  const root = env['ROOT'];
+  if (root === undefined) throw new SetupError('$ROOT not set');
+  try {
+    process.chdir(root);
+  } catch (err) {
+    throw new SetupError(`unable to chdir to ${root}`, err);
+  }
+  try {
+    chroot('.');
+  } catch (err) {
+    throw new SetupError(`unable to chroot to ${root}`, err);
+  }
+  const gid = env['GID'];
+  if (gid === undefined) throw new SetupError('$GID not set');
+  try {
+    process.setgroups!([scanUlong(gid)]);
+    process.setgid!(scanUlong(gid));
+  } catch (err) {
+    throw new SetupError('unable to setgid', err);
+  }
+  const uid = env['UID'];
+  if (uid === undefined) throw new SetupError('$UID not set');
+  try {
+    process.setuid!(scanUlong(uid));
+  } catch (err) {
+    throw new SetupError('unable to setuid', err);
+  }
+}

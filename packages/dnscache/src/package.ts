@@ -1,2 +1,0 @@
-// Placeholder until this package's first module lands; remove it then.
-export const PACKAGE = 'dnscache';

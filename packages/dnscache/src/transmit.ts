@@ -1,0 +1,243 @@
+// One upstream question (dns_transmit.c): UDP to each server in turn with timeouts of 1, 3, 11
+// and 45 seconds, a fresh socket on a random port and a random id for every attempt; TCP from
+// the first server again when an answer is truncated. An answer counts only if it comes from
+// the server asked, to the port used, with the id and the question sent.
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createConnection, type Socket } from 'node:net';
+import { domainEqual, domainLength } from './domain.js';
+import { getName, packetNameView, u16 } from './packet.js';
+import { randomBelow, randomPort } from './random.js';
+
+const TIMEOUTS = [1000, 3000, 11000, 45000];
+const TCP_TIMEOUT = 10000;
+
+export type TransmitDone = (ok: boolean) => void;
+
+export class Transmit {
+  /** The accepted answer and the index of the server that sent it. */
+  packet: Buffer = Buffer.alloc(0);
+  server = 0;
+  private query: Buffer = Buffer.alloc(0);
+  private servers: Buffer = Buffer.alloc(64);
+  private qtype = 0;
+  private udpLoop = 0;
+  private cur = 0;
+  private udp: UdpSocket | undefined;
+  private tcp: Socket | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private active = false;
+  private localIp = '0.0.0.0';
+  private done: TransmitDone = () => {};
+
+  /** Starts asking; done(true) with this.packet set, or done(false) when every server failed. */
+  start(servers: Buffer, recursive: boolean, q: Uint8Array, qtype: number, localIp: string, done: TransmitDone): void {
+    this.free();
+    const n = domainLength(q);
+    const query = Buffer.alloc(12 + n + 4);
+    query[2] = recursive ? 1 : 0;
+    query[5] = 1;
+    query.set(q.subarray(0, n), 12);
+    query.writeUInt16BE(qtype, 12 + n);
+    query.writeUInt16BE(1, 14 + n);
+    this.query = query;
+    this.qtype = qtype;
+    this.servers = Buffer.from(servers);
+    this.localIp = localIp;
+    this.done = done;
+    this.active = true;
+    this.udpLoop = 0;
+    this.cur = 0;
+    this.thisUdp();
+  }
+
+  /** Abandons the question: closes sockets, cancels timers, never calls done. */
+  free(): void {
+    this.active = false;
+    this.socketFree();
+  }
+
+  private socketFree(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.udp) {
+      const s = this.udp;
+      this.udp = undefined;
+      s.removeAllListeners('message');
+      try {
+        s.close();
+      } catch {}
+    }
+    if (this.tcp) {
+      this.tcp.removeAllListeners('data');
+      this.tcp.destroy();
+      this.tcp = undefined;
+    }
+  }
+
+  private serverIp(i: number): string {
+    const s = this.servers;
+    return `${s[4 * i]}.${s[4 * i + 1]}.${s[4 * i + 2]}.${s[4 * i + 3]}`;
+  }
+
+  private hasServer(i: number): boolean {
+    const s = this.servers;
+    return (s[4 * i]! | s[4 * i + 1]! | s[4 * i + 2]! | s[4 * i + 3]!) !== 0;
+  }
+
+  private finish(ok: boolean, packet?: Buffer): void {
+    if (!this.active) return;
+    this.active = false;
+    this.socketFree();
+    if (packet) {
+      this.packet = packet;
+      this.server = this.cur;
+    }
+    this.done(ok);
+  }
+
+  private newId(): void {
+    this.query.writeUInt16BE(randomBelow(65536), 0);
+  }
+
+  /** Whether an answer is for our question: same id, one question, same name, type, class IN. */
+  private irrelevant(buf: Buffer): boolean {
+    const len = buf.length;
+    if (len < 12) return true;
+    if (u16(buf, 0) !== u16(this.query, 0)) return true;
+    if (buf[4] !== 0 || buf[5] !== 1) return true;
+    const pos = getName(buf, len, 12);
+    if (!pos) return true;
+    if (!domainEqual(packetNameView(), this.query, 0, 12)) return true;
+    if (pos + 4 > len) return true;
+    return u16(buf, pos) !== this.qtype || u16(buf, pos + 2) !== 1;
+  }
+
+  private static failed(buf: Buffer): boolean {
+    const rcode = buf[3]! & 15;
+    return rcode !== 0 && rcode !== 3;
+  }
+
+  private thisUdp(): void {
+    this.socketFree();
+    while (this.udpLoop < 4) {
+      for (; this.cur < 16; this.cur++) {
+        if (!this.hasServer(this.cur)) continue;
+        this.sendUdp(this.serverIp(this.cur), TIMEOUTS[this.udpLoop]!);
+        return;
+      }
+      this.udpLoop++;
+      this.cur = 0;
+    }
+    this.finish(false);
+  }
+
+  private nextUdp(): void {
+    this.cur++;
+    this.thisUdp();
+  }
+
+  private sendUdp(ip: string, timeout: number): void {
+    this.newId();
+    const s = createSocket('udp4');
+    this.udp = s;
+    const loop = this.udpLoop;
+    let tries = 0;
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      if (this.udp !== s) return;
+      if (err.code === 'EADDRINUSE' && err.syscall === 'bind' && ++tries < 10) {
+        s.bind({ port: randomPort(), address: this.localIp });
+        return;
+      }
+      // Refused (ICMP) or unreachable: on to the next server, except in the third round.
+      if (err.code === 'ECONNREFUSED' && loop === 2) return;
+      this.nextUdp();
+    });
+    s.on('message', (msg: Buffer, rinfo) => {
+      if (this.udp !== s) return;
+      if (rinfo.address !== ip || rinfo.port !== 53) return;
+      if (this.irrelevant(msg)) return;
+      if (msg[2]! & 2) {
+        this.firstTcp();
+        return;
+      }
+      if (Transmit.failed(msg)) {
+        if (loop === 2) return;
+        this.nextUdp();
+        return;
+      }
+      this.finish(true, msg);
+    });
+    s.once('listening', () => {
+      if (this.udp !== s) return;
+      s.connect(53, ip, () => {
+        if (this.udp !== s) return;
+        s.send(this.query);
+      });
+    });
+    s.bind({ port: randomPort(), address: this.localIp });
+    this.timer = setTimeout(() => {
+      if (this.udp === s) this.nextUdp();
+    }, timeout);
+  }
+
+  private firstTcp(): void {
+    this.cur = 0;
+    this.thisTcp();
+  }
+
+  private thisTcp(): void {
+    this.socketFree();
+    for (; this.cur < 16; this.cur++) {
+      if (!this.hasServer(this.cur)) continue;
+      this.sendTcp(this.serverIp(this.cur));
+      return;
+    }
+    this.finish(false);
+  }
+
+  private nextTcp(): void {
+    this.cur++;
+    this.thisTcp();
+  }
+
+  private sendTcp(ip: string): void {
+    this.newId();
+    const options: { host: string; port: number; localPort: number; localAddress?: string } = {
+      host: ip,
+      port: 53,
+      localPort: randomPort(),
+    };
+    if (this.localIp !== '0.0.0.0') options.localAddress = this.localIp;
+    const s = createConnection(options);
+    this.tcp = s;
+    let got: Buffer = Buffer.alloc(0);
+    s.on('error', () => {
+      if (this.tcp === s) this.nextTcp();
+    });
+    s.on('close', () => {
+      if (this.tcp === s) this.nextTcp();
+    });
+    s.on('connect', () => {
+      const framed = Buffer.alloc(this.query.length + 2);
+      framed.writeUInt16BE(this.query.length, 0);
+      this.query.copy(framed, 2);
+      s.write(framed);
+    });
+    s.on('data', (chunk: Buffer) => {
+      if (this.tcp !== s) return;
+      got = got.length ? Buffer.concat([got, chunk]) : chunk;
+      if (got.length < 2) return;
+      const len = u16(got, 0);
+      if (got.length < len + 2) return;
+      const msg = Buffer.from(got.subarray(2, 2 + len));
+      if (len === 0 || this.irrelevant(msg) || Transmit.failed(msg)) {
+        this.nextTcp();
+        return;
+      }
+      this.finish(true, msg);
+    });
+    this.timer = setTimeout(() => {
+      if (this.tcp === s) this.nextTcp();
+    }, TCP_TIMEOUT);
+  }
+}

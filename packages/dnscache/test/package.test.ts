@@ -1,5 +1,0 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { PACKAGE } from '@fortress/dnscache/package';
-
-test('the package builds', () => assert.equal(PACKAGE, 'dnscache'));
