@@ -55,11 +55,25 @@ function once(argv) {
   return ms;
 }
 
+// CPU time (user + system) per run, from bash's `times` over a batch: steadier than wall time on
+// a loaded machine.
+function cpuPerRun(argv, n) {
+  const script = 'n=$1; shift; for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1; done; times';
+  const r = spawnSync('/bin/bash', ['--norc', '-c', script, 'bash', String(n), ...argv], { env, encoding: 'utf8' });
+  const [, children] = r.stdout.trim().split('\n');
+  const seconds = children
+    .split(/\s+/)
+    .map((t) => /^(\d+)m([\d.]+)s$/.exec(t))
+    .reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+  return (seconds * 1000) / n;
+}
+
 const samples = new Map(cases.map(([name]) => [name, []]));
 for (const [, argv] of cases) once(argv); // warm caches (and Node's compile cache)
 for (let i = 0; i < rounds; i++) {
   for (const [name, argv] of cases) samples.get(name).push(once(argv));
 }
+const cpu = new Map(cases.map(([name, argv]) => [name, cpuPerRun(argv, rounds)]));
 rmSync(work, { recursive: true, force: true });
 
 const median = (xs) => {
@@ -67,13 +81,23 @@ const median = (xs) => {
   return s[Math.floor(s.length / 2)];
 };
 const node = median(samples.get('node -e 0'));
-console.log(`${rounds} rounds, median wall time per run (spawnSync, ${process.version})\n`);
-console.log(`${'case'.padEnd(44)} ${'ms'.padStart(8)} ${'x node -e 0'.padStart(12)} ${'per link x node'.padStart(16)}`);
+const nodeCpu = cpu.get('node -e 0');
+console.log(`${rounds} rounds (${process.version}): median wall time per run (spawnSync, interleaved)`);
+console.log('and mean CPU time (user+sys) per run over a batch; link = time / links / node -e 0\n');
+const head = ['case'.padEnd(44), 'wall ms', 'x node', 'cpu ms', 'x node', 'link wall', 'link cpu'];
+console.log(head.map((h, i) => (i ? h.padStart(10) : h)).join(''));
 for (const [name] of cases) {
   const ms = median(samples.get(name));
+  const c = cpu.get(name);
   const links = name.includes('chain') ? 3 : 1;
-  const perLink = name.startsWith('ours') ? (ms / links / node).toFixed(2) : '';
-  console.log(
-    `${name.padEnd(44)} ${ms.toFixed(2).padStart(8)} ${(ms / node).toFixed(2).padStart(12)} ${perLink.padStart(16)}`,
-  );
+  const link = (x, base) => (name.startsWith('ours') ? (x / links / base).toFixed(2) : '');
+  const cols = [
+    ms.toFixed(2),
+    (ms / node).toFixed(2),
+    c.toFixed(2),
+    (c / nodeCpu).toFixed(2),
+    link(ms, node),
+    link(c, nodeCpu),
+  ];
+  console.log(name.padEnd(44) + cols.map((x) => x.padStart(10)).join(''));
 }
