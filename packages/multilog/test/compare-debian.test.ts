@@ -1,7 +1,7 @@
 // Our multilog and Debian's, same input file and script: the same directory contents (names'
 // times and labels aside), the same stderr, the same `=` files.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { debianCommand, ourCommand, type Run, removeDir, run, snapshot, tempDir, withoutLabels } from './helpers.js';
@@ -126,5 +126,69 @@ test('an empty input leaves an empty current, marked complete', () => {
   assert.deepEqual(
     ours.dirs['d']!.find((e) => e.name === 'current'),
     { name: 'current', mode: '744', content: '' },
+  );
+});
+
+/** Seeds the same leftover files in both runs' log directory before starting. */
+function seeded(name: string, files: [string, string, number][], script: string[], input: string) {
+  for (const who of ['ours', 'debian']) {
+    const dir = join(root, name, who, 'd');
+    mkdirSync(dir, { recursive: true });
+    for (const [file, content, mode] of files) {
+      writeFileSync(join(dir, file), content);
+      chmodSync(join(dir, file), mode);
+    }
+  }
+  return both(name, script, input, ['d']);
+}
+
+test('start-up recovery: an interrupted current and an unprocessed previous become .u', () => {
+  const ours = seeded(
+    'recover-u',
+    [
+      ['current', 'interrupted\n', 0o644],
+      ['previous', 'unprocessed\n', 0o744],
+      ['processed', 'half', 0o644],
+      ['state', 'old state\n', 0o644],
+      ['newstate', 'half state', 0o644],
+    ],
+    ['./d'],
+    'new\n',
+  );
+  assert.deepEqual(
+    ours.dirs['d']!.map((e) => e.name),
+    ['@1.u', '@2.u', 'current', 'lock', 'state'],
+  );
+});
+
+test('start-up recovery: a finished processed file becomes .s', () => {
+  seeded(
+    'recover-s',
+    [
+      ['current', 'interrupted\n', 0o644],
+      ['previous', 'raw\n', 0o744],
+      ['processed', 'RAW\n', 0o744],
+    ],
+    ['./d'],
+    'new\n',
+  );
+});
+
+test('start-up: a cleanly closed current (0744) is appended to', () => {
+  seeded('append', [['current', 'earlier\n', 0o744]], ['./d'], 'later\n');
+});
+
+test('start-up: old files beyond n are removed, oldest first, whatever their names', () => {
+  seeded(
+    'trim',
+    [
+      ['current', 'x\n', 0o644],
+      ['@400000000000000100000000.s', 'a\n', 0o744],
+      ['@400000000000000200000000.u', 'b\n', 0o644],
+      ['@400000000000000300000000.s', 'c\n', 0o744],
+      ['@400000000000000400000000.s', 'd\n', 0o744],
+    ],
+    ['n3', './d'],
+    'new\n',
   );
 });
