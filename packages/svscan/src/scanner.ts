@@ -1,11 +1,11 @@
 // The scanner: keeps one supervisor per service directory (and one per log/) running, starts
 // new ones as they appear, stops removed ones, and brings everything down in order on request.
 // Directory events are only hints (they call requestScan); the periodic full scan is the truth.
-import { join } from 'node:path';
 import { Entry } from './entry.js';
 import type { Events } from './events.js';
 import { closeQuietly, openLogEnd } from './log-fifo.js';
 import { scanDirectory } from './scan-dir.js';
+import { advanceStop } from './stop-sequence.js';
 import { adopted, type StartRequest, type SupervisorHost, supervisedDir, type Which } from './supervision.js';
 
 export interface ScannerOptions {
@@ -210,7 +210,7 @@ export class Scanner {
     this.checkDrained();
   }
 
-  /** Stops a removed service: dx to its supervise, then its logger's once the service is down. */
+  /** Stops a removed service (or every service, at shutdown) as stop-sequence.ts describes. */
   private beginStop(entry: Entry, why: 'removed' | 'shutdown'): void {
     entry.stopping = true;
     entry.service.stopSent = false;
@@ -226,27 +226,7 @@ export class Scanner {
   }
 
   private advanceStop(entry: Entry): void {
-    if (!entry.stopping) return;
-    const service = entry.service;
-    if (entry.alive('service')) {
-      if (!service.stopSent) service.stopSent = service.supervision!.control('dx') === 'sent';
-      return;
-    }
-    if (entry.hasLog && entry.alive('log')) {
-      const log = entry.log;
-      if (!log.stopSent) {
-        // Let go of our ends: with the service down, the logger reads what is left, then EOF.
-        entry.releaseFifo();
-        if (log.supervision!.control('x') === 'sent') {
-          log.stopSent = true;
-          log.stopSentAt = Date.now();
-        }
-      } else if (log.stopSentAt > 0 && Date.now() - log.stopSentAt > this.options.drainTimeoutMs) {
-        log.stopSentAt = 0;
-        log.supervision!.control('dx');
-      }
-      return;
-    }
+    if (!entry.stopping || !advanceStop(entry, this.options.drainTimeoutMs)) return;
     entry.close();
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
     this.options.events.info('stopped', `${entry.name} stopped`, { name: entry.name });
@@ -286,19 +266,5 @@ export class Scanner {
     for (const entry of this.entries.values()) if (!entry.stopping) this.beginStop(entry, 'shutdown');
     this.checkDrained();
     return done;
-  }
-
-  /** Stops scanning and lets go of every entry without touching its supervisors. */
-  abandon(): void {
-    this.shuttingDown = true;
-    clearInterval(this.scanTimer);
-    clearInterval(this.stopTimer);
-    for (const entry of this.entries.values()) entry.close();
-    this.entries.clear();
-  }
-
-  /** Path of a service directory by name, for messages and tests. */
-  pathOf(name: string): string {
-    return join(this.options.scanDir, name);
   }
 }
