@@ -17,7 +17,8 @@ interface JsonSocket {
 let loopbackTcp: Server;
 let wildcardTcp: Server;
 let loopbackUdp: Socket;
-let ports: { loopback: number; wildcard: number; udp: number };
+let ipv6Tcp: Server;
+let ports: { loopback: number; wildcard: number; udp: number; ipv6: number };
 
 function listen(server: Server, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -36,13 +37,20 @@ before(async () => {
   const udp = await new Promise<number>((resolve) =>
     loopbackUdp.bind(0, '127.0.0.1', () => resolve(loopbackUdp.address().port)),
   );
-  ports = { loopback: await listen(loopbackTcp, '127.0.0.1'), wildcard: await listen(wildcardTcp, '0.0.0.0'), udp };
+  ipv6Tcp = createServer();
+  ports = {
+    loopback: await listen(loopbackTcp, '127.0.0.1'),
+    wildcard: await listen(wildcardTcp, '0.0.0.0'),
+    udp,
+    ipv6: await listen(ipv6Tcp, '::1'),
+  };
 });
 
 after(() => {
   loopbackTcp.close();
   wildcardTcp.close();
   loopbackUdp.close();
+  ipv6Tcp.close();
 });
 
 function find(list: JsonSocket[], proto: string, port: number): JsonSocket {
@@ -67,6 +75,10 @@ test('audit --json: our loopback and wildcard sockets with verdicts and this pro
   assert.ok(wild.processes.some((p) => p.pid === process.pid && p.name !== ''));
   const udp = find(report.sockets, 'udp', ports.udp);
   assert.equal(udp.verdict, 'loopback');
+  const v6 = find(report.sockets, 'tcp', ports.ipv6);
+  assert.equal(v6.address, '::1');
+  assert.equal(v6.verdict, 'loopback');
+  assert.ok(v6.processes.some((p) => p.pid === process.pid));
   assert.ok(report.summary.failing >= 1);
   assert.equal(result.status, 1, 'a wildcard listener not allowed makes the audit fail');
 });
@@ -102,6 +114,7 @@ test('audit (human table): one line per socket with its verdict, the wildcard fl
   assert.ok(lo, 'loopback line');
   assert.match(lo, new RegExp(`loopback\\s+${process.pid}\\b`));
   assert.doesNotMatch(lo, /LISTENS ON EVERY ADDRESS/);
+  assert.match(lines.find((l) => l.includes(` [::1]:${ports.ipv6} `)) ?? '', /^tcp6\s+\[::1\]:\d+\s+loopback\s/);
   assert.match(result.stdout, /\d+ listening sockets, \d+ on a wildcard address \(\d+ not allowed\)/);
   assert.match(result.stdout, /net\.ipv4\.conf\.\S+\.(rp_filter|accept_source_route) = \d/);
 });

@@ -1,12 +1,13 @@
 // fortress quickstart: it starts our svscan on a runtime copy of examples/, the example services
 // answer on loopback, and SIGINT or SIGTERM brings everything down and removes the copy.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, exchange, FORTRESS, killUnder, pidsUnder, refused, waitFor } from './helpers.js';
+import { BIN, exchange, FORTRESS, killUnder, loopbackAddress, pidsUnder, refused, waitFor } from './helpers.js';
 
 interface Started {
   child: ChildProcess;
@@ -20,18 +21,16 @@ interface Started {
 }
 
 /** Root runs the quick start as nobody (through setpriv) to show it needs no privilege. */
-function command(asOther: boolean): [string, string[]] {
+function command(asOther: boolean, extra: string[]): [string, string[]] {
+  const argv = [FORTRESS, 'quickstart', ...extra];
   if (asOther && process.getuid?.() === 0) {
-    return [
-      'setpriv',
-      ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, FORTRESS, 'quickstart'],
-    ];
+    return ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, ...argv]];
   }
-  return [process.execPath, [FORTRESS, 'quickstart']];
+  return [process.execPath, argv];
 }
 
-async function start(asOther: boolean): Promise<Started> {
-  const [cmd, args] = command(asOther);
+async function start(asOther: boolean, extra: string[]): Promise<Started> {
+  const [cmd, args] = command(asOther, extra);
   const child = spawn(cmd, args, {
     env: { ...process.env, PATH: `${BIN}:${process.env['PATH'] ?? ''}` },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,12 +69,13 @@ function alive(pid: number): boolean {
   }
 }
 
-function queryLocalhost(ip: string, port: number): Promise<Buffer | undefined> {
+function queryA(ip: string, port: number, name: string): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
+    const labels = name.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)]));
     const packet = Buffer.concat([
-      Buffer.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 9]),
-      Buffer.from('localhost'),
+      Buffer.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+      ...labels,
       Buffer.from([0, 0, 1, 0, 1]),
     ]);
     const timer = setTimeout(() => {
@@ -91,8 +91,8 @@ function queryLocalhost(ip: string, port: number): Promise<Buffer | undefined> {
   });
 }
 
-async function stopWith(signal: NodeJS.Signals, asOther: boolean): Promise<void> {
-  const qs = await start(asOther);
+async function stopWith(signal: NodeJS.Signals, asOther: boolean, upstream?: string): Promise<void> {
+  const qs = await start(asOther, upstream ? ['--upstream', upstream] : []);
   try {
     assert.ok(alive(qs.svscanPid), 'svscan runs');
     const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${qs.svscanPid}/status`, 'utf8'))?.[1]);
@@ -108,8 +108,14 @@ async function stopWith(signal: NodeJS.Signals, asOther: boolean): Promise<void>
     assert.match(page, /^HTTP\/1\.0 200 OK\r\n[\s\S]*Served read-only by fortress httpd/);
     if (!asOther) {
       // Without root, our dnscache cannot chroot yet (see the README): checked with root only.
-      const dns = await waitFor('dnscache', () => queryLocalhost(qs.dns.ip, qs.dns.port));
+      const dns = await waitFor('dnscache', () => queryA(qs.dns.ip, qs.dns.port, 'localhost'));
       assert.ok(dns.subarray(dns.length - 4).equals(Buffer.from([127, 0, 0, 1])));
+      if (upstream) {
+        const www = await waitFor('an answer from the upstream', () =>
+          queryA(qs.dns.ip, qs.dns.port, 'www.test.fortress'),
+        );
+        assert.ok(www.subarray(www.length - 4).equals(Buffer.from([127, 1, 2, 3])), 'www.test.fortress from tinydns');
+      }
     }
     const current = join(qs.scanDir, 'hello/log/main/current');
     await waitFor(
@@ -133,7 +139,32 @@ async function stopWith(signal: NodeJS.Signals, asOther: boolean): Promise<void>
   }
 }
 
-test('quickstart: the example services answer; SIGINT brings everything down', () => stopWith('SIGINT', false));
+/** Debian's tinydns on a loopback address, port 53 (root only), serving test.fortress. */
+async function startTinydns(dir: string): Promise<{ ip: string; stop: () => void }> {
+  const ip = loopbackAddress();
+  const root = join(dir, 'root');
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'data'), `.test.fortress:${ip}:a:259200\n+www.test.fortress:127.1.2.3:300\n`);
+  execFileSync('/usr/sbin/tinydns-data', [], { cwd: root });
+  const child = spawn('/usr/sbin/tinydns', [], {
+    env: { IP: ip, ROOT: root, UID: '65534', GID: '65534' },
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  await waitFor('tinydns', () => queryA(ip, 53, 'www.test.fortress'));
+  return { ip, stop: () => child.kill('SIGKILL') };
+}
+
+test('quickstart: the example services answer, dnscache from a local upstream; SIGINT brings everything down', async () => {
+  if (process.getuid?.() !== 0) return stopWith('SIGINT', false);
+  const dir = mkdtempSync(join(tmpdir(), 'fortress-test-tinydns-'));
+  const tinydns = await startTinydns(dir);
+  try {
+    await stopWith('SIGINT', false, tinydns.ip);
+  } finally {
+    tinydns.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('quickstart without root: hello, fingerd and httpd answer; SIGTERM brings everything down', () =>
   stopWith('SIGTERM', true));
