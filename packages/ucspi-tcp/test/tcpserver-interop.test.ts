@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { bin, debianClient, execFileAsync, fetchText, Server, tempDir } from './helpers.js';
@@ -177,7 +177,14 @@ test('tcpserver -m: in-process handler under the same rules, with the environmen
   const d = dir();
   writeFileSync(
     join(d, 'handler.mjs'),
-    'export function handler(socket, env) { socket.end("in-process " + env.TCPREMOTEIP + " " + env.RULEVAR + "\\n"); }\n',
+    [
+      'export function handler(socket, env) {',
+      '  if (env.TCPREMOTEIP === "127.0.0.5") throw new Error("boom");',
+      '  if (env.TCPREMOTEIP === "127.0.0.6") { socket.on("data", () => { throw new Error("late boom"); }); return; }',
+      '  socket.end("in-process " + env.TCPREMOTEIP + " " + env.RULEVAR + "\\n");',
+      '}',
+      '',
+    ].join('\n'),
   );
   writeFileSync(join(d, 'rules.txt'), '127.0.0.1:allow,RULEVAR="r"\n127.0.0.3:deny\n');
   await execFileAsync('sh', ['-c', `${process.execPath} ${bin('tcprules')} ${d}/r.cdb ${d}/r.tmp < ${d}/rules.txt`]);
@@ -187,5 +194,11 @@ test('tcpserver -m: in-process handler under the same rules, with the environmen
   assert.equal(await fetchText(port, '127.0.0.1', undefined, '127.0.0.3'), '');
   await s.waitLog(/tcpserver: deny 0 0:127\.0\.0\.1:\d+ :127\.0\.0\.3::\d+\n/);
   await s.waitLog(/tcpserver: end \d+ status 0\n/);
-  assert.ok(existsSync(join(d, 'handler.mjs')));
+  // A handler that throws, at once or later, loses its connection; the server goes on.
+  assert.equal(await fetchText(port, '127.0.0.1', undefined, '127.0.0.5'), '');
+  await s.waitLog(/tcpserver: warning: handler failed: boom\n/);
+  await fetchText(port, '127.0.0.1', 'data', '127.0.0.6').catch(() => '');
+  await s.waitLog(/tcpserver: warning: handler failed: late boom\n/);
+  assert.equal(await fetchText(port, '127.0.0.1'), 'in-process 127.0.0.1 r\n');
+  assert.equal(s.exitCode, undefined);
 });

@@ -57,6 +57,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (o.handlerModule !== undefined) {
     try {
       server.handler = await loadHandler(o.handlerModule);
+      // A handler's stray exception must not take every other connection down with it.
+      process.on('uncaughtException', (err) => server.warn(`handler failed: ${err.message}`));
     } catch (err) {
       writeStderr(`${PROG}: fatal: unable to load ${o.handlerModule}: ${(err as Error).message}`);
       return EXIT_TEMPORARY;
