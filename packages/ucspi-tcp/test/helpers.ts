@@ -31,6 +31,7 @@ export class Server {
   readonly child: ChildProcess;
   stdout = '';
   stderr = '';
+  stdoutClosed = false;
   exitCode: number | null | undefined = undefined;
 
   constructor(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -38,6 +39,9 @@ export class Server {
     this.child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     this.child.stdout?.on('data', (d: Buffer) => {
       this.stdout += d.toString();
+    });
+    this.child.stdout?.on('end', () => {
+      this.stdoutClosed = true;
     });
     this.child.stderr?.on('data', (d: Buffer) => {
       this.stderr += d.toString();

@@ -51,6 +51,10 @@ test('tcpserver: bound to 127.0.0.2 it does not answer on 127.0.0.1 or 127.0.0.3
   assert.equal(await fetchText(port, '127.0.0.2'), 'here\n');
   assert.equal(await tryConnect(port, '127.0.0.1'), 'ECONNREFUSED');
   assert.equal(await tryConnect(port, '127.0.0.3'), 'ECONNREFUSED');
+  // After -1 the server lets go of stdout, so a reader of the port sees end of file.
+  await waitFor('stdout closed by the running server', () => s.stdoutClosed);
+  assert.equal(s.stdout, `${port}\n`);
+  assert.equal(s.exitCode, undefined);
 });
 
 test('tcpserver: port in use, address not local, unknown port name: the original messages, exit 111', async () => {
