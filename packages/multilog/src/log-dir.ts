@@ -54,6 +54,8 @@ export class LogDir extends BufferedOutput {
   private readonly size: number;
   private readonly num: number;
   private readonly processor: string | undefined;
+  private readonly maxAge: number;
+  private ageTimer: NodeJS.Timeout | undefined;
   private readonly lockFd: number;
   private currentFd = -1;
   /** Bytes in `current` on disk (queued bytes not counted). */
@@ -66,6 +68,7 @@ export class LogDir extends BufferedOutput {
     this.size = settings.size;
     this.num = settings.num;
     this.processor = settings.processor || undefined;
+    this.maxAge = settings.maxAge;
     try {
       mkdirSync(this.path, 0o700);
     } catch {
@@ -98,6 +101,7 @@ export class LogDir extends BufferedOutput {
       );
       this.bytes = fstatSync(this.currentFd).size;
       persist(`unable to set mode of ${this.file('current')}`, () => fchmodSync(this.currentFd, 0o644));
+      if (this.bytes > 0) this.startAgeTimer();
       return;
     }
     removeIfThere(this.file('state'));
@@ -148,6 +152,7 @@ export class LogDir extends BufferedOutput {
         }
       }
       this.writeFully(src, start, start + n);
+      if (this.bytes === 0 && n > 0) this.startAgeTimer();
       this.bytes += n;
       start += n;
       if (rotateAfter) this.rotateNow();
@@ -165,6 +170,24 @@ export class LogDir extends BufferedOutput {
     }
   }
 
+  /**
+   * Extension `aSECONDS`: rotate once the oldest line in current is that old. The timer fires
+   * only between reads of input (all outputs flushed), like SIGALRM.
+   */
+  private startAgeTimer(): void {
+    if (this.maxAge <= 0 || this.ageTimer) return;
+    this.ageTimer = setTimeout(() => {
+      this.ageTimer = undefined;
+      if (this.currentFd >= 0) this.rotateIfNotEmpty();
+    }, this.maxAge * 1000);
+    this.ageTimer.unref();
+  }
+
+  private stopAgeTimer(): void {
+    if (this.ageTimer) clearTimeout(this.ageTimer);
+    this.ageTimer = undefined;
+  }
+
   /** SIGALRM: rotate now if current has anything in it. */
   rotateIfNotEmpty(): void {
     this.flush();
@@ -175,6 +198,7 @@ export class LogDir extends BufferedOutput {
   private rotateNow(): void {
     const current = this.file('current');
     const previous = this.file('previous');
+    this.stopAgeTimer();
     persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
     closeSync(this.currentFd);
     this.currentFd = -1;
@@ -187,6 +211,7 @@ export class LogDir extends BufferedOutput {
 
   /** Exit: flush, sync and mark current as safely written (0744). */
   close(): void {
+    this.stopAgeTimer();
     this.flush();
     const current = this.file('current');
     persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));

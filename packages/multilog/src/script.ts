@@ -6,6 +6,8 @@ export const MIN_SIZE = 4096;
 export const MAX_SIZE = 16777215;
 export const DEFAULT_NUM = 10;
 export const MIN_NUM = 2;
+/** The longest timer Node keeps: about 24 days. */
+export const MAX_AGE = 2_147_483;
 
 export interface DirSettings {
   /** The directory as written in the script (`./main`), used in messages. */
@@ -14,6 +16,8 @@ export interface DirSettings {
   num: number;
   /** Shell command run on each finished file, or undefined. */
   processor: string | undefined;
+  /** Extension: rotate a non-empty current this many seconds after its first line (0: never). */
+  maxAge: number;
 }
 
 export type Action =
@@ -53,6 +57,7 @@ export function parseScript(argv: readonly string[]): Script {
   let size = DEFAULT_SIZE;
   let num = DEFAULT_NUM;
   let processor: string | undefined;
+  let maxAge = 0;
   const actions: Action[] = [];
   for (const arg of argv.slice(start)) {
     const rest = arg.slice(1);
@@ -80,7 +85,10 @@ export function parseScript(argv: readonly string[]): Script {
         break;
       case '.':
       case '/':
-        actions.push({ op: 'dir', settings: { path: arg, size, num, processor } });
+        actions.push({ op: 'dir', settings: { path: arg, size, num, processor, maxAge } });
+        break;
+      case 'a':
+        maxAge = Math.min(MAX_AGE, leadingNumber(rest));
         break;
       case '1':
         actions.push({ op: 'stdout' });

@@ -1,9 +1,20 @@
 // Actions beyond 0.76: `T` (local ISO 8601 time, as s6-log prints it) and `1` (copy to stdout).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { allContent, ourCommand, removeDir, run, tempDir } from './helpers.js';
+import {
+  allContent,
+  exited,
+  mkfifo,
+  oldFiles,
+  ourCommand,
+  removeDir,
+  run,
+  start,
+  tempDir,
+  waitFor,
+} from './helpers.js';
 
 let root: string;
 before(() => {
@@ -69,4 +80,26 @@ test('1 with a closed standard output: one warning, the log directory still gets
     'multilog: warning: unable to write to standard output, no longer copying lines to it: broken pipe\n',
   );
   assert.equal(allContent(join(root, 'd3')).toString('latin1'), input);
+});
+
+test('a1 rotates a current once its first line is a second old', async () => {
+  const fifo = join(root, 'age.fifo');
+  mkfifo(fifo);
+  const fd = openSync(fifo, constants.O_RDWR);
+  const child = start(ourCommand('multilog', ['a1', './age']), root, [fd, 'ignore', 'ignore']);
+  try {
+    const dir = join(root, 'age');
+    writeSync(fd, 'one\n');
+    await waitFor('the first rotation', () => oldFiles(dir).length === 1);
+    assert.equal(readFileSync(join(dir, oldFiles(dir)[0]!), 'latin1'), 'one\n');
+    assert.equal(readFileSync(join(dir, 'current'), 'latin1'), '');
+    writeSync(fd, 'two\n');
+    await waitFor('the second rotation', () => oldFiles(dir).length === 2);
+    assert.equal(allContent(dir).toString(), 'one\ntwo\n');
+    child.kill('SIGTERM');
+    assert.equal(await exited(child), 0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    closeSync(fd);
+  }
 });

@@ -14,10 +14,10 @@ test('s and n apply to later directories, clamped as 0.76 does', () => {
   const s = parseScript(['./a', 's100', 'n1', './b', 's99999999', 'n5', '!gzip', './c', 'sabc', './d']);
   const dirs = s.actions.flatMap((a) => (a.op === 'dir' ? [a.settings] : []));
   assert.deepEqual(dirs, [
-    { path: './a', size: 99999, num: 10, processor: undefined },
-    { path: './b', size: 4096, num: 2, processor: undefined },
-    { path: './c', size: 16777215, num: 5, processor: 'gzip' },
-    { path: './d', size: 4096, num: 5, processor: 'gzip' },
+    { path: './a', size: 99999, num: 10, processor: undefined, maxAge: 0 },
+    { path: './b', size: 4096, num: 2, processor: undefined, maxAge: 0 },
+    { path: './c', size: 16777215, num: 5, processor: 'gzip', maxAge: 0 },
+    { path: './d', size: 4096, num: 5, processor: 'gzip', maxAge: 0 },
   ]);
 });
 
@@ -38,4 +38,12 @@ test('patterns, e, =, 1 and directories keep their order', () => {
   const select = s.actions[1];
   assert.ok(select?.op === 'select');
   assert.equal(select.pattern.toString(), '* fatal: *');
+});
+
+test('a (extension) sets the age limit for later directories', () => {
+  const s = parseScript(['./a', 'a3600', './b', 'a99999999999', './c']);
+  assert.deepEqual(
+    s.actions.map((a) => (a.op === 'dir' ? a.settings.maxAge : -1)),
+    [0, 3600, 2_147_483],
+  );
 });
