@@ -37,6 +37,7 @@ export function spareHost(): SupervisorHost {
     }, REFILL_DELAY_MS);
     return spare;
   };
+  idle = startSpare();
   return {
     start(request: StartRequest, onExit: ExitListener): Supervision {
       // The spare opens the FIFO itself: the descriptors svscan opened for it are not needed.

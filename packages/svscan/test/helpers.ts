@@ -111,6 +111,18 @@ export function logSupervisorsOf(service: string): ProcInfo[] {
   return supervisorsNamed(['log'], [service, join(service, 'log')]);
 }
 
+/** Live children of PID. */
+export function childrenOf(pid: number): ProcInfo[] {
+  return processesUnder('/').filter((p) => {
+    try {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Live pids among the numbers in a pids file. */
 export function livePids(path: string): number[] {
   return readLines(path)

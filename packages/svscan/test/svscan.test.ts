@@ -5,6 +5,7 @@ import { mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync }
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
+  childrenOf,
   cleanUp,
   isAlive,
   livePids,
@@ -228,8 +229,12 @@ for (const { mode, args, perProcess, fragileRename } of MODES) {
       const one = run(scan);
       await started(one);
       await waitFor('lines in the log', () => readLines(join(svc, 'out')).length >= 5);
+      const spares = childrenOf(one.child.pid!).filter((p) => p.argv.some((a) => a.endsWith('/spare.js')));
+      if (mode === 'per-process') assert.equal(spares.length, 1);
       one.child.kill('SIGKILL');
       await one.exited;
+      // The idle spare notices that svscan is gone and exits.
+      await waitFor('the idle spare to exit', () => spares.every((p) => !isAlive(p.pid)));
       const two = run(scan);
       await started(two);
       if (perProcess) {
