@@ -119,6 +119,46 @@ test('audit (human table): one line per socket with its verdict, the wildcard fl
   assert.match(result.stdout, /net\.ipv4\.conf\.\S+\.(rp_filter|accept_source_route) = \d/);
 });
 
+/** A wildcard listener on an X11 port (6000 + display), bound only for this test. */
+async function x11Listener(): Promise<{ server: Server; port: number } | undefined> {
+  for (let port = 6063; port >= 6040; port--) {
+    const server = createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: '0.0.0.0', port, exclusive: true }, resolve);
+      });
+      return { server, port };
+    } catch {
+      server.close();
+    }
+  }
+  return undefined;
+}
+
+test('audit flags the usual suspects: X11 on a wildcard address, with the advice', async () => {
+  const x11 = await x11Listener();
+  assert.ok(x11, 'an X11 port was free to bind');
+  try {
+    const report = JSON.parse(fortress(['audit', '--json']).stdout) as {
+      sockets: (JsonSocket & { suspect: { name: string; advice: string } | null })[];
+      summary: { suspects: number };
+    };
+    const socket = report.sockets.find((s) => s.proto === 'tcp' && s.port === x11.port);
+    assert.ok(socket);
+    assert.deepEqual(socket.suspect, { name: 'X11', advice: 'start the X server with -nolisten tcp' });
+    assert.ok(report.summary.suspects >= 1);
+    const lo = report.sockets.find((s) => s.proto === 'tcp' && s.port === ports.loopback);
+    assert.equal((lo as { suspect: unknown } | undefined)?.suspect, null);
+    assert.match(
+      fortress(['audit']).stdout,
+      new RegExp(`0\\.0\\.0\\.0:${x11.port} .*suspect X11: start the X server with -nolisten tcp`),
+    );
+  } finally {
+    x11.server.close();
+  }
+});
+
 test('audit: bad usage exits 100', () => {
   const result = fortress(['audit', '--allow', 'ssh']);
   assert.equal(result.status, 100);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -6,7 +7,17 @@ import { parseInetdConf } from '@fortress/fortress/inetd/parse';
 import { fortress, tempDir } from './helpers.js';
 
 const dir = tempDir('inetd');
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  if (created) {
+    try {
+      execFileSync('userdel', ['ftestinetdlog'], { stdio: 'ignore', env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' } });
+    } catch {
+      // gone
+    }
+  }
+});
+let created = false;
 
 const SAMPLE = `# /etc/inetd.conf: a sample with every kind of line
 #:INTERNAL: Internal services
@@ -51,6 +62,8 @@ test('parseInetdConf: TCP nowait lines convert, tcpd unwrapped; UDP, RPC, wait a
     ],
   );
   assert.ok(services[1]?.notes.some((n) => /group of telnetd\.telnetd not kept/.test(n)));
+  assert.ok(services[1]?.notes.some((n) => /account telnetd does not exist/.test(n)));
+  assert.ok(!services[2]?.notes.some((n) => /does not exist/.test(n)), 'nobody exists');
   assert.ok(services[0]?.notes.some((n) => /tcpd dropped/.test(n)));
   assert.deepEqual(
     unconvertible.map((u) => [u.line, u.name, u.reason.split(':')[0]]),
@@ -76,6 +89,7 @@ test('import-inetd: one tcpserver service directory per TCP line, bound to the c
     ...process.env,
     FORTRESS_SERVICES: services,
   });
+  created = r.stderr.includes('created account ftestinetdlog');
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(readdirSync(target).sort(), ['8123', 'finger', 'ftp', 'gopher', 'telnet']);
   const finger = readFileSync(join(target, 'finger/run'), 'utf8');

@@ -2,7 +2,7 @@
 // loopback address and not on another, runs as its own account, and its log is written by the log
 // account. `fortress status` and `fortress audit` are checked against the running services.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -224,6 +224,29 @@ test('fortress status: every service and logger up, with pid, uptime and memory'
   assert.equal(table.status, 0);
   assert.match(table.stdout, /^SERVICE\s+STATE\s+PID\s+UPTIME\s+RESTARTS\s+LAST EXIT\s+MEMORY$/m);
   assert.match(table.stdout, /^httpd\s+up\s+\d+\s+\d+\S*\s+\S+\s+\S+\s+[\d.]+[KM]$/m);
+});
+
+test('fortress status counts restarts and shows the last exit after svc -k', async () => {
+  const before = JSON.parse(fortress(['status', scan, '--json'], env).stdout) as { name: string; pid: number }[];
+  const oldPid = before.find((s) => s.name === 'tcpserver')?.pid;
+  assert.ok(oldPid);
+  const svc = spawnSync('svc', ['-k', join(scan, 'tcpserver')], { env, encoding: 'utf8' });
+  assert.equal(svc.stderr, '');
+  const after = await waitFor('tcpserver restarted', () => {
+    const list = JSON.parse(fortress(['status', scan, '--json'], env).stdout) as {
+      name: string;
+      state: string;
+      pid: number;
+      restarts: number;
+      lastExit: { signal: string | null } | null;
+    }[];
+    const s = list.find((x) => x.name === 'tcpserver');
+    return s && s.state === 'up' && s.pid !== oldPid ? s : undefined;
+  });
+  assert.equal(after.restarts, 1);
+  assert.equal(after.lastExit?.signal, 'SIGKILL');
+  assert.match(fortress(['status', scan], env).stdout, /^tcpserver\s+up\s+\d+\s+\S+\s+1\s+SIGKILL\s/m);
+  assert.equal(await answer(ports.tcpserver, ''), `generic-ok\n${ACCOUNTS.tcpserver}\n`);
 });
 
 test('fortress audit names the services behind the sockets, all on loopback', () => {

@@ -2,7 +2,7 @@
 // connection. UDP, RPC, `wait` and internal services stay behind, each with the reason.
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
-import { isValidUserName } from '../conf/accounts.js';
+import { findAccount, isValidUserName } from '../conf/accounts.js';
 
 export interface InetdService {
   line: number;
@@ -104,6 +104,7 @@ export function parseInetdConf(
       continue;
     }
     const notes: string[] = [];
+    if (!findAccount(user)) notes.push(`account ${user} does not exist: create it before starting the service`);
     if (/[.:]/.test(userSpec)) notes.push(`group of ${userSpec} not kept: envuidgid uses ${user}'s own group`);
     let command = [server, ...args.slice(1)];
     if (basename(server) === 'tcpd' && args[0]) {
