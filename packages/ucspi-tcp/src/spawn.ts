@@ -84,8 +84,9 @@ export function spawnWithConnectionAsync(argv: string[], envp: string[], fd: num
   });
 }
 
-// koffi refuses more than 256 asynchronous calls at once, and libuv runs 4 at a time anyway.
-const MAX_IN_FLIGHT = 32;
+// libuv runs 4 calls at a time anyway; beyond koffi's 8 resident call pools every async call
+// would allocate its own stack and heap blocks (and koffi refuses more than 256 at once).
+const MAX_IN_FLIGHT = 8;
 let inFlight = 0;
 const waiting: Array<() => void> = [];
 
