@@ -136,6 +136,7 @@ async function stopWith(signal: NodeJS.Signals, asOther: boolean, upstream?: str
     if (qs.child.exitCode === null) qs.child.kill('SIGKILL');
     if (alive(qs.svscanPid)) process.kill(qs.svscanPid, 'SIGTERM');
     killUnder(qs.root);
+    rmSync(qs.root, { recursive: true, force: true });
   }
 }
 

@@ -1,8 +1,8 @@
 // fortress status without supervision running: unsupervised services, a missing scan directory,
 // a status file from a supervise that is gone; and --watch until SIGTERM.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { formatDuration } from '@fortress/fortress/status/format';
@@ -40,6 +40,29 @@ test('status --json: services without a running supervise are unsupervised, what
   );
   const table = fortress(['status', scan]);
   assert.match(table.stdout, /^clock\s+unsupervised\s+-\s+-\s+-\s+-\s+-$/m);
+});
+
+test('status: a supervise/ the caller may not enter is an error, not "unsupervised"', () => {
+  const locked = join(dir, 'locked');
+  mkdirSync(join(locked, 'svc/supervise'), { recursive: true });
+  execFileSync('mkfifo', [join(locked, 'svc/supervise/ok')]);
+  chmodSync(dir, 0o755);
+  const asRoot = process.getuid?.() === 0;
+  chmodSync(join(locked, 'svc/supervise'), asRoot ? 0o700 : 0o000);
+  const r = asRoot
+    ? spawnSync(
+        'setpriv',
+        ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, FORTRESS, 'status', locked, '--json'],
+        {
+          encoding: 'utf8',
+        },
+      )
+    : fortress(['status', locked, '--json']);
+  chmodSync(join(locked, 'svc/supervise'), 0o700);
+  assert.equal(r.status, 0, r.stderr);
+  const [svc] = JSON.parse(r.stdout) as { state: string; error: string }[];
+  assert.equal(svc?.state, 'error');
+  assert.equal(svc?.error, 'unable to open supervise/ok: access denied');
 });
 
 test('status: a missing scan directory is a temporary failure (111); bad usage 100', () => {

@@ -50,13 +50,14 @@ export function listServices(scanDir: string): { name: string; dir: string }[] {
   return out;
 }
 
-/** svok's test: supervise holds supervise/ok open for reading. */
-function superviseRunning(dir: string): boolean {
+/** svok's test: supervise holds supervise/ok open for reading (ENXIO, ENOENT: it does not). */
+function superviseRunning(dir: string): true | false | Error {
   try {
     closeSync(openSync(join(dir, 'supervise', 'ok'), constants.O_WRONLY | constants.O_NONBLOCK));
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENXIO' || code === 'ENOENT' || code === 'ENOTDIR' ? false : (err as Error);
   }
 }
 
@@ -82,7 +83,11 @@ export function readServiceStatus(
     memory: null,
     error: null,
   };
-  if (!superviseRunning(dir)) return status;
+  const running = superviseRunning(dir);
+  if (running instanceof Error) {
+    return { ...status, state: 'error', error: `unable to open supervise/ok: ${errorText(running)}` };
+  }
+  if (!running) return status;
   let record: ReturnType<typeof decodeStatus>;
   try {
     record = decodeStatus(readFileSync(join(dir, 'supervise', 'status')));
