@@ -4,8 +4,16 @@ import { errorCode } from '@fortress/core/errors';
 import { nextLabel } from './label.js';
 import { persist } from './pause.js';
 
-/** Gives `dir/name` its final `@label.code` name, then trims the directory to `num - 1` old files. */
-export function finishFile(dir: string, name: string, code: 's' | 'u', num: number): void {
+/** How many old files a directory keeps. */
+export interface Retention {
+  /** At most `num - 1` old files. */
+  num: number;
+  /** Extension `S`: at most this many bytes of old files in all (0: no limit). */
+  total: number;
+}
+
+/** Gives `dir/name` its final `@label.code` name, then trims the old files to the retention limits. */
+export function finishFile(dir: string, name: string, code: 's' | 'u', retention: Retention): void {
   const path = `${dir}/${name}`;
   const links = persist(`unable to stat ${path}`, () => {
     try {
@@ -18,7 +26,7 @@ export function finishFile(dir: string, name: string, code: 's' | 'u', num: numb
   if (links === 0) return;
   if (links === 1) linkToNewName(dir, path, code);
   persist(`unable to remove ${path}`, () => unlinkSync(path));
-  trimOldFiles(dir, num);
+  trimOldFiles(dir, retention);
 }
 
 function linkToNewName(dir: string, path: string, code: 's' | 'u'): void {
@@ -37,25 +45,45 @@ function linkToNewName(dir: string, path: string, code: 's' | 'u'): void {
   }
 }
 
-/** Deletes the oldest `@...` files (by the first 25 characters of their names) while there are `num` or more. */
-export function trimOldFiles(dir: string, num: number): void {
+function removeOldFile(path: string): void {
+  persist(`unable to remove ${path}`, () => {
+    try {
+      unlinkSync(path);
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') throw err;
+    }
+  });
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Deletes the oldest `@...` files (by the first 25 characters of their names) while there are
+ * `num` or more, then, with a total limit, while their sizes add up to more than it.
+ */
+export function trimOldFiles(dir: string, retention: Retention): void {
   const old = persist(`unable to read ${dir}`, () => readdirSync(dir)).filter(
     (name) => name.startsWith('@') && name.length >= 25,
   );
-  if (old.length < num) return;
+  if (old.length < retention.num && retention.total <= 0) return;
   old.sort((a, b) => {
     const x = a.slice(0, 25);
     const y = b.slice(0, 25);
     return x < y ? -1 : x > y ? 1 : 0;
   });
-  for (let i = 0; old.length - i >= num; i++) {
-    const victim = `${dir}/${old[i]}`;
-    persist(`unable to remove ${victim}`, () => {
-      try {
-        unlinkSync(victim);
-      } catch (err) {
-        if (errorCode(err) !== 'ENOENT') throw err;
-      }
-    });
+  let first = 0;
+  for (; old.length - first >= retention.num; first++) removeOldFile(`${dir}/${old[first]}`);
+  if (retention.total <= 0) return;
+  const sizes = old.slice(first).map((name) => sizeOf(`${dir}/${name}`));
+  let total = sizes.reduce((a, b) => a + b, 0);
+  for (let i = 0; total > retention.total && i < sizes.length; i++) {
+    removeOldFile(`${dir}/${old[first + i]}`);
+    total -= sizes[i]!;
   }
 }

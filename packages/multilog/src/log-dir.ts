@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { errorCode } from '@fortress/core/errors';
 import { flock, LOCK_EX, LOCK_NB } from '@fortress/core/libc';
-import { finishFile } from './finish.js';
+import { finishFile, type Retention } from './finish.js';
 import { BufferedOutput } from './output.js';
 import { pauseAfter, persist } from './pause.js';
 import { processPrevious } from './processor.js';
@@ -52,7 +52,7 @@ function removeIfThere(path: string): void {
 export class LogDir extends BufferedOutput {
   readonly path: string;
   private readonly size: number;
-  private readonly num: number;
+  private readonly retention: Retention;
   private readonly processor: string | undefined;
   private readonly maxAge: number;
   private ageTimer: NodeJS.Timeout | undefined;
@@ -66,7 +66,7 @@ export class LogDir extends BufferedOutput {
     super(BATCH);
     this.path = settings.path;
     this.size = settings.size;
-    this.num = settings.num;
+    this.retention = { num: settings.num, total: settings.total };
     this.processor = settings.processor || undefined;
     this.maxAge = settings.maxAge;
     try {
@@ -109,12 +109,12 @@ export class LogDir extends BufferedOutput {
     const processed = statOrUndefined(this.file('processed'));
     if (processed && processed.mode & OWNER_EXECUTE) {
       removeIfThere(this.file('previous'));
-      finishFile(this.path, 'processed', 's', this.num);
+      finishFile(this.path, 'processed', 's', this.retention);
     } else {
       removeIfThere(this.file('processed'));
-      finishFile(this.path, 'previous', 'u', this.num);
+      finishFile(this.path, 'previous', 'u', this.retention);
     }
-    finishFile(this.path, 'current', 'u', this.num);
+    finishFile(this.path, 'current', 'u', this.retention);
     persist(`unable to create ${this.file('state')}`, () =>
       closeSync(openSync(this.file('state'), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644)),
     );
@@ -205,8 +205,8 @@ export class LogDir extends BufferedOutput {
     persist(`unable to rename current to previous in directory ${this.path}`, () => renameSync(current, previous));
     this.openNewCurrent();
     persist(`unable to set mode of ${previous}`, () => chmodSync(previous, 0o744));
-    if (this.processor !== undefined) processPrevious(this.path, this.processor, this.num);
-    else finishFile(this.path, 'previous', 's', this.num);
+    if (this.processor !== undefined) processPrevious(this.path, this.processor, this.retention);
+    else finishFile(this.path, 'previous', 's', this.retention);
   }
 
   /** Exit: flush, sync and mark current as safely written (0744). */

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { errorCode } from '@fortress/core/errors';
-import { finishFile } from './finish.js';
+import { finishFile, type Retention } from './finish.js';
 import { pauseAfter, persist } from './pause.js';
 
 const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
@@ -37,7 +37,7 @@ function runOnce(dir: string, processor: string): { ok: boolean; processed: numb
 }
 
 /** Runs the processor on `dir/previous` and turns its output into the next `.s` file and `state`. */
-export function processPrevious(dir: string, processor: string, num: number): void {
+export function processPrevious(dir: string, processor: string, retention: Retention): void {
   let run = runOnce(dir, processor);
   while (!run.ok) run = runOnce(dir, processor);
   const { processed, newstate } = run;
@@ -56,5 +56,5 @@ export function processPrevious(dir: string, processor: string, num: number): vo
   persist(`unable to rename newstate to state in directory ${dir}`, () =>
     renameSync(`${dir}/newstate`, `${dir}/state`),
   );
-  finishFile(dir, 'processed', 's', num);
+  finishFile(dir, 'processed', 's', retention);
 }

@@ -16,6 +16,8 @@ export interface DirSettings {
   num: number;
   /** Shell command run on each finished file, or undefined. */
   processor: string | undefined;
+  /** Extension: most bytes the old files may hold in all (0: no limit). */
+  total: number;
   /** Extension: rotate a non-empty current this many seconds after its first line (0: never). */
   maxAge: number;
 }
@@ -58,6 +60,7 @@ export function parseScript(argv: readonly string[]): Script {
   let num = DEFAULT_NUM;
   let processor: string | undefined;
   let maxAge = 0;
+  let total = 0;
   const actions: Action[] = [];
   for (const arg of argv.slice(start)) {
     const rest = arg.slice(1);
@@ -85,7 +88,10 @@ export function parseScript(argv: readonly string[]): Script {
         break;
       case '.':
       case '/':
-        actions.push({ op: 'dir', settings: { path: arg, size, num, processor, maxAge } });
+        actions.push({ op: 'dir', settings: { path: arg, size, num, processor, maxAge, total } });
+        break;
+      case 'S':
+        total = leadingNumber(rest);
         break;
       case 'a':
         maxAge = Math.min(MAX_AGE, leadingNumber(rest));

@@ -1,6 +1,6 @@
-// Actions beyond 0.76: `T` (local ISO 8601 time, as s6-log prints it) and `1` (copy to stdout).
+// Actions beyond 0.76: `T` (local time as s6-log prints it), `1` (copy to stdout), `S` (total size), `a` (age).
 import assert from 'node:assert/strict';
-import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -102,4 +102,17 @@ test('a1 rotates a current once its first line is a second old', async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     closeSync(fd);
   }
+});
+
+test('S10000 keeps old files within 10000 bytes in all, deleting the oldest', () => {
+  const input = `${Array.from({ length: 100 }, (_, i) => `line ${i} `.padEnd(600, 'x')).join('\n')}\n`;
+  const r = run(ourCommand('multilog', ['s4096', 'S10000', 'n100', './total']), { cwd: root, input });
+  assert.equal(r.status, 0, r.stderr);
+  const dir = join(root, 'total');
+  const olds = oldFiles(dir);
+  const sizes = olds.map((n) => statSync(join(dir, n)).size);
+  assert.ok(olds.length >= 2, olds.join(' '));
+  assert.ok(sizes.reduce((a, b) => a + b, 0) <= 10000, sizes.join(' '));
+  const kept = allContent(dir).toString();
+  assert.ok(kept.length > 5000 && input.endsWith(kept), `the newest lines are kept whole (${kept.length} bytes)`);
 });

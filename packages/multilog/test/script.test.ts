@@ -14,15 +14,15 @@ test('s and n apply to later directories, clamped as 0.76 does', () => {
   const s = parseScript(['./a', 's100', 'n1', './b', 's99999999', 'n5', '!gzip', './c', 'sabc', './d']);
   const dirs = s.actions.flatMap((a) => (a.op === 'dir' ? [a.settings] : []));
   assert.deepEqual(dirs, [
-    { path: './a', size: 99999, num: 10, processor: undefined, maxAge: 0 },
-    { path: './b', size: 4096, num: 2, processor: undefined, maxAge: 0 },
-    { path: './c', size: 16777215, num: 5, processor: 'gzip', maxAge: 0 },
-    { path: './d', size: 4096, num: 5, processor: 'gzip', maxAge: 0 },
+    { path: './a', size: 99999, num: 10, processor: undefined, maxAge: 0, total: 0 },
+    { path: './b', size: 4096, num: 2, processor: undefined, maxAge: 0, total: 0 },
+    { path: './c', size: 16777215, num: 5, processor: 'gzip', maxAge: 0, total: 0 },
+    { path: './d', size: 4096, num: 5, processor: 'gzip', maxAge: 0, total: 0 },
   ]);
 });
 
-test('unknown actions are ignored; 0.76 has no N, E, S or u', () => {
-  const s = parseScript(['zzz', 'N5', 'E', 'S1', 'u', '/abs/dir']);
+test('unknown actions are ignored; 0.76 has no N, E or u', () => {
+  const s = parseScript(['zzz', 'N5', 'E', 'u', '/abs/dir']);
   assert.deepEqual(
     s.actions.map((a) => a.op),
     ['dir'],
@@ -45,5 +45,13 @@ test('a (extension) sets the age limit for later directories', () => {
   assert.deepEqual(
     s.actions.map((a) => (a.op === 'dir' ? a.settings.maxAge : -1)),
     [0, 3600, 2_147_483],
+  );
+});
+
+test('S (extension) sets the total size of old files for later directories', () => {
+  const s = parseScript(['./a', 'S1000000', './b']);
+  assert.deepEqual(
+    s.actions.map((a) => (a.op === 'dir' ? a.settings.total : -1)),
+    [0, 1000000],
   );
 });
