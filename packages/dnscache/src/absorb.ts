@@ -39,6 +39,18 @@ function cacheSet(ctx: ResolverContext, type: number, d: Uint8Array, data: Uint8
   ctx.cache.set(saveKey, dlen + 2, data, len, ttl);
 }
 
+function nsCached(ctx: ResolverContext, d: Uint8Array): boolean {
+  const dlen = domainLength(d);
+  if (dlen > 255) return false;
+  saveKey[0] = 0;
+  saveKey[1] = T_NS;
+  for (let i = 0; i < dlen; i++) {
+    const c = d[i]!;
+    saveKey[2 + i] = c >= 65 && c <= 90 ? c + 32 : c;
+  }
+  return ctx.cache.get(saveKey, dlen + 2);
+}
+
 function saveFinish(ctx: ResolverContext, type: number, d: Uint8Array, ttl: number): void {
   if (saveOk) cacheSet(ctx, type, d, save, saveLen, ttl);
 }
@@ -89,6 +101,8 @@ export function absorb(
       logLine(`rr ${srv} ${ttl} cname ${name(t1)} ${name(target)}`);
       cacheSet(ctx, T_CNAME, t1, target, target.length, ttl);
     } else if (type === T_PTR || type === T_NS) {
+      // Debian's poisoning fix: an NS set already in the cache is not replaced (nor logged).
+      if (type === T_NS && nsCached(ctx, t1)) continue;
       saveStart();
       for (const r of group) {
         if (!getName(buf, buf.length, r.dataPos)) continue;
