@@ -35,27 +35,46 @@ export function decodeProcAddress(hex: string): string {
   return formatIpv6(groups);
 }
 
-/** Parses one /proc/net table: TCP sockets in LISTEN, UDP sockets bound but not connected. */
+/**
+ * Parses one /proc/net table: TCP sockets in LISTEN, UDP sockets bound but not connected. A busy
+ * machine lists tens of thousands of connections: the state is read at its fixed column first
+ * (`NNNN: LOCAL REMOTE ST`, addresses 13 or 37 characters wide) and only matching lines are split.
+ */
 export function parseProcNet(text: string, proto: Protocol, family: 4 | 6): ListeningSocket[] {
   const sockets: ListeningSocket[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10) continue;
-    const [local = '', remote = '', state = ''] = [f[1], f[2], f[3]];
-    if (proto === 'tcp' ? state !== TCP_LISTEN : state !== UDP_UNCONNECTED) continue;
-    const remotePort = remote.split(':')[1];
-    if (proto === 'udp' && remotePort !== '0000') continue;
-    const [addrHex = '', portHex = '0'] = local.split(':');
-    sockets.push({
-      proto,
-      family,
-      address: decodeProcAddress(addrHex),
-      port: Number.parseInt(portHex, 16),
-      uid: Number(f[7]),
-      inode: Number(f[9]),
-    });
+  const wanted = proto === 'tcp' ? TCP_LISTEN : UDP_UNCONNECTED;
+  const width = family === 4 ? 13 : 37;
+  let start = text.indexOf('\n') + 1;
+  while (start > 0 && start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const colon = text.indexOf(': ', start);
+    if (colon !== -1 && colon < end) {
+      const stateAt = colon + 2 + 2 * width + 2;
+      if (text.startsWith(wanted, stateAt)) {
+        const parsed = parseLine(text.slice(start, end), proto, family);
+        if (parsed) sockets.push(parsed);
+      }
+    }
+    start = end + 1;
   }
   return sockets;
+}
+
+function parseLine(line: string, proto: Protocol, family: 4 | 6): ListeningSocket | undefined {
+  const f = line.trim().split(/\s+/);
+  if (f.length < 10) return undefined;
+  const [local = '', remote = ''] = [f[1], f[2]];
+  if (proto === 'udp' && remote.split(':')[1] !== '0000') return undefined;
+  const [addrHex = '', portHex = '0'] = local.split(':');
+  return {
+    proto,
+    family,
+    address: decodeProcAddress(addrHex),
+    port: Number.parseInt(portHex, 16),
+    uid: Number(f[7]),
+    inode: Number(f[9]),
+  };
 }
 
 /** Every listening socket of this network namespace, IPv4 and IPv6, TCP and UDP; absent tables are skipped. */
