@@ -21,8 +21,10 @@ async function holder(argv: string[]): Promise<{ release: () => Promise<Outcome>
     const deadline = Date.now() + 30_000;
     const poll = (): void => {
       if (stdout.includes('locked')) resolve();
-      else if (child.exitCode !== null || Date.now() > deadline) reject(new Error(`holder did not lock: ${stdout}`));
-      else setTimeout(poll, 20);
+      else if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        reject(new Error(`holder did not lock: ${stdout}`));
+      } else setTimeout(poll, 20);
     };
     poll();
   });

@@ -64,7 +64,7 @@ test("a failing setlock -n (koffi loaded, no exec) leaves the caller's stderr pi
     // reports the flags of its own stderr, a pipe shared with the failed setlock.
     const script = [
       `${quoted(holder)} > ${dir}/out &`,
-      `while ! grep -q locked ${dir}/out 2>/dev/null; do sleep 0.05; done`,
+      `i=0; while ! grep -q locked ${dir}/out 2>/dev/null && [ $i -lt 1200 ]; do i=$((i+1)); sleep 0.05; done`,
       `${quoted(ours('setlock', '-n', lock, 'true'))}; echo "rc=$?" >&3`,
       'kill $!',
       'sed -n "s/^flags:[[:space:]]*//p" /proc/$$/fdinfo/2 >&3',
