@@ -36,6 +36,9 @@ async function holder(argv: string[]): Promise<{ release: () => Promise<Outcome>
   };
 }
 
+// flock(2)'s number in /proc/PID/syscall.
+const FLOCK_SYSCALL = process.arch === 'arm64' ? '32' : '73';
+
 function syscallOf(pid: number): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/syscall`, 'latin1').split(' ')[0];
@@ -106,10 +109,16 @@ test('setlock: blocking mode waits for the lock, then runs', async () => {
   const argv = ours('setlock', file, 'cat', marker);
   const waiter = spawn(argv[0]!, argv.slice(1), { env: testEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   const waiting = collect(waiter);
-  // Blocked in flock(2) (syscall 73 on x86_64) while the holder runs.
-  await waitFor('the waiter to block in flock', () => (syscallOf(waiter.pid!) === '73' ? true : undefined));
-  writeFileSync(marker, 'after release\n');
-  await h.release();
+  try {
+    // Blocked in flock(2) while the holder runs.
+    await waitFor('the waiter to block in flock', () => (syscallOf(waiter.pid!) === FLOCK_SYSCALL ? true : undefined));
+    writeFileSync(marker, 'after release\n');
+  } catch (err) {
+    waiter.kill('SIGKILL');
+    throw err;
+  } finally {
+    await h.release();
+  }
   const out = await waiting;
   assert.deepEqual([out.code, out.stdout, out.stderr], [0, 'after release\n', '']);
 });
