@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { bin, debianClient, execFileAsync, fetchText, Server, tempDir } from './helpers.js';
@@ -125,6 +126,31 @@ test('tcpclient: ours against Debian tcpserver, fd 6 and 7 and the TCP variables
   assert.match(stdout, /^TCPLOCALIP=127.0.0.1$/m);
   assert.match(stdout, /^TCPLOCALHOST=0$/m);
   assert.doesNotMatch(stdout, /TCPREMOTEHOST|TCPREMOTEINFO/);
+});
+
+test('tcpclient -i/-p: the chosen local address and port reach the server', async () => {
+  const s = start(['-1', '-HRl0', '127.0.0.1', '0', 'sh', '-c', 'echo "$TCPREMOTEIP $TCPREMOTEPORT"']);
+  const port = await s.port();
+  const free = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.8', () => {
+      const p = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(p));
+    });
+  });
+  const { stdout } = await execFileAsync(process.execPath, [
+    bin('tcpclient'),
+    '-HRl0',
+    '-i',
+    '127.0.0.8',
+    '-p',
+    String(free),
+    '127.0.0.1',
+    String(port),
+    'sh',
+    '-c',
+    'cat <&6; echo "local $TCPLOCALIP $TCPLOCALPORT"',
+  ]);
+  assert.equal(stdout, `127.0.0.8 ${free}\nlocal 127.0.0.8 ${free}\n`);
 });
 
 test('tcpclient: refused connection and missing program as the original', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { bin, execFileAsync, fetchText, Server, tempDir, waitFor } from './helpers.js';
@@ -118,4 +118,24 @@ test('tcpserver -u/-g (numbers and names) and -U: PROGRAM and the server run as 
     );
     assert.equal(server.Uid, '65534 65534 65534 65534');
   }
+});
+
+test('tcpserver -m: the in-process handler runs under the account too', async (t) => {
+  if (process.getuid?.() !== 0) {
+    t.skip('needs root to switch accounts');
+    return;
+  }
+  const d = dir();
+  writeFileSync(
+    join(d, 'handler.mjs'),
+    'export default (socket) => socket.end([process.getuid(), process.getgid(), process.getgroups()].join(":") + "\\n");\n',
+  );
+  const args = ['-1', '-HRl0', '-u', '65534', '-g', '65534', '-m', join(d, 'handler.mjs'), '127.0.0.1', '0'];
+  // The module is loaded after the switch: in a directory only root may enter, it cannot be.
+  const denied = start(args);
+  assert.equal(await denied.exited(), 111);
+  assert.match(denied.stderr, /^tcpserver: fatal: unable to load .*handler\.mjs: /);
+  chmodSync(d, 0o755);
+  const s = start(args);
+  assert.equal(await fetchText(await s.port()), '65534:65534:65534\n');
 });

@@ -49,10 +49,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return fatal(PROG, 'unable to bind', err);
   }
   server.listener = listener;
+  // From here the listening socket keeps the event loop alive: failures must exit outright.
   try {
     dropPrivileges(uid, gid);
   } catch (err) {
-    return fatal(PROG, `unable to set ${gid && process.getgid?.() !== gid ? 'gid' : 'uid'}`, err);
+    process.exit(fatal(PROG, `unable to set ${gid && process.getgid?.() !== gid ? 'gid' : 'uid'}`, err));
   }
   if (o.handlerModule !== undefined) {
     try {
@@ -61,7 +62,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       process.on('uncaughtException', (err) => server.warn(`handler failed: ${err.message}`));
     } catch (err) {
       writeStderr(`${PROG}: fatal: unable to load ${o.handlerModule}: ${(err as Error).message}`);
-      return EXIT_TEMPORARY;
+      process.exit(EXIT_TEMPORARY);
     }
   }
   if (o.printPort) writeSync(1, `${boundPort}\n`);
