@@ -213,6 +213,28 @@ test('bad input: invalid user names, the same account for service and log, missi
   assert.equal(findAccount('same'), undefined, 'no account created for a refused request');
 });
 
+test('bad input: values that would become file names or rules lines outside their place', () => {
+  refuses(['dnscache', join(dir, 'x6'), '--clients', '../../etc/owned'], /bad client prefix: "\.\.\/\.\.\/etc\/owned"/);
+  refuses(['dnscache', join(dir, 'x6'), '--clients', '127,'], /bad client prefix: ""/);
+  refuses(['dnscache', join(dir, 'x6'), '--upstream', 'ns.example.com'], /bad upstream server: "ns\.example\.com"/);
+  refuses(['dnscache', join(dir, 'x6'), '--cachesize', '1e6'], /bad cachesize: 1e6/);
+  refuses(['httpd', join(dir, 'x6'), '--allow-from', '10.:allow\n:deny'], /bad rules address/);
+  refuses(
+    ['tcpserver', join(dir, 'x6'), '--port', '7012', '--user', SERVICE_USER, '--command', 'cat\nrm -rf /'],
+    /newline in COMMAND/,
+  );
+  assert.ok(!existsSync(join(dir, 'x6')));
+  assert.ok(!existsSync(join(dir, '../etc/owned')));
+});
+
+test('--existing-accounts refuses a missing account instead of creating it', () => {
+  refuses(
+    ['httpd', join(dir, 'x7'), '--user', 'ftestnosuchuser', '--existing-accounts'],
+    /no such account: ftestnosuchuser/,
+  );
+  assert.equal(findAccount('ftestnosuchuser'), undefined);
+});
+
 test('usage errors exit 100', () => {
   refuses([], /^fortress: usage: fortress conf TEMPLATE DIR/);
   refuses(['httpd'], /usage/);

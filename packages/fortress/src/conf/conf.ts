@@ -70,8 +70,28 @@ function validate(values: Record<string, string>, allowWildcard: boolean): void 
   if (values['USER'] !== undefined && values['USER'] === values['LOGUSER']) {
     throw new ConfError(`the service and its log need different accounts (both ${values['USER']})`);
   }
+  checkList(
+    values['CLIENTS'],
+    'client prefix',
+    (item) => /^[0-9]{1,3}(\.[0-9]{1,3}){0,3}$/.test(item) || isIP(item) === 6,
+  );
+  checkList(values['ALLOW_FROM'], 'rules address', (item) => /^[^\s:#]*$/.test(item));
+  checkList(values['UPSTREAM']?.split('\n').join(','), 'upstream server', (item) => isIP(item) !== 0);
+  for (const name of ['CACHESIZE', 'DATALIMIT', 'CONCURRENCY']) {
+    const value = values[name];
+    if (value !== undefined && !/^[1-9][0-9]{0,11}$/.test(value))
+      throw new ConfError(`bad ${name.toLowerCase()}: ${value}`);
+  }
   for (const [name, value] of Object.entries(values)) {
     if (name !== 'UPSTREAM' && name !== 'RULES' && value.includes('\n')) throw new ConfError(`newline in ${name}`);
+  }
+}
+
+/** Every comma-separated item must pass: they become file names (root/ip/) or rules lines. */
+function checkList(value: string | undefined, what: string, valid: (item: string) => boolean): void {
+  if (value === undefined) return;
+  for (const item of value.split(',')) {
+    if (item === '' || !valid(item)) throw new ConfError(`bad ${what}: ${JSON.stringify(item)}`);
   }
 }
 
