@@ -39,6 +39,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
   process.on('SIGTERM', () => process.exit(0));
   const server = new TcpServer(o, baseEnvironment(env));
+  process.on('SIGCHLD', server.reap);
   const listener = new PausableListener(o.backlog, server.onConnection, (err) =>
     server.warn(`unable to accept: ${(err as NodeJS.ErrnoException).code ?? err.message}`),
   );
@@ -48,8 +49,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   } catch (err) {
     return fatal(PROG, 'unable to bind', err);
   }
+  // Accept nothing until the account is switched and a -m module is loaded: connections wait
+  // in the backlog meanwhile.
+  listener.pause();
   server.listener = listener;
-  // From here the listening socket keeps the event loop alive: failures must exit outright.
+  // From here failures exit outright: main's return value would wait for a loop that never ends.
   try {
     dropPrivileges(uid, gid);
   } catch (err) {
@@ -67,8 +71,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
   if (o.printPort) writeSync(1, `${boundPort}\n`);
   detachStdio();
-  process.on('SIGCHLD', server.reap);
   server.status();
+  listener.resume();
   // Serve until SIGTERM. While paused at the limit no handle is open (children are not libuv's),
   // so a timer keeps the event loop alive.
   setInterval(() => {}, 2 ** 30);
