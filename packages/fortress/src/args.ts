@@ -1,6 +1,9 @@
 // A small option parser for the fortress subcommands: `--name VALUE`, `--name=VALUE`, flags, `--`.
 export interface ParsedArgs {
+  /** The last value of each option. */
   options: Map<string, string>;
+  /** Every value of each option, in order (for repeatable ones such as --set). */
+  lists: Map<string, string[]>;
   flags: Set<string>;
   operands: string[];
 }
@@ -11,7 +14,7 @@ export class UsageError extends Error {
 
 /** Parses argv against the option names that take a value and the flags; anything else is a usage error. */
 export function parseArgs(argv: string[], valued: readonly string[], flags: readonly string[]): ParsedArgs {
-  const result: ParsedArgs = { options: new Map(), flags: new Set(), operands: [] };
+  const result: ParsedArgs = { options: new Map(), lists: new Map(), flags: new Set(), operands: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--') {
@@ -28,6 +31,7 @@ export function parseArgs(argv: string[], valued: readonly string[], flags: read
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       if (value === undefined) throw new UsageError(`option --${name} needs a value`);
       result.options.set(name, value);
+      result.lists.set(name, [...(result.lists.get(name) ?? []), value]);
     } else if (flags.includes(name) && eq === -1) {
       result.flags.add(name);
     } else {

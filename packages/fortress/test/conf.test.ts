@@ -227,6 +227,31 @@ test('bad input: values that would become file names or rules lines outside thei
   assert.ok(!existsSync(join(dir, '../etc/owned')));
 });
 
+test('--set NAME=VALUE, repeated, fills any template value', () => {
+  const target = join(dir, 'set');
+  const r = fortress([
+    'conf',
+    'fingerd',
+    target,
+    '--port',
+    '7013',
+    '--user',
+    SERVICE_USER,
+    '--log-user',
+    LOG_USER,
+    '--set',
+    'SCANDIR=/srv/service',
+    '--set',
+    'CONCURRENCY=5',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    readFileSync(join(target, 'run'), 'utf8'),
+    / -c 5 -b 20 127\.0\.0\.1 7013 fortress fingerd \/srv\/service$/m,
+  );
+  refuses(['fingerd', join(dir, 'x8'), '--set', 'lower=1'], /--set needs NAME=VALUE/);
+});
+
 test('--existing-accounts refuses a missing account instead of creating it', () => {
   refuses(
     ['httpd', join(dir, 'x7'), '--user', 'ftestnosuchuser', '--existing-accounts'],

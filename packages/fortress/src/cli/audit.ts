@@ -14,7 +14,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
     const args = parseArgs(argv, ['allow'], ['json']);
     if (args.operands.length > 0) return usage('fortress', SYNOPSIS);
     json = args.flags.has('json');
-    allowText = args.options.get('allow') ?? env['FORTRESS_AUDIT_ALLOW'] ?? '';
+    allowText = args.lists.get('allow')?.join(',') ?? env['FORTRESS_AUDIT_ALLOW'] ?? '';
   } catch (err) {
     return usage('fortress', `${SYNOPSIS} (${(err as Error).message})`);
   }

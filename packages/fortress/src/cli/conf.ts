@@ -47,8 +47,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
   }
   if (values['UPSTREAM'] !== undefined) values['UPSTREAM'] = values['UPSTREAM'].split(',').join('\n');
   if (args.flags.has('forward-only')) values['FORWARDONLY'] = '1';
-  const set = args.options.get('set');
-  if (set !== undefined) {
+  for (const set of args.lists.get('set') ?? []) {
     const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(set);
     if (!m?.[1]) return usage('fortress', `${SYNOPSIS} (--set needs NAME=VALUE)`);
     values[m[1]] = m[2] ?? '';
