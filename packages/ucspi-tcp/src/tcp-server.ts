@@ -216,7 +216,9 @@ export class TcpServer {
       const [pid, status] = r;
       const ip = this.children.get(pid);
       if (ip === undefined) {
-        // Reaped before its spawn call returned to us (it runs on a worker thread).
+        // Reaped before its spawn call returned to us (it runs on a worker thread). A child of a
+        // failed spawn (exec error) also lands here and is never claimed: keep the map bounded.
+        if (this.exited.size > 1000) this.exited.clear();
         this.exited.set(pid, status);
         continue;
       }
