@@ -248,6 +248,7 @@ export class Supervisor extends EventEmitter {
 
   #startFailed(err: unknown): void {
     this.#log('fatal', `unable to start ${this.dir}/run: ${errorText(err)}`);
+    this.#writeStatus();
     this.#afterDown();
   }
 
@@ -264,10 +265,27 @@ export class Supervisor extends EventEmitter {
         this.#escalations.delete(ended.pgid);
       }
     }
-    this.#writeStatus();
     this.emit('exit', code, signal);
-    if (!this.#closed && this.#finishExists()) this.#runFinish(code, signal);
-    else this.#afterDown();
+    if (!this.#closed && this.#finishExists()) {
+      this.#writeStatus();
+      this.#runFinish(code, signal);
+    } else if (this.#restartsAtOnce()) {
+      // Respawn first, write the status after (it then records both the exit and the new
+      // start): the status files are not on the path from exit to the next ./run.
+      this.#startRun();
+    } else {
+      this.#writeStatus();
+      this.#afterDown();
+    }
+  }
+
+  #restartsAtOnce(): boolean {
+    return (
+      !this.#closed &&
+      !this.#exitRequested &&
+      this.#want === 'up' &&
+      performance.now() - this.#lastStartMono >= START_INTERVAL_MS
+    );
   }
 
   #finishExists(): boolean {

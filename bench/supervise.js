@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// supervise, ours next to Debian's daemontools supervise, in one run:
+//  1. private memory (USS = Private_Clean + Private_Dirty of /proc/PID/smaps_rollup) per
+//     supervised service, for 1, 10 and 50 services;
+//  2. respawn: from SIGKILL of a ./run that lived > 1 s to the next ./run executing (it writes
+//     its pid into a FIFO this script reads);
+//  3. control round trips: `svc -u` until svstat says up, `svc -d` until svstat says down
+//     (Debian's svc/svstat against both supervisors, and our svc/svstat against ours);
+//  4. start-up time of svc and svstat: ours, Debian's, bare `node -e 0`.
+// Targets (issue 2): <= 10 MiB USS per service, respawn <= 5 ms median, svc/svstat <= 1.5 x node -e 0.
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const repo = new URL('..', import.meta.url).pathname;
+const node = process.execPath;
+const OURS = [node, join(repo, 'packages/supervise/bin/supervise.js')];
+const DEBIAN = ['/usr/bin/supervise'];
+const OUR_SVC = [node, join(repo, 'packages/svc/bin/svc.js')];
+const OUR_SVSTAT = [node, join(repo, 'packages/svc/bin/svstat.js')];
+const DEB_SVC = ['/usr/bin/svc'];
+const DEB_SVSTAT = ['/usr/bin/svstat'];
+const ourSvcReady = existsSync(join(repo, 'packages/svc/dist/bin/svc.js'));
+
+const root = mkdtempSync(join(tmpdir(), 'bench-supervise-'));
+const children = new Set();
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const f = (x, d = 2) => x.toFixed(d);
+
+function makeService(name, body) {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'run'), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(dir, 'run'), 0o755);
+  return dir;
+}
+
+function startSupervisor(program, dir) {
+  const [cmd, ...args] = program;
+  const p = spawn(cmd, [...args, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(p);
+  p.once('exit', () => children.delete(p));
+  return p;
+}
+
+function statusPid(dir) {
+  try {
+    return readFileSync(join(dir, 'supervise/status')).readUInt32LE(12);
+  } catch {
+    return 0;
+  }
+}
+
+async function waitFor(what, fn, ms = 60000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (fn()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+function run(program, args) {
+  const [cmd, ...pre] = program;
+  return spawnSync(cmd, [...pre, ...args], { encoding: 'utf8' });
+}
+
+function uss(pid) {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  let kb = 0;
+  for (const m of text.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)) kb += Number(m[1]);
+  return kb;
+}
+
+async function stopAll(dirs, procs) {
+  for (let i = 0; i < dirs.length; i += 50) run(DEB_SVC, ['-dx', ...dirs.slice(i, i + 50)]);
+  await Promise.all(procs.map((p) => (p.exitCode !== null ? null : new Promise((r) => p.once('exit', r)))));
+}
+
+// 1. memory
+async function memory(label, program, n) {
+  const dirs = Array.from({ length: n }, (_, i) => makeService(`mem-${label}-${n}-${i}`, 'exec sleep 1000'));
+  const procs = dirs.map((d) => startSupervisor(program, d));
+  await waitFor(`${n} services up (${label})`, () => dirs.every((d) => statusPid(d) > 0));
+  await sleep(1500); // let start-up garbage settle (and Debian's 1 s post-start sleep end)
+  const total = procs.reduce((sum, p) => sum + uss(p.pid), 0);
+  await stopAll(dirs, procs);
+  return total / n;
+}
+
+// 2. respawn latency
+async function respawn(label, program, rounds) {
+  const dir = makeService(`respawn-${label}`, 'echo $$ > ../respawn.fifo; exec sleep 1000');
+  const fifo = join(root, 'respawn.fifo');
+  if (!existsSync(fifo)) spawnSync('mkfifo', [fifo]);
+  const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+  const sock = new Socket({ fd, readable: true, writable: false });
+  const pending = [];
+  let buffered = '';
+  sock.on('data', (d) => {
+    const t = process.hrtime.bigint();
+    buffered += d.toString();
+    let i = buffered.indexOf('\n');
+    while (i >= 0) {
+      const pid = Number(buffered.slice(0, i));
+      buffered = buffered.slice(i + 1);
+      pending.shift()?.({ pid, t });
+      i = buffered.indexOf('\n');
+    }
+  });
+  const next = () => new Promise((r) => pending.push(r));
+  let arrival = next();
+  const sup = startSupervisor(program, dir);
+  let { pid } = await arrival;
+  const samples = [];
+  for (let i = 0; i < rounds; i++) {
+    await sleep(1100); // the run must have lived more than a second
+    arrival = next();
+    const t0 = process.hrtime.bigint();
+    process.kill(pid, 'SIGKILL');
+    const got = await arrival;
+    samples.push(Number(got.t - t0) / 1e6);
+    pid = got.pid;
+  }
+  await stopAll([dir], [sup]);
+  sock.destroy();
+  return samples;
+}
+
+// 3. control round trips through svstat
+async function roundTrips(label, program, svc, svstat, rounds) {
+  const dir = makeService(`rt-${label}`, 'exec sleep 1000');
+  const sup = startSupervisor(program, dir);
+  await waitFor('up', () => statusPid(dir) > 0);
+  const until = (re) => {
+    for (;;) {
+      const out = run(svstat, [dir]).stdout;
+      if (re.test(out)) return;
+    }
+  };
+  const up = [];
+  const down = [];
+  for (let i = 0; i < rounds; i++) {
+    await sleep(1100); // past Debian supervise's deaf second after a start
+    let t0 = process.hrtime.bigint();
+    run(svc, ['-d', dir]);
+    until(/: down /);
+    down.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    t0 = process.hrtime.bigint();
+    run(svc, ['-u', dir]);
+    until(/: up /);
+    up.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  await stopAll([dir], [sup]);
+  return { up, down };
+}
+
+// 4. start-up of svc and svstat
+function startupTimes(dir, rounds) {
+  const cmds = [
+    ['node -e 0', [node, '-e', '0']],
+    ['svc -c (Debian)', [...DEB_SVC, '-c', dir]],
+    ['svstat (Debian)', [...DEB_SVSTAT, dir]],
+  ];
+  if (ourSvcReady) cmds.push(['svc -c (ours)', [...OUR_SVC, '-c', dir]], ['svstat (ours)', [...OUR_SVSTAT, dir]]);
+  const times = new Map(cmds.map(([n]) => [n, []]));
+  for (const [, argv] of cmds) spawnSync(argv[0], argv.slice(1)); // warm up
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, argv] of cmds) {
+      const t0 = process.hrtime.bigint();
+      spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' });
+      times.get(name).push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }
+  return times;
+}
+
+try {
+  console.log(`supervise benchmark (${new Date().toISOString()}), Node ${process.version}`);
+  console.log('\n### USS per supervised service (KiB)\n');
+  console.log('| services | ours | Debian | ratio |');
+  console.log('|---:|---:|---:|---:|');
+  for (const n of [1, 10, 50]) {
+    const ours = await memory('ours', OURS, n);
+    const theirs = await memory('debian', DEBIAN, n);
+    console.log(`| ${n} | ${f(ours, 0)} (${f(ours / 1024)} MiB) | ${f(theirs, 0)} | ${f(ours / theirs, 1)}x |`);
+  }
+
+  const ROUNDS = Number(process.env.ROUNDS ?? 15);
+  console.log(`\n### Respawn: SIGKILL of a run that lived > 1 s -> next ./run executing (ms, ${ROUNDS} rounds)\n`);
+  console.log('| supervisor | median | p90 | min | max |');
+  console.log('|---|---:|---:|---:|---:|');
+  const rs = {};
+  for (const [label, program] of [
+    ['ours', OURS],
+    ['Debian', DEBIAN],
+  ]) {
+    const s = await respawn(label, program, ROUNDS);
+    rs[label] = median(s);
+    console.log(`| ${label} | ${f(median(s))} | ${f(pct(s, 90))} | ${f(Math.min(...s))} | ${f(Math.max(...s))} |`);
+  }
+  console.log(`\nratio ours/Debian (median): ${f(rs.ours / rs.Debian)}x`);
+
+  const RT = Number(process.env.RT_ROUNDS ?? 8);
+  console.log(`\n### Control round trips through svstat (ms, median of ${RT}; svstat polled in a loop)\n`);
+  console.log('| supervisor | svc/svstat | svc -u -> up | svc -d -> down |');
+  console.log('|---|---|---:|---:|');
+  const configs = [
+    ['Debian', DEBIAN, 'Debian', DEB_SVC, DEB_SVSTAT],
+    ['ours', OURS, 'Debian', DEB_SVC, DEB_SVSTAT],
+  ];
+  if (ourSvcReady) configs.push(['ours', OURS, 'ours', OUR_SVC, OUR_SVSTAT]);
+  for (const [label, program, tools, svc, svstat] of configs) {
+    const { up, down } = await roundTrips(`${label}-${tools}`, program, svc, svstat, RT);
+    console.log(`| ${label} | ${tools} | ${f(median(up))} | ${f(median(down))} |`);
+  }
+  if (!ourSvcReady) console.log('\n(our svc/svstat not built yet: packages/svc/dist missing)');
+
+  console.log('\n### Start-up of svc and svstat (ms, median of 30)\n');
+  const dir = makeService('startup', 'exec sleep 1000');
+  const sup = startSupervisor(OURS, dir);
+  await waitFor('up', () => statusPid(dir) > 0);
+  const times = startupTimes(dir, 30);
+  await stopAll([dir], [sup]);
+  const base = median(times.get('node -e 0'));
+  console.log('| program | median | x node -e 0 |');
+  console.log('|---|---:|---:|');
+  for (const [name, xs] of times) console.log(`| ${name} | ${f(median(xs))} | ${f(median(xs) / base)} |`);
+} finally {
+  for (const p of children) p.kill('SIGKILL');
+  spawnSync('sh', ['-c', 'true']);
+  // Services of killed supervisors: their pids are in the status files.
+  for (const name of existsSync(root) ? spawnSync('ls', [root], { encoding: 'utf8' }).stdout.split('\n') : []) {
+    const pid = name ? statusPid(join(root, name)) : 0;
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
+  rmSync(root, { recursive: true, force: true });
+}
