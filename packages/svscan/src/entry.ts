@@ -2,6 +2,7 @@
 // told to stop once its name is gone), its log FIFO, and its two supervisors.
 import { constants, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorCode } from '@fortress/core/errors';
 import { decodeStatus } from '@fortress/core/status-record';
 import { closeQuietly, openLogFifo } from './log-fifo.js';
 import type { Supervision, Which } from './supervision.js';
@@ -51,13 +52,14 @@ export class Entry {
     return this.slot(which).supervision?.alive() ?? false;
   }
 
-  /** True when NAME/log exists (any type, as 0.76 checks). */
+  /** True when NAME/log exists (any type, as 0.76 checks), false when it does not; throws other stat errors. */
   logExists(): boolean {
     try {
       statSync(join(this.dir, 'log'));
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return false;
+      throw err;
     }
   }
 

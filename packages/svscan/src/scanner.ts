@@ -101,7 +101,12 @@ export class Scanner {
 
   /** Notices log/ (also when added later) and holds the FIFO; false to skip the entry this scan. */
   private checkLog(entry: Entry): boolean {
-    if (!entry.logExists()) return true;
+    try {
+      if (!entry.logExists()) return true;
+    } catch (error) {
+      this.options.events.warn(`unable to stat ${entry.name}/log`, { name: entry.name, error });
+      return false;
+    }
     try {
       entry.holdFifo();
     } catch (error) {

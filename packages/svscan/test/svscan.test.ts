@@ -98,6 +98,19 @@ for (const { mode, args, perProcess, fragileRename } of MODES) {
       if (perProcess) assert.equal(supervisorsOf(scan, svc, ['new']).length, 1);
     });
 
+    test('a log/ that cannot be stat-ed gives a warning and the service is skipped, as 0.76 does', async () => {
+      const { root, scan } = fresh('badlog');
+      const svc = makeService(join(root, 'loopy'));
+      symlinkSync('log', join(svc, 'log')); // a symlink to itself: ELOOP
+      symlinkSync(svc, join(scan, 'loopy'));
+      const s = run(scan);
+      await waitFor('the warning', () =>
+        s.stderr().includes('svscan: warning: unable to stat loopy/log: symbolic link loop\n'),
+      );
+      await afterAScan(scan, root, 'm1');
+      assert.deepEqual(readLines(join(svc, 'pids')), []);
+    });
+
     test("Debian's svok, svstat and svc work on its services", async () => {
       const { root, scan } = fresh('tools');
       const svc = makeService(join(root, 'svc'));
