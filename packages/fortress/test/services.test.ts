@@ -220,6 +220,11 @@ test('fortress status: every service and logger up, with pid, uptime and memory'
       'tcpserver/log',
     ],
   );
+  // The httpd group is tcpserver alone between connections: its memory is that process's RSS.
+  const httpd = services.find((s) => s.name === 'httpd');
+  assert.ok(httpd);
+  const rssKb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${httpd.pid}/status`, 'utf8'))?.[1]);
+  assert.ok(httpd.memory > rssKb * 1024 * 0.5 && httpd.memory < rssKb * 1024 * 2, `${httpd.memory} vs ${rssKb} kB`);
   const table = fortress(['status', scan], env);
   assert.equal(table.status, 0);
   assert.match(table.stdout, /^SERVICE\s+STATE\s+PID\s+UPTIME\s+RESTARTS\s+LAST EXIT\s+MEMORY$/m);

@@ -2,7 +2,7 @@
 // with free ports and the chosen upstream written into the services' env/ and root/.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeTcpPort, freeTcpUdpPort } from './ports.js';
 
@@ -29,7 +29,12 @@ function writeEnv(dir: string, name: string, value: string): void {
 export async function prepareRuntime(env: NodeJS.ProcessEnv, upstream: string | null): Promise<Runtime> {
   const root = mkdtempSync(join(tmpdir(), 'fortress-quickstart-'));
   const scanDir = join(root, 'service');
-  cpSync(examplesDir(env), scanDir, { recursive: true });
+  const examples = examplesDir(env);
+  // Services only: the README beside them would show up in `svstat DIR/*`.
+  cpSync(examples, scanDir, {
+    recursive: true,
+    filter: (src) => src === examples || !/^[^/]+\.md$/.test(relative(examples, src)),
+  });
   for (const name of readdirSync(scanDir)) {
     const log = join(scanDir, name, 'log');
     if (existsSync(log)) mkdirSync(join(log, 'main'), { recursive: true });

@@ -1,7 +1,24 @@
 // Memory of a process group from /proc: the resident set of every process whose pgrp matches.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 
-const PAGE_SIZE = 4096;
+let pageSize: number | undefined;
+
+/** The kernel's page size (4 KiB on x86-64, 16 or 64 KiB on some arm64), from /proc/self/smaps. */
+function kernelPageSize(): number {
+  if (pageSize !== undefined) return pageSize;
+  pageSize = 4096;
+  try {
+    const fd = openSync('/proc/self/smaps', 'r');
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, null);
+    closeSync(fd);
+    const kb = /^KernelPageSize:\s+(\d+) kB$/m.exec(buf.toString('latin1', 0, n))?.[1];
+    if (kb) pageSize = Number(kb) * 1024;
+  } catch {
+    // keep 4 KiB
+  }
+  return pageSize;
+}
 
 interface Stat {
   pgrp: number;
@@ -28,7 +45,7 @@ export function memoryByGroup(procRoot = '/proc'): Map<number, number> {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry), procRoot);
     if (!stat) continue;
-    groups.set(stat.pgrp, (groups.get(stat.pgrp) ?? 0) + stat.rssPages * PAGE_SIZE);
+    groups.set(stat.pgrp, (groups.get(stat.pgrp) ?? 0) + stat.rssPages * kernelPageSize());
   }
   return groups;
 }
