@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { fatal, usage } from '@fortress/core/errors';
+import { fatal, usage, writeStderr } from '@fortress/core/errors';
 import { isLocalAddress, isWildcard } from '../address.js';
 import { parseArgs } from '../args.js';
 import { ConfError, conf } from '../conf/conf.js';
@@ -60,7 +60,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
       const allowFrom = args.options.get('allow-from');
       if (allowFrom !== undefined) values['ALLOW_FROM'] = allowFrom;
       try {
-        conf(
+        const result = conf(
           {
             template: 'inetd',
             dir: target,
@@ -70,6 +70,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
           },
           env,
         );
+        for (const name of result.createdAccounts) writeStderr(`fortress: created account ${name}`);
       } catch (err) {
         failed++;
         const reason = err instanceof ConfError ? err.message : `unable to set up ${target}: ${(err as Error).message}`;
