@@ -86,8 +86,8 @@ test('q 1 2 w h a i deliver QUIT USR1 USR2 WINCH HUP ALRM INT', async () => {
     .join('\n');
   const dir = makeService(tmp, 'signals', `${traps}\necho ready > ready\nwhile :; do sleep 0.1; done`);
   const s = supervise(dir);
+  const pid = await waitFor('up', () => servicePid(dir));
   await waitFor('ready', () => existsSync(join(dir, 'ready')));
-  const pid = servicePid(dir);
   const want = ['QUIT', 'USR1', 'USR2', 'WINCH', 'HUP', 'ALRM', 'INT'];
   const letters = 'q12whai';
   for (let i = 0; i < letters.length; i++) {
