@@ -5,7 +5,7 @@ import { EXIT_TEMPORARY, errorText, fatal, usage, writeStderr } from '@fortress/
 import { checkResult, libcFunction, setNonBlocking } from '@fortress/core/libc';
 import { execProgram, findProgram } from '../exec-program.js';
 import { getopt, scanNumber } from '../getopt.js';
-import { reverseName } from '../host-lookup.js';
+import { configureResolver, reverseName } from '../host-lookup.js';
 import { identQuery } from '../ident.js';
 import { clientAddressText } from '../ipv6.js';
 import { resolveLocalHost, resolvePort } from '../local-names.js';
@@ -85,6 +85,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (host === undefined) return fatal(PROG, `no IP address for ${hostArg}`);
   const port = resolvePort(portArg);
   if (port === undefined) return fatal(PROG, `unable to figure out port number for ${portArg}`);
+  configureResolver(env);
   let socket: Socket;
   try {
     socket = await open(host, port, o);

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { EXIT_TEMPORARY, fatal, usage, writeStderr } from '@fortress/core/errors';
 import { baseEnvironment } from '../connection-env.js';
 import { detachStdio } from '../descriptors.js';
+import { configureResolver } from '../host-lookup.js';
 import { PausableListener } from '../listener.js';
 import { resolveLocalHost, resolvePort } from '../local-names.js';
 import { dropPrivileges, resolveId } from '../privileges.js';
@@ -37,6 +38,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return fatal(PROG, (err as Error).message);
   }
 
+  configureResolver(env);
   process.on('SIGTERM', () => process.exit(0));
   const server = new TcpServer(o, baseEnvironment(env));
   process.on('SIGCHLD', server.reap);
