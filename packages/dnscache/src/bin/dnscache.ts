@@ -28,6 +28,28 @@ function readSeed(): Buffer {
   return seed.subarray(0, n);
 }
 
+/** Everything after binding: privileges, seed, settings, servers/ (dnscache.c's order). */
+function setUp(env: NodeJS.ProcessEnv): { cache: Cache; roots: Roots; forwardOnly: boolean; localIp: string } {
+  dropRoot(env);
+  const seed = readSeed();
+  const localIp = sendAddress(env);
+  const size = cacheSize(env);
+  let cache: Cache;
+  try {
+    cache = new Cache(size, randomSeed(seed));
+  } catch {
+    throw new SetupError(`not enough memory for cache of size ${size}`);
+  }
+  responseHideTtl(env['HIDETTL'] !== undefined);
+  let roots: Roots;
+  try {
+    roots = new Roots(readRoots('servers'));
+  } catch (err) {
+    throw new SetupError('unable to read servers', (err as { cause?: unknown }).cause);
+  }
+  return { cache, roots, forwardOnly: env['FORWARDONLY'] !== undefined, localIp };
+}
+
 export async function main(_argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const ip = listenAddress(env);
@@ -40,25 +62,14 @@ export async function main(_argv: string[], env: NodeJS.ProcessEnv): Promise<num
       const which = (err as { socket?: string }).socket ?? 'UDP';
       return fatal(PROG, `unable to bind ${which} socket`, err);
     }
-    dropRoot(env);
-    const seed = readSeed();
-    const localIp = sendAddress(env);
-    const size = cacheSize(env);
-    let cache: Cache;
     try {
-      cache = new Cache(size, randomSeed(seed));
-    } catch {
-      return fatal(PROG, `not enough memory for cache of size ${size}`);
-    }
-    if (env['HIDETTL'] !== undefined) responseHideTtl(true);
-    const forwardOnly = env['FORWARDONLY'] !== undefined;
-    let roots: Roots;
-    try {
-      roots = new Roots(readRoots('servers'));
+      const resolver = setUp(env);
+      server.attach(resolver);
     } catch (err) {
-      return fatal(PROG, 'unable to read servers', (err as { cause?: unknown }).cause);
+      server.close();
+      if (err instanceof SetupError) return fatal(PROG, err.text, err.cause);
+      throw err;
     }
-    server.attach({ cache, roots, forwardOnly, localIp });
     server.serve();
     logLine('starting');
     return 0;
