@@ -9,6 +9,7 @@ import { buildEnvironment, connectionVariables } from './connection-env.js';
 import { killIpOptions } from './descriptors.js';
 import { nameMapsBack, reverseName } from './host-lookup.js';
 import { identQuery } from './ident.js';
+import { type ConnectionHandler, handlerEnvironment, serveInProcess } from './in-process.js';
 import { clientAddressText } from './ipv6.js';
 import type { PausableListener } from './listener.js';
 import { type ConnectionFields, decisionLine } from './log-line.js';
@@ -16,9 +17,6 @@ import type { RuleDecision } from './rules-lookup.js';
 import { checkCdbFile } from './rules-source.js';
 import type { ServerOptions } from './server-options.js';
 import { reapChild, spawnWithConnectionAsync } from './spawn.js';
-
-/** An in-process handler: gets the connection and the environment PROGRAM would get. */
-export type ConnectionHandler = (socket: Socket, env: Record<string, string>) => unknown;
 
 const STATUS_DENIED = 100 * 256;
 const STATUS_DROPPED = 111 * 256;
@@ -132,7 +130,7 @@ export class TcpServer {
     }
     const vars = connectionVariables(f, ipv6);
     if (this.handler) {
-      this.runHandler(socket, f, vars, decision);
+      this.runHandler(socket, f, this.handler, handlerEnvironment(vars, decision.env));
       return;
     }
     try {
@@ -163,30 +161,18 @@ export class TcpServer {
   private runHandler(
     socket: Socket,
     f: ConnectionFields,
-    vars: Array<[string, string | undefined]>,
-    decision: RuleDecision,
+    handler: ConnectionHandler,
+    env: Record<string, string>,
   ): void {
-    const env: Record<string, string> = {};
-    for (const entry of buildEnvironment([], vars, decision.env)) {
-      const eq = entry.indexOf('=');
-      env[entry.slice(0, eq)] = entry.slice(eq + 1);
-    }
     this.log(`tcpserver: pid ${process.pid} from ${f.remoteIp}`);
     if (this.options.verbosity >= 2) writeStderr(decisionLine('ok', process.pid, f));
-    let status = 0;
-    const failed = (err: unknown) => {
-      status = 256;
-      this.warn(`handler failed: ${err instanceof Error ? err.message : String(err)}`);
-      socket.destroy();
-    };
-    socket.once('close', () => this.release(process.pid, status, f.remoteIp));
-    try {
-      const result = this.handler?.(socket, env);
-      if (result instanceof Promise) result.catch(failed);
-      socket.resume();
-    } catch (err) {
-      failed(err);
-    }
+    serveInProcess(
+      socket,
+      handler,
+      env,
+      (err) => this.warn(`handler failed: ${err instanceof Error ? err.message : String(err)}`),
+      (status) => this.release(process.pid, status, f.remoteIp),
+    );
   }
 
   private refuse(socket: Socket, f: ConnectionFields, text: string, err: unknown, what = this.options.rules): void {

@@ -6,11 +6,12 @@ import { EXIT_TEMPORARY, fatal, usage, writeStderr } from '@fortress/core/errors
 import { baseEnvironment } from '../connection-env.js';
 import { detachStdio } from '../descriptors.js';
 import { configureResolver } from '../host-lookup.js';
+import type { ConnectionHandler } from '../in-process.js';
 import { PausableListener } from '../listener.js';
 import { resolveLocalHost, resolvePort } from '../local-names.js';
 import { dropPrivileges, resolveId } from '../privileges.js';
 import { parseServerOptions, SERVER_USAGE } from '../server-options.js';
-import { type ConnectionHandler, TcpServer } from '../tcp-server.js';
+import { TcpServer } from '../tcp-server.js';
 
 const PROG = 'tcpserver';
 
