@@ -43,6 +43,7 @@ test('SIGKILL of supervise, new supervise: exactly one copy runs; a new one star
   const dir = makeService(tmp, 'adopt', 'echo $$ >> starts; exec sleep 1000');
   const first = supervise(dir);
   const pid1 = await waitFor('up', () => servicePid(dir));
+  await waitFor('run wrote its pid', () => starts(dir).length === 1);
   await killSupervise(first);
   assert.ok(alive(pid1), 'the service survives SIGKILL of its supervise, as with daemontools');
 
@@ -63,6 +64,7 @@ test('SIGKILL of supervise, new supervise: exactly one copy runs; a new one star
     const p = servicePid(dir);
     return p !== pid1 ? p : 0;
   });
+  await waitFor('second run wrote its pid', () => starts(dir).length === 2);
   assert.deepEqual(starts(dir), [pid1, pid2]);
   assert.ok(alive(pid2));
   debianSvc(['-dx', dir]);
@@ -76,6 +78,7 @@ test('adopted service stopped with svc -d (timeout-kill applies) stays down', as
   });
   const first = supervise(dir);
   const pid1 = await waitFor('up', () => servicePid(dir));
+  await waitFor('run wrote its pid', () => starts(dir).length === 1);
   await killSupervise(first);
   const second = supervise(dir);
   await waitFor('adopted', () => readStatusJson(dir).supervisor === second.proc.pid);
@@ -92,6 +95,7 @@ test('old ./run already gone when the new supervise starts: started normally', a
   const dir = makeService(tmp, 'adopt-gone', 'echo $$ >> starts; exec sleep 1000');
   const first = supervise(dir);
   const pid1 = await waitFor('up', () => servicePid(dir));
+  await waitFor('run wrote its pid', () => starts(dir).length === 1);
   await killSupervise(first);
   process.kill(pid1, 'SIGKILL');
   await waitFor('old copy gone', () => !alive(pid1));
@@ -100,6 +104,7 @@ test('old ./run already gone when the new supervise starts: started normally', a
     const p = servicePid(dir);
     return p !== pid1 ? p : 0;
   });
+  await waitFor('second run wrote its pid', () => starts(dir).length === 2);
   assert.deepEqual(starts(dir), [pid1, pid2]);
   debianSvc(['-dx', dir]);
   assert.deepEqual(await second.exit, { code: 0, signal: null });

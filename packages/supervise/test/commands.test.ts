@@ -42,6 +42,7 @@ test('x alone leaves the service running; supervise exits when it dies, without 
   assert.ok(alive(pid));
   assert.equal(s.proc.exitCode, null);
   assert.match(debianSvstat(dir), new RegExp(`: up \\(pid ${pid}\\)`));
+  await waitFor('run wrote its pid', () => lines(join(dir, 'starts')).length === 1);
   sendControl(dir, 'k');
   assert.deepEqual(await s.exit, { code: 0, signal: null });
   assert.deepEqual(lines(join(dir, 'starts')), [String(pid)]);
@@ -58,10 +59,17 @@ test('o: started once, not restarted; status want byte 0', async () => {
   await waitFor('down', () => servicePid(dir) === 0);
   assert.equal(readStatusJson(dir).lastExit?.signal, 'SIGKILL');
   assert.match(debianSvstat(dir), /: down \d+ seconds\n$/);
+  // Hold past the 1 s pacing: no restart.
+  const until = Date.now() + 1500;
+  while (Date.now() < until) {
+    assert.equal(servicePid(dir), 0, 'restarted after o');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(lines(join(dir, 'starts')).length, 1);
   // u now restarts it as usual.
   sendControl(dir, 'u');
   await waitFor('up again', () => servicePid(dir) > 0 && servicePid(dir) !== pid);
-  assert.equal(lines(join(dir, 'starts')).length, 2);
+  await waitFor('two starts', () => lines(join(dir, 'starts')).length === 2);
   debianSvc(['-dx', dir]);
   assert.deepEqual(await s.exit, { code: 0, signal: null });
 });
