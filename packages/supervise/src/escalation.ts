@@ -1,9 +1,10 @@
 // Stop escalation (`svc -d` with a `timeout-kill` file): after the timeout, SIGKILL to what is
-// left of ./run's process group, and to descendants that left the group (found by tree-kill
-// while the main process still lives). tree-kill is imported only here, only when needed.
+// left of ./run's process group and to its descendants, including those that left the group:
+// the ones seen at `d` time (a /proc snapshot, checked against pid reuse) and, while ./run
+// itself still lives, its whole tree (tree-kill, imported only here, only when needed).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { groupAlive, sendSignal } from './proc-info.js';
+import { groupAlive, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
 
 /** Milliseconds from DIR/NAME (s6's `timeout-kill`, `timeout-finish`); `fallback` when absent or invalid. */
 export function readTimeoutFile(dir: string, name: string, fallback: number): number {
@@ -16,8 +17,19 @@ export function readTimeoutFile(dir: string, name: string, fallback: number): nu
   }
 }
 
-/** SIGKILL to `pid`'s whole tree (when `pidAlive`) and to process group `pgid`. */
-export async function killEverything(pid: number, pgid: number, pidAlive: boolean): Promise<void> {
+/** Whether anything of a stopped service is left: its process group or a descendant seen at `d`. */
+export function remnantsAlive(pgid: number, seen: readonly ProcessIdentity[]): boolean {
+  return groupAlive(pgid) || seen.some(sameProcess);
+}
+
+/** SIGKILL to `pid`'s whole tree (when `pidAlive`), to process group `pgid`, and to `seen`. */
+export async function killEverything(
+  pid: number,
+  pgid: number,
+  pidAlive: boolean,
+  seen: readonly ProcessIdentity[],
+): Promise<void> {
+  for (const p of seen) if (sameProcess(p)) sendSignal(p.pid, 'SIGKILL');
   if (pidAlive && pid > 0) {
     const { default: treeKill } = await import('tree-kill');
     await new Promise<void>((done) => treeKill(pid, 'SIGKILL', () => done()));

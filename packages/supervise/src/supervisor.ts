@@ -11,9 +11,9 @@ import { readExtraStatus } from '@fortress/core/extra-status';
 import type { Want } from '@fortress/core/status-record';
 import { type WallTime, wallTime } from '@fortress/core/tai64n';
 import { controlAction } from './control-bytes.js';
-import { killEverything, readTimeoutFile } from './escalation.js';
+import { killEverything, readTimeoutFile, remnantsAlive } from './escalation.js';
 import { tryLockExclusive } from './libc-ops.js';
-import { groupAlive, processGroupOf, sendSignal } from './proc-info.js';
+import { descendantsOf, type ProcessIdentity, processGroupOf, sendSignal } from './proc-info.js';
 import { closeQuietly, openServiceFiles, type ServiceFiles } from './service-files.js';
 import { finishArguments, type SpawnSettings, spawnService } from './spawn-service.js';
 import { readStatusRecord, writeStatusFiles } from './status-files.js';
@@ -87,7 +87,7 @@ export class Supervisor extends EventEmitter {
   #lastStartMono = Number.NEGATIVE_INFINITY;
   #startTimer: NodeJS.Timeout | undefined;
   #adoptTimer: NodeJS.Timeout | undefined;
-  #escalations = new Map<number, NodeJS.Timeout>();
+  #escalations = new Map<number, { timer: NodeJS.Timeout; seen: ProcessIdentity[] }>();
   #since: WallTime = wallTime();
   #starts = 0;
   #lastStart: number | null = null;
@@ -154,10 +154,10 @@ export class Supervisor extends EventEmitter {
         this.#want = 'down';
         this.#clearStartTimer();
         if (this.#current) {
+          this.#armEscalation(this.#current);
           this.#signal('SIGTERM');
           this.#signal('SIGCONT');
           this.#paused = false;
-          this.#armEscalation(this.#current);
         }
         this.#writeStatus();
         return;
@@ -259,9 +259,9 @@ export class Supervisor extends EventEmitter {
     this.#paused = false;
     this.#lastExit = { code, signal, at: Date.now() };
     if (ended) {
-      const timer = this.#escalations.get(ended.pgid);
-      if (timer && !groupAlive(ended.pgid)) {
-        clearTimeout(timer);
+      const pending = this.#escalations.get(ended.pgid);
+      if (pending && !remnantsAlive(ended.pgid, pending.seen)) {
+        clearTimeout(pending.timer);
         this.#escalations.delete(ended.pgid);
       }
     }
@@ -342,17 +342,19 @@ export class Supervisor extends EventEmitter {
   #armEscalation(cur: RunningService): void {
     const ms = readTimeoutFile(this.dir, 'timeout-kill', 0);
     if (ms <= 0 || cur.pgid <= 0 || this.#escalations.has(cur.pgid)) return;
+    // Descendants now, while ./run still links them: once it exits they are orphans.
+    const seen = cur.pid > 0 ? descendantsOf(cur.pid) : [];
     const timer = setTimeout(async () => {
       const pidAlive = this.#current === cur && (!cur.adopted || processGroupOf(cur.pid) === cur.pgid);
       try {
-        await killEverything(cur.pid, cur.pgid, pidAlive);
+        await killEverything(cur.pid, cur.pgid, pidAlive, seen);
       } catch (err) {
         this.#log('warning', `unable to kill ${this.dir}/run: ${errorText(err)}`);
       }
       this.#escalations.delete(cur.pgid);
       if (this.#exitRequested && !this.#current && !this.#finishing) this.#finalize();
     }, ms);
-    this.#escalations.set(cur.pgid, timer);
+    this.#escalations.set(cur.pgid, { timer, seen });
   }
 
   // An earlier supervise was killed while its ./run lived: ./run still holds lock.run. Show

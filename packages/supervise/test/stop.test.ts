@@ -114,6 +114,29 @@ ${IGNORES_TERM}`,
   assert.equal(alive(pid), false);
 });
 
+test('run exits on TERM, a child that left its session survives: killed after timeout-kill', async () => {
+  const dir = makeService(
+    tmp,
+    'session-kid',
+    `setsid sh -c 'trap "" TERM; exec sleep 1000' & echo $! > kid
+echo ready > ready
+exec sleep 1000`,
+    { 'timeout-kill': '300' },
+  );
+  const s = supervise(dir);
+  await waitFor('up', () => servicePid(dir));
+  await waitFor('ready', () => existsSync(join(dir, 'ready')));
+  const kid = readPid(join(dir, 'kid'));
+  pids.push(kid);
+  await waitFor('kid in its own session', () => {
+    const stat = readFileSync(`/proc/${kid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]) === kid;
+  });
+  debianSvc(['-dx', dir]);
+  assert.deepEqual(await s.exit, { code: 0, signal: null });
+  await waitFor('kid killed', () => !alive(kid));
+});
+
 test('group member that outlives ./run is killed after timeout-kill; without it, left alone', async () => {
   const body = `sh -c 'trap "" TERM; exec sleep 1000' & echo $! > kid
 echo ready > ready
