@@ -1,11 +1,11 @@
 // Splits input into lines, stamps them, runs the script's selection and hands lines to outputs.
 // Two paths: a fast one when every line goes everywhere (no patterns, `e` or `=`), and the
 // general one that keeps each line's first 1000 bytes for matching as 0.76 does.
-import { writeSync } from 'node:fs';
 import type { Output } from './output.js';
 import { matchPattern } from './pattern.js';
 import type { Stamper } from './stamp.js';
 import type { StatusFile } from './status-file.js';
+import { writeAll } from './write-all.js';
 
 /** Bytes per read of input. */
 export const CHUNK = 64 * 1024;
@@ -200,7 +200,8 @@ export class LineEngine {
       length = this.lineLength + 1;
     }
     try {
-      writeSync(2, b, 0, length);
+      // A non-blocking stderr (a socket from Node's spawn, say) is waited on, not skipped.
+      writeAll(2, b, 0, length);
     } catch {
       // stderr gone: the alert is lost, the logs are not.
     }

@@ -1,5 +1,6 @@
 // multilog never gives up on a write: it warns, sleeps and tries again, blocking its input meanwhile.
-import { errorText, writeStderr } from '@fortress/core/errors';
+import { writeSync } from 'node:fs';
+import { errorText } from '@fortress/core/errors';
 
 const PAUSE_MS = 5000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -15,7 +16,17 @@ export function sleepSync(ms: number): void {
  */
 export function pauseAfter(text: string, reason?: unknown): void {
   const why = reason === undefined ? '' : `: ${typeof reason === 'string' ? reason : errorText(reason)}`;
-  writeStderr(`multilog: warning: ${text}, pausing${why}`);
+  const line = Buffer.from(`multilog: warning: ${text}, pausing${why}\n`);
+  let done = 0;
+  // Like writeAll, inlined: write-all.ts depends on this module for its sleep.
+  while (done < line.length) {
+    try {
+      done += writeSync(2, line, done);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') break;
+      sleepSync(2);
+    }
+  }
   sleepSync(PAUSE_MS);
 }
 
