@@ -113,7 +113,7 @@ export class Supervisor extends EventEmitter {
    * Rejects with a SetupError (`unable to acquire DIR/supervise/lock: temporary failure`, ...).
    */
   async start(): Promise<void> {
-    if (this.#files) throw new Error('Supervisor: start() called twice');
+    if (this.#files || this.#closed) throw new Error('Supervisor: start() called twice or after shutdown()');
     const files = openServiceFiles(this.dir);
     this.#files = files;
     this.#want = files.normallyDown ? 'down' : 'up';
@@ -182,8 +182,16 @@ export class Supervisor extends EventEmitter {
     }
   }
 
-  /** Like `svc -dx`: stops the service, then closes everything; resolves with `exited`. */
+  /**
+   * Like `svc -dx`: stops the service, then closes everything; resolves with `exited`. On a
+   * Supervisor that was never started (or whose start() failed) it resolves at once.
+   */
   shutdown(): Promise<void> {
+    if (!this.#files && !this.#closed) {
+      this.#closed = true;
+      this.#resolveExited();
+      return this.exited;
+    }
     this.command(0x64);
     this.command(0x78);
     return this.exited;

@@ -140,7 +140,7 @@ test('down file: not started, svstat says down; u starts it', async () => {
   const dir = makeService(tmp, 'downfile', 'echo $$ >> starts; exec sleep 1000', { down: '' });
   const s = supervise(dir);
   await waitFor('ok fifo', () => okFifo(dir));
-  await waitFor('status written', () => existsSync(join(dir, 'supervise/status')));
+  await waitFor('status written', () => existsSync(join(dir, 'supervise/status.json')));
   assert.match(debianSvstat(dir), /: down \d+ seconds\n$/);
   assert.equal(readStatusJson(dir).starts, 0);
   assert.equal(existsSync(join(dir, 'starts')), false);

@@ -84,6 +84,14 @@ test('missing run reported through the log callback, not stderr', async () => {
   await sup.shutdown();
 });
 
+test('shutdown() of a supervisor never started, or whose start failed, resolves at once', async () => {
+  await new Supervisor({ dir: join(tmp, 'never') }).shutdown();
+  const failed = new Supervisor({ dir: join(tmp, 'nope-either') });
+  await assert.rejects(failed.start());
+  await failed.shutdown();
+  await failed.exited;
+});
+
 test('constructor validates dir', () => {
   assert.throws(() => new Supervisor({ dir: '' }), TypeError);
 });
