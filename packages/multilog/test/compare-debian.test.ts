@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { debianCommand, ourCommand, type Run, removeDir, run, snapshot, tempDir, withoutLabels } from './helpers.js';
+import {
+  allContent,
+  debianCommand,
+  ourCommand,
+  type Run,
+  removeDir,
+  run,
+  snapshot,
+  tempDir,
+  withoutLabels,
+} from './helpers.js';
 
 let root: string;
 before(() => {
@@ -191,4 +201,23 @@ test('start-up: old files beyond n are removed, oldest first, whatever their nam
     ['n3', './d'],
     'new\n',
   );
+});
+
+test('ours and Debian take turns on one directory: each continues what the other left', () => {
+  const cwd = join(root, 'turns');
+  mkdirSync(cwd);
+  const script = ['t', 's4096', 'n100', './d'];
+  let all = '';
+  for (const [i, who] of ['ours', 'debian', 'ours', 'debian'].entries()) {
+    const input = longLines(20, 10 + i);
+    all += input;
+    const command = who === 'ours' ? ourCommand('multilog', script) : debianCommand('multilog', script);
+    const r = run(command, { cwd, input });
+    assert.equal(r.status, 0, `${who}: ${r.stderr}`);
+  }
+  const dir = join(cwd, 'd');
+  const logged = allContent(dir)
+    .toString('latin1')
+    .replace(/^@[0-9a-f]{24} /gm, '');
+  assert.equal(logged, all);
 });
