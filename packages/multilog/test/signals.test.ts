@@ -114,7 +114,7 @@ for (const [holder, contender] of [
     writeSync(log.fd, 'held\n');
     await waitFor('the holder to run', () => existsSync(join(log.dir, 'current')) && current(log.dir) === 'held\n');
     const command = contender === 'ours' ? ourCommand('multilog', ['./d']) : debianCommand('multilog', ['./d']);
-    const r = run(command, { cwd: join(log.dir, '..'), input: 'x\n' });
+    const r = run(command, { cwd: join(log.dir, '..'), input: '' });
     assert.equal(r.status, 111);
     assert.equal(r.stderr, 'multilog: fatal: unable to lock directory ./d: temporary failure\n');
     log.child.kill('SIGTERM');
