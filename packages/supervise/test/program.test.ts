@@ -2,7 +2,7 @@
 // creates, missing and non-executable ./run, the down file, garbage on the control FIFO, SIGTERM.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import {
@@ -102,6 +102,11 @@ test('files: lock 0600, control and ok FIFOs 0600, 18-byte status 0644, status.j
   // The session: ./run's session id is its own pid.
   const stat = spawnSync('ps', ['-o', 'sid=', '-p', String(st.pid)], { encoding: 'utf8' }).stdout.trim();
   assert.equal(Number(stat), st.pid);
+  // ./run inherits supervise's stderr untouched (blocking) and lock.run as fd 3.
+  const flags = (fd: number) =>
+    Number.parseInt(/^flags:\s+(\d+)/m.exec(readFileSync(`/proc/${st.pid}/fdinfo/${fd}`, 'latin1'))![1]!, 8);
+  assert.equal(flags(2) & 0o4000, 0, 'fd 2 of ./run is O_NONBLOCK');
+  assert.equal(readlinkSync(`/proc/${st.pid}/fd/3`), join(dir, 'supervise/lock.run'));
   debianSvc(['-dx', dir]);
   assert.deepEqual(await s.exit, { code: 0, signal: null });
   assert.equal(alive(st.pid), false);
@@ -116,6 +121,18 @@ test('missing ./run: the 0.76 message, retried each second, commands obeyed mean
   await waitFor('two attempts', () => s.stderr().split(line).length - 1 >= 2);
   assert.equal(s.stderr().replaceAll(line, ''), '');
   assert.ok(okFifo(dir));
+  // d is obeyed between attempts: want down, and no more attempts.
+  sendControl(dir, 'd');
+  await waitFor('want down', () => readFileSync(join(dir, 'supervise/status'))[17] === 0x64);
+  // One message of an attempt made just before d may still be in the pipe: allow it; a retry
+  // loop would print at least two more in 2.5 s.
+  const attempts = s.stderr().split(line).length;
+  const until = Date.now() + 2500;
+  while (Date.now() < until) {
+    assert.ok(s.stderr().split(line).length <= attempts + 1, 'start attempted while want down');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  sendControl(dir, 'u');
   // Now add run: the next retry starts it, without any command.
   writeExecutable(join(dir, 'run'), 'exec sleep 1000');
   await waitFor('service up after run appears', () => servicePid(dir) > 0);
