@@ -7,6 +7,8 @@ import { Supervisor } from '../supervisor.js';
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const dir = argv[0];
   if (argv.length !== 1 || dir === undefined || dir === '') return usage('supervise', 'dir');
+  // `ps` shows `supervise DIR`, as for daemontools' supervise (within the original argv's length).
+  process.title = `supervise ${dir}`;
   const supervisor = new Supervisor({ dir, env, stdio: [0, 1, 2] });
   try {
     await supervisor.start();
