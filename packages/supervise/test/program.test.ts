@@ -26,15 +26,18 @@ const tmp = makeTempDir();
 const started: Started[] = [];
 after(() => cleanup(started, [tmp]));
 
+// Root bypasses directory permissions: drop to nobody for the not-writable case (when root).
+const asUser = (opts: { user?: boolean }) => opts.user === true && process.getuid?.() === 0;
+
 function run(args: string[], opts: { user?: boolean } = {}) {
-  const argv = opts.user
+  const argv = asUser(opts)
     ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SUPERVISE_BIN, ...args]
     : [process.execPath, SUPERVISE_BIN, ...args];
   return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20000 });
 }
 
 function debian(args: string[], opts: { user?: boolean } = {}) {
-  const argv = opts.user
+  const argv = asUser(opts)
     ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '/usr/bin/supervise', ...args]
     : ['/usr/bin/supervise', ...args];
   return spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20000 });
