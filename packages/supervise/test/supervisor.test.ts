@@ -92,6 +92,26 @@ test('shutdown() of a supervisor never started, or whose start failed, resolves 
   await failed.exited;
 });
 
+test('no process-global state: signal listeners, cwd and exit code untouched', async () => {
+  const events = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGCHLD', 'exit', 'beforeExit', 'uncaughtException'] as const;
+  const before = events.map((e) => process.listenerCount(e));
+  const cwd = process.cwd();
+  const dir = makeService(tmp, 'global', 'exec sleep 1000');
+  const sup = new Supervisor({ dir, stdio: [0, 2, 2] });
+  hosted.push(sup);
+  await sup.start();
+  await waitFor('up', () => sup.state.pid > 0);
+  sup.command('d');
+  await waitFor('down', () => sup.state.pid === 0);
+  await sup.shutdown();
+  assert.deepEqual(
+    events.map((e) => process.listenerCount(e)),
+    before,
+  );
+  assert.equal(process.cwd(), cwd);
+  assert.equal(process.exitCode, undefined);
+});
+
 test('constructor validates dir', () => {
   assert.throws(() => new Supervisor({ dir: '' }), TypeError);
 });
