@@ -32,6 +32,10 @@ export class Tai64nLocalFilter {
   private readonly sink: Sink;
   private state: StateValue = State.LineStart;
   private held = '';
+  /** The seconds part (16 hex digits) last converted, and its text `YYYY-MM-DD HH:MM:SS.`. */
+  private readonly cachedHex = Buffer.alloc(16);
+  private cachedText: Buffer | undefined;
+  private readonly digits = Buffer.alloc(9);
 
   constructor(sink: Sink) {
     this.sink = sink;
@@ -50,7 +54,11 @@ export class Tai64nLocalFilter {
         this.sink.put(buf, pos, end);
         pos = end;
       } else if (this.state === State.LineStart) {
-        if (buf[pos] === AT) {
+        const skip = this.convertInPlace(buf, pos, n);
+        if (skip > 0) {
+          pos += skip;
+          this.state = State.Body;
+        } else if (buf[pos] === AT) {
           this.state = State.Label;
           this.held = '';
           pos++;
@@ -63,6 +71,34 @@ export class Tai64nLocalFilter {
         } else this.endLabel();
       }
     }
+  }
+
+  /**
+   * The common case, without copying: a whole label and the character after it in this chunk.
+   * Returns the bytes consumed, or 0 to leave the line to the general path.
+   */
+  private convertInPlace(buf: Buffer, pos: number, n: number): number {
+    if (buf[pos] !== AT || pos + LABEL_DIGITS + 1 >= n) return 0;
+    let nanoseconds = 0;
+    for (let i = 1; i <= LABEL_DIGITS; i++) {
+      const v = hexValue(buf[pos + i]!);
+      if (v < 0) return 0;
+      if (i > 16) nanoseconds = nanoseconds * 16 + v;
+    }
+    if (hexValue(buf[pos + LABEL_DIGITS + 1]!) >= 0 || nanoseconds > 999_999_999) return 0;
+    if (!this.cachedText || buf.compare(this.cachedHex, 0, 16, pos + 1, pos + 17) !== 0) {
+      const text = convertLabel(buf.toString('latin1', pos + 1, pos + 1 + LABEL_DIGITS));
+      if (text === undefined) return 0;
+      buf.copy(this.cachedHex, 0, pos + 1, pos + 17);
+      this.cachedText = Buffer.from(text.slice(0, 20), 'latin1');
+    }
+    this.sink.put(this.cachedText, 0, this.cachedText.length);
+    for (let k = 8; k >= 0; k--) {
+      this.digits[k] = 0x30 + (nanoseconds % 10);
+      nanoseconds = Math.floor(nanoseconds / 10);
+    }
+    this.sink.put(this.digits, 0, 9);
+    return LABEL_DIGITS + 1;
   }
 
   /** End of input: a label still being read is converted as it stands. */
