@@ -22,7 +22,7 @@ export interface ServiceFiles {
 }
 
 /** Opens and locks everything; throws SetupError with 0.76's message. Closes what it opened on failure. */
-export function openServiceFiles(dir: string): ServiceFiles {
+export function openServiceFiles(dir: string, name = dir): ServiceFiles {
   const opened: number[] = [];
   const open = (path: string, flags: number, mode?: number): number => {
     const fd = openSync(path, flags, mode);
@@ -37,27 +37,27 @@ export function openServiceFiles(dir: string): ServiceFiles {
     }
   };
   try {
-    attempt(`unable to chdir to ${dir}`, () => checkDirectory(dir));
-    const normallyDown = attempt(`unable to stat ${dir}/down`, () => exists(join(dir, 'down')));
+    attempt(`unable to chdir to ${name}`, () => checkDirectory(dir));
+    const normallyDown = attempt(`unable to stat ${name}/down`, () => exists(join(dir, 'down')));
     makeSuperviseDir(dir);
     const sup = join(dir, 'supervise');
-    const lockFd = attempt(`unable to acquire ${dir}/supervise/lock`, () => {
+    const lockFd = attempt(`unable to acquire ${name}/supervise/lock`, () => {
       const fd = open(join(sup, 'lock'), O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0o600);
       if (!tryLockExclusive(fd)) throw Object.assign(new Error('locked'), { code: 'EAGAIN' });
       return fd;
     });
-    const controlReadFd = attempt(`unable to read ${dir}/supervise/control`, () => {
+    const controlReadFd = attempt(`unable to read ${name}/supervise/control`, () => {
       makeFifo(join(sup, 'control'), 0o600);
       return open(join(sup, 'control'), O_RDONLY | O_NONBLOCK);
     });
-    const controlWriteFd = attempt(`unable to write ${dir}/supervise/control`, () =>
+    const controlWriteFd = attempt(`unable to write ${name}/supervise/control`, () =>
       open(join(sup, 'control'), O_WRONLY | O_NONBLOCK),
     );
-    const okFd = attempt(`unable to read ${dir}/supervise/ok`, () => {
+    const okFd = attempt(`unable to read ${name}/supervise/ok`, () => {
       makeFifo(join(sup, 'ok'), 0o600);
       return open(join(sup, 'ok'), O_RDONLY | O_NONBLOCK);
     });
-    const runLockFd = attempt(`unable to open ${dir}/supervise/lock.run`, () =>
+    const runLockFd = attempt(`unable to open ${name}/supervise/lock.run`, () =>
       open(join(sup, 'lock.run'), O_RDWR | O_CREAT, 0o600),
     );
     const runLockHeld = tryLockExclusive(runLockFd);

@@ -8,24 +8,30 @@ import { decodeStatus, encodeStatus, type StatusRecord } from '@fortress/core/st
 export type WarnFn = (text: string, err: unknown) => void;
 
 /** Writes both files; failures are reported through `warn` (0.76 only warns too) and never thrown. */
-export function writeStatusFiles(dir: string, record: StatusRecord, extra: ExtraStatus, warn: WarnFn): void {
+export function writeStatusFiles(
+  dir: string,
+  record: StatusRecord,
+  extra: ExtraStatus,
+  warn: WarnFn,
+  dirName = dir,
+): void {
   const sup = join(dir, 'supervise');
-  writeAtomically(dir, sup, 'status', encodeStatus(record), warn);
-  writeAtomically(dir, sup, EXTRA_STATUS_FILE, `${JSON.stringify(extra)}\n`, warn);
+  writeAtomically(dirName, sup, 'status', encodeStatus(record), warn);
+  writeAtomically(dirName, sup, EXTRA_STATUS_FILE, `${JSON.stringify(extra)}\n`, warn);
 }
 
-function writeAtomically(dir: string, sup: string, name: string, data: Uint8Array | string, warn: WarnFn): void {
+function writeAtomically(dirName: string, sup: string, name: string, data: Uint8Array | string, warn: WarnFn): void {
   const tmp = join(sup, `${name}.new`);
   try {
     writeFileSync(tmp, data, { mode: 0o644 });
   } catch (err) {
-    warn(`unable to write ${dir}/supervise/${name}.new`, err);
+    warn(`unable to write ${dirName}/supervise/${name}.new`, err);
     return;
   }
   try {
     renameSync(tmp, join(sup, name));
   } catch (err) {
-    warn(`unable to rename ${dir}/supervise/${name}.new to status`, err);
+    warn(`unable to rename ${dirName}/supervise/${name}.new to ${name}`, err);
   }
 }
 

@@ -21,8 +21,10 @@ import { readStatusRecord, writeStatusFiles } from './status-files.js';
 export type LogLevel = 'warning' | 'fatal';
 
 export interface SupervisorOptions {
-  /** The service directory, as given (messages quote it as is). */
+  /** The service directory, as given (messages quote it as is, unless `name` is given). */
   dir: string;
+  /** How messages name the directory when `dir` is another path to it (`/proc/self/fd/N`). */
+  name?: string;
   /** Descriptors ./run and ./finish get as fds 0, 1, 2. Default [0, 1, 2]. */
   stdio?: readonly [number, number, number];
   /** Environment of ./run. Default: the host's environment at each start. */
@@ -69,6 +71,8 @@ export const FINISH_TIMEOUT_MS = 5000;
  */
 export class Supervisor extends EventEmitter {
   readonly dir: string;
+  /** The directory as messages name it. */
+  readonly name: string;
   /** Resolves once an `x` has been obeyed: the service is down and every file is closed. */
   readonly exited: Promise<void>;
   readonly #stdio: readonly [number, number, number];
@@ -99,6 +103,7 @@ export class Supervisor extends EventEmitter {
       throw new TypeError(`Supervisor: option dir must be a non-empty string, got ${String(options.dir)}`);
     }
     this.dir = options.dir;
+    this.name = options.name ?? options.dir;
     this.#stdio = options.stdio ?? [0, 1, 2];
     this.#env = options.env;
     this.#log = options.log ?? ((level, text) => writeStderr(`supervise: ${level}: ${text}`));
@@ -114,7 +119,7 @@ export class Supervisor extends EventEmitter {
    */
   async start(): Promise<void> {
     if (this.#files || this.#closed) throw new Error('Supervisor: start() called twice or after shutdown()');
-    const files = openServiceFiles(this.dir);
+    const files = openServiceFiles(this.dir, this.name);
     this.#files = files;
     this.#want = files.normallyDown ? 'down' : 'up';
     if (!files.runLockHeld) this.#adopt();
@@ -124,7 +129,7 @@ export class Supervisor extends EventEmitter {
       for (const byte of chunk) this.command(byte);
     });
     control.on('error', (err) =>
-      this.#log('warning', `unable to read ${this.dir}/supervise/control: ${errorText(err)}`),
+      this.#log('warning', `unable to read ${this.name}/supervise/control: ${errorText(err)}`),
     );
     this.#control = control;
     if (!this.#current) this.#startRun();
@@ -255,7 +260,7 @@ export class Supervisor extends EventEmitter {
   }
 
   #startFailed(err: unknown): void {
-    this.#log('fatal', `unable to start ${this.dir}/run: ${errorText(err)}`);
+    this.#log('fatal', `unable to start ${this.name}/run: ${errorText(err)}`);
     this.#writeStatus();
     this.#afterDown();
   }
@@ -310,13 +315,13 @@ export class Supervisor extends EventEmitter {
     try {
       proc = spawnService('finish', finishArguments(code, signal), this.#spawnSettings());
     } catch (err) {
-      this.#log('warning', `unable to start ${this.dir}/finish: ${errorText(err)}`);
+      this.#log('warning', `unable to start ${this.name}/finish: ${errorText(err)}`);
       this.#afterDown();
       return;
     }
     if (proc.pid === undefined) {
       proc.once('error', (err) => {
-        this.#log('warning', `unable to start ${this.dir}/finish: ${errorText(err)}`);
+        this.#log('warning', `unable to start ${this.name}/finish: ${errorText(err)}`);
         this.#afterDown();
       });
       return;
@@ -357,7 +362,7 @@ export class Supervisor extends EventEmitter {
       try {
         await killEverything(cur.pid, cur.pgid, pidAlive, seen);
       } catch (err) {
-        this.#log('warning', `unable to kill ${this.dir}/run: ${errorText(err)}`);
+        this.#log('warning', `unable to kill ${this.name}/run: ${errorText(err)}`);
       }
       this.#escalations.delete(cur.pgid);
       if (this.#exitRequested && !this.#current && !this.#finishing) this.#finalize();
@@ -413,6 +418,7 @@ export class Supervisor extends EventEmitter {
       { since: this.#since, pid: state.pid, paused: state.paused, want: state.want },
       extra,
       (text, err) => this.#log('warning', `${text}: ${errorText(err)}`),
+      this.name,
     );
     this.emit('status', state);
   }

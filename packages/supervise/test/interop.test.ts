@@ -68,8 +68,20 @@ test("Debian's svc and svstat drive and read ours; status bytes identical to Deb
   const theirs = makeService(tmp, 'same-theirs', 'exec sleep 1000');
   const s1 = supervise(ours);
   const s2 = supervise(theirs, DEBIAN);
-  const both = async (what: string, pred: (svstat: string) => boolean) => {
-    for (const d of [ours, theirs]) await waitFor(`${what} (${d})`, () => pred(debianSvstat(d)));
+  const pidOf = (svstat: string) => / up \(pid (\d+)\)/.exec(svstat)?.[1];
+  const both = async (
+    what: string,
+    pred: (svstat: string) => boolean,
+    pidsBefore?: Map<string, string | undefined>,
+  ) => {
+    for (const d of [ours, theirs]) {
+      // After k, wait for the new ./run: the old pid is still shown until supervise acts.
+      const stale = (t: string) => pidsBefore !== undefined && pidOf(t) === pidsBefore.get(d);
+      await waitFor(`${what} (${d})`, () => {
+        const t = debianSvstat(d);
+        return pred(t) && !stale(t);
+      });
+    }
     assert.equal(masked(ours), masked(theirs), what);
   };
   const cases: [string, string, (t: string) => boolean][] = [
@@ -84,8 +96,9 @@ test("Debian's svc and svstat drive and read ours; status bytes identical to Deb
   ];
   for (const [what, letters, pred] of cases) {
     // Debian's supervise is deaf for a second after each start: the byte waits in the FIFO.
+    const pidsBefore = letters === '-k' ? new Map([ours, theirs].map((d) => [d, pidOf(debianSvstat(d))])) : undefined;
     if (letters) debianSvc([letters, ours, theirs]);
-    await both(what, pred);
+    await both(what, pred, pidsBefore);
   }
   // svc -x alone does not stop either; -dx does.
   debianSvc(['-dx', ours, theirs]);

@@ -8,8 +8,7 @@ import { constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { EXIT_OK, EXIT_TEMPORARY, errorText, writeStderr } from '@fortress/core/errors';
 import { koffiModule } from '@fortress/core/libc';
-import { SetupError } from '@fortress/supervise/setup-error';
-import { Supervisor } from '@fortress/supervise/supervisor';
+import { superviseDir } from '@fortress/supervise/supervise-dir';
 
 export interface Assignment {
   /** Working directory: the scan directory for a service, the service directory for log/. */
@@ -61,33 +60,7 @@ async function serve(): Promise<number> {
     writeStderr(`supervise: fatal: unable to open ${job.stdinFifo ?? job.stdoutFifo}: ${errorText(err)}`);
     return EXIT_TEMPORARY;
   }
-  // Through a descriptor, so a rename of the scan directory's entry does not lose the service;
-  // messages still name it as `supervise NAME` would.
-  let dirFd: number;
-  try {
-    dirFd = openSync(job.dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  } catch (err) {
-    writeStderr(`supervise: fatal: unable to chdir to ${job.dir}: ${errorText(err)}`);
-    return EXIT_TEMPORARY;
-  }
-  const dir = `/proc/self/fd/${dirFd}`;
-  const supervisor = new Supervisor({
-    dir,
-    stdio: [stdin, stdout, 2],
-    log: (level, text) => writeStderr(`supervise: ${level}: ${text.replaceAll(dir, job.dir)}`),
-  });
-  try {
-    await supervisor.start();
-  } catch (err) {
-    const text = err instanceof SetupError ? err.message.replaceAll(dir, job.dir) : String(err);
-    writeStderr(`supervise: fatal: ${text}`);
-    return EXIT_TEMPORARY;
-  }
-  const stop = (): void => void supervisor.shutdown();
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  await supervisor.exited;
-  return EXIT_OK;
+  return superviseDir({ dir: job.dir, stdio: [stdin, stdout, 2] });
 }
 
 process.exitCode = await serve();

@@ -24,16 +24,15 @@ import {
 
 const MODES = [
   // fortress's supervise, from pre-started spares (the default)
-  { mode: 'per-process', args: [] as string[], perProcess: true, fragileRename: false },
+  { mode: 'per-process', args: [] as string[], perProcess: true },
   // a named supervise program: fortress's through its bin shim, or Debian's
-  { mode: `per-process, -s ${SUPERVISE}`, args: ['-s', SUPERVISE], perProcess: true, fragileRename: true },
+  { mode: `per-process, -s ${SUPERVISE}`, args: ['-s', SUPERVISE], perProcess: true },
   {
     mode: 'per-process, -s /usr/bin/supervise',
     args: ['-s', '/usr/bin/supervise'],
     perProcess: true,
-    fragileRename: false,
   },
-  { mode: 'one-process', args: ['-1'], perProcess: false, fragileRename: false },
+  { mode: 'one-process', args: ['-1'], perProcess: false },
 ];
 
 /** A ./run that logs `tick` lines and says `bye` on TERM. */
@@ -52,7 +51,7 @@ async function afterAScan(scan: string, root: string, name: string): Promise<voi
   await waitFor(`marker ${name} to run`, () => livePids(join(dir, 'pids')).length === 1);
 }
 
-for (const { mode, args, perProcess, fragileRename } of MODES) {
+for (const { mode, args, perProcess } of MODES) {
   describe(`svscan (${mode})`, () => {
     const roots: string[] = [];
     const svscans: Svscan[] = [];
@@ -151,7 +150,6 @@ for (const { mode, args, perProcess, fragileRename } of MODES) {
       if (perProcess) assert.equal(supervisorsOf(scan, real, ['a1', 'a2', 'b1']).length, 1);
       assert.deepEqual(readLines(join(real, 'pids')).map(Number), [first]);
       assert.ok(isAlive(first!));
-      if (fragileRename) return; // fortress's supervise program keeps DIR as a relative path
       // Its supervisor still finds the directory after the rename: ./run is started again.
       process.kill(first!, 'SIGKILL');
       await waitFor('./run started again after the rename', () => {

@@ -1,0 +1,59 @@
+// The body of the `supervise DIR` program, shared with svscan's pre-started spare processes.
+// The directory is reached through a descriptor (/proc/self/fd/N), so renaming the scan
+// directory's entry does not lose the service; messages still quote DIR as given.
+import { constants, openSync } from 'node:fs';
+import { EXIT_OK, EXIT_TEMPORARY, errorText, writeStderr } from '@fortress/core/errors';
+import { SetupError } from './setup-error.js';
+import { Supervisor } from './supervisor.js';
+
+export interface SuperviseDirOptions {
+  /** The directory as `supervise DIR` was given it, relative to the current directory. */
+  dir: string;
+  /** Descriptors ./run gets as fds 0, 1, 2. */
+  stdio: readonly [number, number, number];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Supervises DIR until `x` (or SIGTERM/SIGINT, which act like `svc -dx`); returns the exit code. */
+export async function superviseDir(options: SuperviseDirOptions): Promise<number> {
+  const { dir: name } = options;
+  let dirFd: number;
+  try {
+    dirFd = openDirectoryAbove3(name);
+  } catch (err) {
+    writeStderr(`supervise: fatal: unable to chdir to ${name}: ${errorText(err)}`);
+    return EXIT_TEMPORARY;
+  }
+  const supervisor = new Supervisor({
+    dir: `/proc/self/fd/${dirFd}`,
+    name,
+    stdio: options.stdio,
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
+  try {
+    await supervisor.start();
+  } catch (err) {
+    writeStderr(`supervise: fatal: ${err instanceof SetupError ? err.message : String(err)}`);
+    return EXIT_TEMPORARY;
+  }
+  const stop = (): void => void supervisor.shutdown();
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  await supervisor.exited;
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
+  return EXIT_OK;
+}
+
+// ./run gets supervise/lock.run as its fd 3; the child changes into its working directory
+// after its descriptors are arranged, so the directory's descriptor must not be 0..3.
+function openDirectoryAbove3(dir: string): number {
+  const low: number[] = [];
+  let fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  while (fd <= 3) {
+    low.push(fd);
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  }
+  // The low ones stay open (close-on-exec, harmless) so the numbers are not reused meanwhile.
+  return fd;
+}
