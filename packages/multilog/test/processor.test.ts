@@ -1,9 +1,9 @@
 // A processor that fails or crashes: multilog warns, pauses, runs it again, and loses nothing.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { allContent, oldFiles, ourCommand, removeDir, run, tempDir } from './helpers.js';
+import { allContent, exited, oldFiles, ourCommand, removeDir, run, start, tempDir, waitFor } from './helpers.js';
 
 let root: string;
 before(() => {
@@ -69,4 +69,33 @@ test('a completed processed file found at start-up becomes .s', () => {
   assert.match(olds[0]!, /\.s$/);
   assert.equal(readFileSync(join(dir, olds[0]!), 'latin1'), 'RAW\n');
   assert.equal(existsSync(join(dir, 'previous')), false);
+});
+
+test('the processor gets previous on fd 0, processed on 1, state on 4, newstate on 5, and not the lock', async () => {
+  const cwd = join(root, 'fds');
+  run(['/bin/mkdir', ['-p', cwd]], { cwd: root });
+  // The processor waits, so the test can look at its descriptors from outside.
+  const processor = '!echo $$ > ../pid; while [ ! -e ../go ]; do sleep 0.05; done; cat';
+  const child = start(ourCommand('multilog', ['s4096', 'n100', processor, './d']), cwd, ['pipe', 'ignore', 'ignore']);
+  try {
+    child.stdin?.end(input);
+    const pid = await waitFor('the processor', () => {
+      const text = existsSync(join(cwd, 'pid')) ? readFileSync(join(cwd, 'pid'), 'latin1') : '';
+      return text.endsWith('\n') ? text.trim() : undefined;
+    });
+    const table = new Map(readdirSync(`/proc/${pid}/fd`).map((fd) => [fd, readlinkSync(`/proc/${pid}/fd/${fd}`)]));
+    writeFileSync(join(cwd, 'go'), '');
+    const dir = join(cwd, 'd');
+    assert.equal(table.get('0'), join(dir, 'previous'));
+    assert.equal(table.get('1'), join(dir, 'processed'));
+    assert.equal(table.get('4'), join(dir, 'state'));
+    assert.equal(table.get('5'), join(dir, 'newstate'));
+    assert.equal(table.has('3'), false);
+    assert.ok(![...table.values()].some((t) => t.endsWith('/lock')), [...table.entries()].join('\n'));
+    assert.equal(await exited(child), 0);
+    assert.equal(allContent(dir).toString(), input);
+  } finally {
+    writeFileSync(join(cwd, 'go'), '');
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
 });
