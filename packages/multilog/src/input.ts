@@ -46,10 +46,8 @@ export class InputReader {
    * loop first, so signal handlers run between chunks even under a continuous stream.
    */
   async read(buf: Buffer, length: number): Promise<number> {
-    if (this.regularFile) {
-      await new Promise((resolve) => setImmediate(resolve));
-      return readSync(this.fd, buf, 0, length, null);
-    }
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.regularFile) return readSync(this.fd, buf, 0, length, null);
     for (let ready = this.pollNow(0); ; ready = await this.pollAsync()) {
       if (!ready) continue;
       try {

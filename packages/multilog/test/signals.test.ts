@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
+import { expectedLines, lineWriterScript } from './fixtures.js';
 import {
   debianCommand,
   exited,
@@ -137,4 +138,28 @@ test('ours: SIGTERM in the middle of a line finishes that line; nothing is lost'
   const logged = current(log.dir);
   assert.ok(logged.startsWith('abcdef\n'), logged);
   assert.equal(logged + leftover(log.fifo), 'abcdef\nghi\n');
+});
+
+test('ours: SIGTERM is acted on while input streams in without pause', async () => {
+  const cwd = join(root, 'stream');
+  run(['/bin/mkdir', ['-p', cwd]], { cwd: root });
+  mkfifo(`${cwd}.fifo`);
+  const fd = openSync(`${cwd}.fifo`, constants.O_RDWR);
+  fds.push(fd);
+  const child = start(ourCommand('multilog', ['s16777215', './d']), cwd, [fd, 'ignore', 'pipe']);
+  children.push(child);
+  const writer = start([process.execPath, ['-e', lineWriterScript(100_000_000, 9)]], cwd, ['ignore', fd, 'ignore']);
+  children.push(writer);
+  const dir = join(cwd, 'd');
+  await waitFor(
+    'a stream of lines',
+    () => existsSync(join(dir, 'current')) && statSync(join(dir, 'current')).size > 1e6,
+  );
+  child.kill('SIGTERM');
+  assert.equal(await exited(child), 0);
+  writer.kill('SIGKILL');
+  assert.equal(statSync(join(dir, 'current')).mode & 0o777, 0o744);
+  const logged = readFileSync(join(dir, 'current'));
+  assert.ok(logged.length > 1e6);
+  assert.ok(logged.equals(expectedLines(logged.length / 10, 9)), 'the lines are whole, in order, each once');
 });
