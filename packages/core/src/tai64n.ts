@@ -8,13 +8,33 @@ export interface WallTime {
   nanoseconds: number;
 }
 
-// hrtime has nanosecond resolution but no epoch; anchor it to Date.now() once per process.
-const anchorWallNs = BigInt(Date.now()) * 1_000_000n;
-const anchorHr = process.hrtime.bigint();
+// hrtime has nanosecond resolution but no epoch: anchor it to Date.now(), and again every
+// second, since supervise and multilog run for months and the clock may be set meanwhile (NTP
+// step, VM resume). Labels never go backwards except when the wall clock itself is set back.
+const REANCHOR_NS = 1_000_000_000n;
+/** A backward step smaller than this comes from re-anchoring jitter, not from a clock set. */
+const JITTER_NS = 2_000_000_000n;
 
-/** The wall clock with nanosecond resolution (monotonic between calls within one process). */
+let anchorHr = -REANCHOR_NS * 2n;
+let anchorWall = 0n;
+let last = 0n;
+
+/** Now, in nanoseconds since the epoch. */
+export function wallTimeNs(): bigint {
+  const hr = process.hrtime.bigint();
+  if (hr - anchorHr >= REANCHOR_NS) {
+    anchorHr = hr;
+    anchorWall = BigInt(Date.now()) * 1_000_000n;
+  }
+  let ns = anchorWall + (hr - anchorHr);
+  if (ns < last && last - ns < JITTER_NS) ns = last;
+  last = ns;
+  return ns;
+}
+
+/** The wall clock with nanosecond resolution. */
 export function wallTime(): WallTime {
-  const ns = anchorWallNs + (process.hrtime.bigint() - anchorHr);
+  const ns = wallTimeNs();
   return { seconds: Number(ns / 1_000_000_000n), nanoseconds: Number(ns % 1_000_000_000n) };
 }
 

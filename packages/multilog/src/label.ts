@@ -1,6 +1,5 @@
 // Names of finished files: `@` + TAI64N label of the moment they were finished, never repeated.
-import { formatTai64nLabel, type WallTime } from '@fortress/core/tai64n';
-import { now as wallTime } from './clock.js';
+import { formatTai64nLabel, type WallTime, wallTime } from '@fortress/core/tai64n';
 
 let last: WallTime = { seconds: 0, nanoseconds: 0 };
 

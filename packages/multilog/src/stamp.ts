@@ -1,5 +1,5 @@
 // Line stamps: `t` (TAI64N label and a space) and `T` (local time as s6-log prints it, two spaces).
-import { now as wallTime } from './clock.js';
+import { wallTime } from '@fortress/core/tai64n';
 import { formatLocalSeconds } from './local-time.js';
 
 export type StampKind = 'none' | 'tai64n' | 'iso';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { now, nowNs } from '@fortress/multilog/clock';
+import { wallTime as now, wallTimeNs as nowNs } from '@fortress/core/tai64n';
 import { nextLabel } from '@fortress/multilog/label';
 
 test('the label clock follows the wall clock and never goes backwards', () => {
