@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-import { enableCompileCache } from 'node:module';
+// The supervise program (src/bin/supervise.ts); fortress needs Node 24, which npm puts first on PATH.
+import * as nodeModule from 'node:module';
 
-enableCompileCache?.();
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  process.stderr.write(
+    `supervise: fatal: Node ${process.version} is too old: fortress needs Node 24 (put node_modules/.bin first on PATH)\n`,
+  );
+  process.exit(100);
+}
+nodeModule.enableCompileCache?.();
 const { main } = await import('../dist/bin/supervise.js');
 process.exitCode = await main(process.argv.slice(2), process.env);
