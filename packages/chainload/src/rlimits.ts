@@ -1,8 +1,9 @@
 // softlimit's options and how a value changes a soft limit (daemontools 0.76 softlimit.c).
 import type { Rlimit } from '@fortress/core/libc';
+import type { RlimitName } from '@fortress/core/rlimit';
 
 /** The resources each option sets; RLIMIT_VMEM and RLIMIT_OFILE are RLIMIT_AS and RLIMIT_NOFILE on Linux. */
-export const SOFTLIMIT_OPTIONS: Record<string, readonly (keyof typeof RESOURCE_NUMBERS)[]> = {
+export const SOFTLIMIT_OPTIONS: Record<string, readonly RlimitName[]> = {
   a: ['AS'],
   c: ['CORE'],
   d: ['DATA'],
@@ -17,20 +18,6 @@ export const SOFTLIMIT_OPTIONS: Record<string, readonly (keyof typeof RESOURCE_N
 };
 
 export const SOFTLIMIT_GETOPT = 'a:c:d:f:l:m:o:p:r:s:t:';
-
-/** Linux x86_64 resource numbers (same as core's RLIMIT; kept here so parsing needs no libc). */
-export const RESOURCE_NUMBERS = {
-  CPU: 0,
-  FSIZE: 1,
-  DATA: 2,
-  STACK: 3,
-  CORE: 4,
-  RSS: 5,
-  NPROC: 6,
-  NOFILE: 7,
-  MEMLOCK: 8,
-  AS: 9,
-} as const;
 
 const ULONG = 1n << 64n;
 

@@ -3,6 +3,8 @@
 import { createRequire } from 'node:module';
 import { SystemError } from './errors.js';
 
+export { RLIMIT } from './rlimit.js';
+
 type Koffi = typeof import('koffi');
 // biome-ignore lint/suspicious/noExplicitAny: koffi functions are untyped by nature
 type CFunction = (...args: any[]) => any;
@@ -103,20 +105,6 @@ export function chroot(path: string): void {
 }
 
 export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
-
-/** Resource numbers of Linux x86_64 (sys/resource.h). */
-export const RLIMIT = {
-  CPU: 0,
-  FSIZE: 1,
-  DATA: 2,
-  STACK: 3,
-  CORE: 4,
-  RSS: 5,
-  NPROC: 6,
-  NOFILE: 7,
-  MEMLOCK: 8,
-  AS: 9,
-} as const;
 
 export interface Rlimit {
   soft: bigint;

@@ -1,11 +1,12 @@
 // softlimit [-acdflmoprst n] CHILD...: lower (or raise to the hard limit) soft resource limits, then exec.
 
 import type { Rlimit } from '@fortress/core/libc';
+import { RLIMIT } from '@fortress/core/rlimit';
 import { applyEnvChanges, envObject } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { getopt } from '../getopt.js';
 import { fatal, guard, usage, writeStderr } from '../report.js';
-import { newSoftLimit, parseLimitValue, RESOURCE_NUMBERS, SOFTLIMIT_GETOPT, SOFTLIMIT_OPTIONS } from '../rlimits.js';
+import { newSoftLimit, parseLimitValue, SOFTLIMIT_GETOPT, SOFTLIMIT_OPTIONS } from '../rlimits.js';
 import { loadLibc } from '../stdio-flags.js';
 
 const PROG = 'softlimit';
@@ -27,7 +28,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const limit = parseLimitValue(value!);
     if (limit === undefined) return usage(PROG, USAGE);
     for (const resource of SOFTLIMIT_OPTIONS[letter]!) {
-      const number = RESOURCE_NUMBERS[resource];
+      const number = RLIMIT[resource];
       let current = limits.get(number);
       if (current === undefined) {
         try {
