@@ -1,6 +1,7 @@
 // IP addresses: formatting what /proc/net holds, and the audit's verdict on where a socket listens.
 import { isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { formatIPv6, isV4Mapped, parseIPv6 } from '@fortress/core/ipv6';
 
 export type Verdict = 'wildcard' | 'loopback' | 'link-local' | 'private' | 'public' | 'multicast';
 
@@ -12,53 +13,30 @@ function ipv4Bytes(address: string): number[] | undefined {
 
 /** Expands an IPv6 address into 8 16-bit groups (an embedded IPv4 tail included), or undefined. */
 export function ipv6Groups(address: string): number[] | undefined {
-  if (!isIPv6(address)) return undefined;
-  let text = address.replace(/%.*$/, '');
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4?.[1]) {
-    const b = ipv4Bytes(v4[1]) ?? [0, 0, 0, 0];
-    text = `${text.slice(0, -v4[1].length)}${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const fill = tail === undefined ? 0 : 8 - left.length - right.length;
-  return [...left, ...Array<string>(fill).fill('0'), ...right].map((g) => Number.parseInt(g, 16));
+  const bytes = parseIPv6(address.replace(/%.*$/, ''));
+  if (!bytes) return undefined;
+  return Array.from({ length: 8 }, (_, i) => ((bytes[i * 2] as number) << 8) | (bytes[i * 2 + 1] as number));
+}
+
+function groupBytes(groups: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(16);
+  groups.forEach((g, i) => {
+    bytes[i * 2] = g >> 8;
+    bytes[i * 2 + 1] = g & 255;
+  });
+  return bytes;
 }
 
 /** The usual compressed text of 8 groups (longest run of zeros as `::`, IPv4-mapped as ::ffff:a.b.c.d). */
 export function formatIpv6(groups: readonly number[]): string {
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const g6 = groups[6] ?? 0;
-    const g7 = groups[7] ?? 0;
-    return `::ffff:${g6 >> 8}.${g6 & 255}.${g7 >> 8}.${g7 & 255}`;
-  }
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i > 1) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  const bytes = groupBytes(groups);
+  return isV4Mapped(bytes) ? `::ffff:${bytes.subarray(12).join('.')}` : formatIPv6(bytes);
 }
 
 /** The IPv4 address inside an IPv4-mapped IPv6 address (::ffff:a.b.c.d), or undefined. */
 function mappedIpv4(groups: readonly number[]): string | undefined {
-  if (!groups.slice(0, 5).every((g) => g === 0) || groups[5] !== 0xffff) return undefined;
-  const g6 = groups[6] ?? 0;
-  const g7 = groups[7] ?? 0;
-  return `${g6 >> 8}.${g6 & 255}.${g7 >> 8}.${g7 & 255}`;
+  const bytes = groupBytes(groups);
+  return isV4Mapped(bytes) ? bytes.subarray(12).join('.') : undefined;
 }
 
 /** Where an address listens: the audit's verdict. */

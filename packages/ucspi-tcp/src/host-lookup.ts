@@ -2,7 +2,7 @@
 // As djb's resolver library, $DNSCACHEIP (addresses separated by spaces or commas) names the
 // cache to ask instead of /etc/resolv.conf.
 import { promises as dns } from 'node:dns';
-import { parseIPv6 } from './ipv6.js';
+import { parseIPv6 } from '@fortress/core/ipv6';
 
 let resolver = new dns.Resolver();
 

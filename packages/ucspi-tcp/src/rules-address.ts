@@ -8,7 +8,7 @@
 //   lookup tries only those. Debian's tcpserver never asks for either (it only sees IPv4).
 // * v4-mapped IPv6 (`::ffff:1.2.3.4`, with /97–/128) becomes the IPv4 form.
 import { isIPv4 } from 'node:net';
-import { formatIPv6, isV4Mapped, maskBytes, parseIPv6 } from './ipv6.js';
+import { formatIPv6, isV4Mapped, maskBytes, parseIPv6 } from '@fortress/core/ipv6';
 
 export const IPV6_PREFIXES_KEY = '%ipv6-prefixes';
 

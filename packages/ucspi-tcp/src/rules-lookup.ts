@@ -1,5 +1,5 @@
 // The rule lookup of ucspi-tcp 0.88's rules.c, plus IPv6 prefixes (rules-address.ts).
-import { formatIPv6, maskBytes, parseIPv6 } from './ipv6.js';
+import { formatIPv6, maskBytes, parseIPv6 } from '@fortress/core/ipv6';
 import { IPV6_PREFIXES_KEY } from './rules-address.js';
 
 /** Something that answers "the first data stored under this key" (a cdb or parsed text). */

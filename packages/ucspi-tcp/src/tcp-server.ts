@@ -4,13 +4,13 @@
 import { writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { errorCode, errorText, writeStderr } from '@fortress/core/errors';
+import { clientAddressText } from '@fortress/core/ipv6';
 import { setNonBlocking } from '@fortress/core/libc';
 import { buildEnvironment, connectionVariables } from './connection-env.js';
 import { killIpOptions } from './descriptors.js';
 import { nameMapsBack, reverseName } from './host-lookup.js';
 import { identQuery } from './ident.js';
 import { type ConnectionHandler, handlerEnvironment, serveInProcess } from './in-process.js';
-import { clientAddressText } from './ipv6.js';
 import type { PausableListener } from './listener.js';
 import { type ConnectionFields, decisionLine } from './log-line.js';
 import type { RuleDecision } from './rules-lookup.js';

@@ -2,12 +2,12 @@
 // on fd 6 (read) and fd 7 (write) and the TCP* variables set.
 import { connect, type Socket } from 'node:net';
 import { EXIT_TEMPORARY, errorText, fatal, usage, writeStderr } from '@fortress/core/errors';
+import { clientAddressText } from '@fortress/core/ipv6';
 import { checkResult, libcFunction, setNonBlocking } from '@fortress/core/libc';
 import { execProgram, findProgram } from '../exec-program.js';
 import { getopt, scanNumber } from '../getopt.js';
 import { configureResolver, reverseName } from '../host-lookup.js';
 import { identQuery } from '../ident.js';
-import { clientAddressText } from '../ipv6.js';
 import { resolveLocalHost, resolvePort } from '../local-names.js';
 
 const PROG = 'tcpclient';

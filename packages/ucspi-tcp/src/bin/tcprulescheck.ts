@@ -2,7 +2,7 @@
 // Extension: `tcprulescheck -t rules.txt` checks a rules text file without building a cdb.
 import { writeSync } from 'node:fs';
 import { EXIT_PERMANENT, fatal, usage } from '@fortress/core/errors';
-import { clientAddressText } from '../ipv6.js';
+import { clientAddressText } from '@fortress/core/ipv6';
 import { RuleSyntaxError } from '../rules-parse.js';
 import { formatDecision } from '../rules-report.js';
 import { checkCdbFile, checkTextFile } from '../rules-source.js';
