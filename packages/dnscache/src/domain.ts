@@ -77,9 +77,17 @@ export function domainText(d: Uint8Array, pos = 0): string {
   if (c === 0) return '.';
   let out = '';
   while (c !== 0) {
+    let plain = true;
     for (let i = 1; i <= c; i++) {
       const ch = d[p + i] ?? 0;
-      out += ch <= 32 || ch > 126 ? '?' : String.fromCharCode(lower(ch));
+      if (ch <= 32 || ch > 126 || (ch >= 65 && ch <= 90)) plain = false;
+    }
+    if (plain && Buffer.isBuffer(d)) out += d.toString('latin1', p + 1, p + 1 + c);
+    else {
+      for (let i = 1; i <= c; i++) {
+        const ch = d[p + i] ?? 0;
+        out += ch <= 32 || ch > 126 ? '?' : String.fromCharCode(lower(ch));
+      }
     }
     out += '.';
     p += c + 1;

@@ -39,6 +39,7 @@ export interface ResolverContext {
 }
 
 const key = Buffer.alloc(257);
+const CACHED_KINDS = [T_NS, T_PTR, T_MX, T_A];
 
 /** Fills the module key buffer with type + lowercased name; returns the key length or 0. */
 function makeKey(type: number, d: Uint8Array, dlen: number): number {
@@ -328,7 +329,7 @@ export class Query {
       this.cname = target;
       return L.CNAME;
     }
-    for (const t of [T_NS, T_PTR, T_MX, T_A]) {
+    for (const t of CACHED_KINDS) {
       if (!typeMatch(t, dtype)) continue;
       klen = makeKey(t, d, dlen);
       if (!cache.get(key, klen) || !(cache.dataLen || dtype !== T_ANY)) continue;

@@ -39,6 +39,19 @@ interface TcpClient {
   id: number;
 }
 
+const hexOf = new Map<string, string>();
+
+/** 127.0.0.1 → 7f000001 (remembered: clients are few and ask often). */
+function clientHex(address: string): string {
+  let h = hexOf.get(address);
+  if (h === undefined) {
+    if (hexOf.size > 10000) hexOf.clear();
+    h = addressHex(address);
+    hexOf.set(address, h);
+  }
+  return h;
+}
+
 /** 127.0.0.1 → 7f000001; IPv6 addresses as 32 hex digits. */
 export function addressHex(address: string): string {
   if (address.startsWith('::ffff:') && address.includes('.')) return addressHex(address.slice(7));
@@ -135,7 +148,7 @@ export class DnsServer {
     if (!q) return;
     const n = ++this.numQueries;
     const client: UdpClient = { n, start: 0, address: rinfo.address, port: rinfo.port, id: q.id, query: undefined! };
-    logQuery(n, addressHex(rinfo.address), rinfo.port, q.id, q.type, q.name);
+    logQuery(n, clientHex(rinfo.address), rinfo.port, q.id, q.type, q.name);
     client.query = new Query(this.ctx, (r) => {
       if (!this.udpClients.has(client)) return;
       if (r === 1) this.udpRespond(client);
@@ -223,7 +236,7 @@ export class DnsServer {
     c.busy = true;
     c.socket.setTimeout(0);
     const { remoteAddress = '', remotePort = 0 } = c.socket;
-    logQuery(n, addressHex(remoteAddress), remotePort, q.id, q.type, q.name);
+    logQuery(n, clientHex(remoteAddress), remotePort, q.id, q.type, q.name);
     const query = new Query(this.ctx, (r) => {
       if (c.query !== query) return;
       if (r === 1) this.tcpRespond(c);
