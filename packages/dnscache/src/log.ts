@@ -56,7 +56,17 @@ export function ipHex(ip: Uint8Array, pos = 0): string {
   return hex2(ip[pos]!) + hex2(ip[pos + 1]!) + hex2(ip[pos + 2]!) + hex2(ip[pos + 3]!);
 }
 
-export const name = domainText;
+let lastName: Uint8Array | undefined;
+let lastText = '';
+
+/** domainText, remembering the last name: a question's name is logged two or three times. */
+export function name(d: Uint8Array): string {
+  if (d !== lastName) {
+    lastText = domainText(d);
+    lastName = d;
+  }
+  return lastText;
+}
 
 export function logQuery(n: number, ip: string, port: number, id: number, type: number, q: Uint8Array): void {
   if (enabled) logLine(`query ${n} ${ip}:${hex4(port)}:${hex4(id)} ${type} ${name(q)}`);
