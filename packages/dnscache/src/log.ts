@@ -4,7 +4,9 @@
 import { writeSync } from 'node:fs';
 import { domainText } from './domain.js';
 
-let pending = '';
+// Lines are written into one preallocated buffer and flushed when it fills or the turn ends.
+const out = Buffer.allocUnsafe(65536);
+let used = 0;
 let scheduled = false;
 let fd = 2;
 let enabled = true;
@@ -19,23 +21,26 @@ export function logTo(descriptor: number | undefined): void {
 
 export function logFlush(): void {
   scheduled = false;
-  let data = Buffer.from(pending, 'latin1');
-  pending = '';
-  while (data.length > 0) {
+  let pos = 0;
+  while (pos < used) {
     try {
-      const n = writeSync(fd, data);
-      data = data.subarray(n);
+      pos += writeSync(fd, out, pos, used - pos);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') break;
     }
   }
+  used = 0;
 }
 
 export function logLine(line: string): void {
   if (!enabled) return;
-  pending += line + '\n';
-  if (pending.length > 65536) logFlush();
-  else if (!scheduled) {
+  if (used + line.length + 1 > out.length) {
+    logFlush();
+    if (line.length + 1 > out.length) line = line.slice(0, out.length - 1);
+  }
+  used += out.write(line, used, 'latin1');
+  out[used++] = 10;
+  if (!scheduled) {
     scheduled = true;
     setImmediate(logFlush);
   }
