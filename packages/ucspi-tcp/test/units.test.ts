@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { clientAddressText, formatIPv6, parseIPv6 } from '@fortress/core/ipv6';
 import { buildEnvironment, connectionVariables } from '@fortress/ucspi-tcp/connection-env';
 import { getopt } from '@fortress/ucspi-tcp/getopt';
 import { parseIdentReply } from '@fortress/ucspi-tcp/ident';
-import { clientAddressText, formatIPv6, parseIPv6 } from '@fortress/core/ipv6';
 import { decisionLine } from '@fortress/ucspi-tcp/log-line';
 import { parseServerOptions } from '@fortress/ucspi-tcp/server-options';
 
