@@ -19,6 +19,18 @@ export function scanUlong(text: string): number {
   return m ? Number(m[0]) : 0;
 }
 
+/**
+ * An unprivileged dnscache (the quick start, a user's own instance) cannot chroot. When it is
+ * not root and $UID and $GID are already its own ids, it only changes into $ROOT: there is no
+ * privilege to give up, and its files are read relative to $ROOT all the same.
+ */
+export function runsUnprivileged(env: NodeJS.ProcessEnv): boolean {
+  const uid = env['UID'];
+  const gid = env['GID'];
+  if (process.getuid?.() === 0 || uid === undefined || gid === undefined) return false;
+  return scanUlong(uid) === process.getuid?.() && scanUlong(gid) === process.getgid?.();
+}
+
 export function dropRoot(env: NodeJS.ProcessEnv): void {
   const root = env['ROOT'];
   if (root === undefined) throw new SetupError('$ROOT not set');
@@ -27,6 +39,7 @@ export function dropRoot(env: NodeJS.ProcessEnv): void {
   } catch (err) {
     throw new SetupError(`unable to chdir to ${root}`, err);
   }
+  if (runsUnprivileged(env)) return;
   try {
     chroot('.');
   } catch (err) {

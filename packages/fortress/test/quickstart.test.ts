@@ -106,16 +106,13 @@ async function stopWith(signal: NodeJS.Signals, asOther: boolean, upstream?: str
       async () => (await exchange('127.0.0.1', qs.httpd, 'GET / HTTP/1.0\r\n\r\n')) || undefined,
     );
     assert.match(page, /^HTTP\/1\.0 200 OK\r\n[\s\S]*Served read-only by fortress httpd/);
-    if (!asOther) {
-      // Without root, our dnscache cannot chroot yet (see the README): checked with root only.
-      const dns = await waitFor('dnscache', () => queryA(qs.dns.ip, qs.dns.port, 'localhost'));
-      assert.ok(dns.subarray(dns.length - 4).equals(Buffer.from([127, 0, 0, 1])));
-      if (upstream) {
-        const www = await waitFor('an answer from the upstream', () =>
-          queryA(qs.dns.ip, qs.dns.port, 'www.test.fortress'),
-        );
-        assert.ok(www.subarray(www.length - 4).equals(Buffer.from([127, 1, 2, 3])), 'www.test.fortress from tinydns');
-      }
+    const dns = await waitFor('dnscache', () => queryA(qs.dns.ip, qs.dns.port, 'localhost'));
+    assert.ok(dns.subarray(dns.length - 4).equals(Buffer.from([127, 0, 0, 1])));
+    if (upstream) {
+      const www = await waitFor('an answer from the upstream', () =>
+        queryA(qs.dns.ip, qs.dns.port, 'www.test.fortress'),
+      );
+      assert.ok(www.subarray(www.length - 4).equals(Buffer.from([127, 1, 2, 3])), 'www.test.fortress from tinydns');
     }
     const current = join(qs.scanDir, 'hello/log/main/current');
     await waitFor(
