@@ -4,30 +4,20 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import {
   alive,
-  cleanup,
   debianSvc,
   debianSvstat,
   makeService,
-  makeTempDir,
   readStatusJson,
   type Started,
   servicePid,
-  startSupervise,
+  superviseLab,
   waitFor,
 } from './helpers.js';
 
-const tmp = makeTempDir();
-const started: Started[] = [];
-after(() => cleanup(started, [tmp]));
-
-function supervise(dir: string): Started {
-  const s = startSupervise(dir);
-  started.push(s);
-  return s;
-}
+const { tmp, supervise } = superviseLab();
 
 const starts = (dir: string) =>
   existsSync(join(dir, 'starts'))

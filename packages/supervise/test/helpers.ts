@@ -4,6 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 export const SUPERVISE_BIN = join(REPO, 'packages/supervise/bin/supervise.js');
@@ -160,4 +161,20 @@ function safeList(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * For a test file: a temporary directory, and `supervise(dir)` that starts a supervise (ours, or
+ * `program`) there; both are cleaned up after the file's tests, even when they fail.
+ */
+export function superviseLab(): { tmp: string; supervise: (dir: string, program?: string[]) => Started } {
+  const tmp = makeTempDir();
+  const started: Started[] = [];
+  after(() => cleanup(started, [tmp]));
+  const supervise = (dir: string, program?: string[]): Started => {
+    const s = startSupervise(dir, program);
+    started.push(s);
+    return s;
+  };
+  return { tmp, supervise };
 }

@@ -3,30 +3,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import {
-  cleanup,
-  debianSvc,
-  debianSvstat,
-  makeService,
-  makeTempDir,
-  readStatusBytes,
-  type Started,
-  startSupervise,
-  waitFor,
-} from './helpers.js';
+import { test } from 'node:test';
+import { debianSvc, debianSvstat, makeService, readStatusBytes, superviseLab, waitFor } from './helpers.js';
 
-const tmp = makeTempDir();
-const started: Started[] = [];
-after(() => cleanup(started, [tmp]));
+const { tmp, supervise } = superviseLab();
 
 const DEBIAN = ['/usr/bin/supervise'];
-
-function supervise(dir: string, program?: string[]): Started {
-  const s = startSupervise(dir, program);
-  started.push(s);
-  return s;
-}
 
 const okFifo = (dir: string) => spawnSync('/usr/bin/svok', [dir]).status === 0;
 
