@@ -4,14 +4,13 @@
 // reach it, and it outlives a SIGKILLed svscan.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { sendControl } from './control.js';
 import { closeQuietly } from './log-fifo.js';
 import {
+  childSupervision,
   type ExitListener,
   type StartRequest,
   type Supervision,
   type SupervisorHost,
-  supervisedDir,
 } from './supervision.js';
 
 export function processHost(command: string): SupervisorHost {
@@ -27,22 +26,7 @@ export function processHost(command: string): SupervisorHost {
       // The child has its own copies now.
       if (request.stdin !== 0) closeQuietly(request.stdin);
       if (request.stdout !== 1) closeQuietly(request.stdout);
-      let ended = false;
-      const end = (code: number | null, signal: string | null): void => {
-        if (ended) return;
-        ended = true;
-        onExit(code, signal);
-      };
-      child.on('exit', (code, signal) => end(code, signal));
-      // Spawn failures (no such command) come as 'error' without 'exit'; 111 as supervise would.
-      child.on('error', () => end(111, null));
-      const dir = supervisedDir(request.serviceDir, request.which);
-      return {
-        kind: 'child',
-        pid: child.pid,
-        alive: () => !ended,
-        control: (letters) => sendControl(dir, letters),
-      };
+      return childSupervision(child, request, onExit);
     },
   };
 }

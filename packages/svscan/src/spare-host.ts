@@ -3,15 +3,14 @@
 // replaced as soon as it is handed a service.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { sendControl } from './control.js';
 import { closeQuietly, LOG_FIFO } from './log-fifo.js';
 import type { Assignment } from './spare.js';
 import {
+  childSupervision,
   type ExitListener,
   type StartRequest,
   type Supervision,
   type SupervisorHost,
-  supervisedDir,
 } from './supervision.js';
 
 const SPARE_JS = new URL('./spare.js', import.meta.url).pathname;
@@ -54,22 +53,7 @@ export function spareHost(): SupervisorHost {
       const child = take();
       const channel = child.stdio[3] as NodeJS.WritableStream & { end(data: string): void };
       channel.end(`${JSON.stringify(job)}\n`);
-      let ended = false;
-      const end = (code: number | null, signal: string | null): void => {
-        if (ended) return;
-        ended = true;
-        onExit(code, signal);
-      };
-      if (child.exitCode !== null || child.signalCode !== null) queueMicrotask(() => end(111, null));
-      child.on('exit', (code, signal) => end(code, signal));
-      child.on('error', () => end(111, null));
-      const dir = supervisedDir(request.serviceDir, request.which);
-      return {
-        kind: 'child',
-        pid: child.pid,
-        alive: () => !ended,
-        control: (letters) => sendControl(dir, letters),
-      };
+      return childSupervision(child, request, onExit);
     },
     close(): void {
       closed = true;

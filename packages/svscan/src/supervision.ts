@@ -1,6 +1,7 @@
 // What the scanner knows about one supervisor, whichever way it runs: a `supervise` child
 // process, one hosted in this process, or one it found already running (adopted after a
 // crash of a previous svscan; known only through its FIFOs).
+import type { ChildProcess } from 'node:child_process';
 import { type ControlResult, isSupervised, sendControl } from './control.js';
 
 export type Which = 'service' | 'log';
@@ -47,6 +48,30 @@ export function adopted(dir: string): Supervision {
     kind: 'adopted',
     pid: undefined,
     alive: () => isSupervised(dir),
+    control: (letters) => sendControl(dir, letters),
+  };
+}
+
+/**
+ * A supervise child process: `onExit` runs once, on its exit or on a spawn failure (reported
+ * as 111, as supervise's own start-up failures are).
+ */
+export function childSupervision(child: ChildProcess, request: StartRequest, onExit: ExitListener): Supervision {
+  let ended = false;
+  const end = (code: number | null, signal: string | null): void => {
+    if (ended) return;
+    ended = true;
+    onExit(code, signal);
+  };
+  // A spare that died before it was handed its service will not emit 'exit' again.
+  if (child.exitCode !== null || child.signalCode !== null) queueMicrotask(() => end(111, null));
+  child.on('exit', (code, signal) => end(code, signal));
+  child.on('error', () => end(111, null));
+  const dir = supervisedDir(request.serviceDir, request.which);
+  return {
+    kind: 'child',
+    pid: child.pid,
+    alive: () => !ended,
     control: (letters) => sendControl(dir, letters),
   };
 }
