@@ -68,21 +68,7 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Polls CHECK every 20 ms until it returns a truthy value; fails after the deadline. */
-export async function waitFor<T>(what: string, check: () => T, deadlineMs = 60_000): Promise<NonNullable<T>> {
-  const end = Date.now() + deadlineMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = check();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { waitFor } from '@fortress/core/wait-for';
 
 /** Resolves with the exit code (or signal name) of a child when it ends. */
 export function exited(child: ChildProcess): Promise<number | string> {

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor as pollUntil } from '@fortress/core/wait-for';
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 export const OUR_BIN = join(REPO, 'packages/svc/bin');
@@ -48,20 +49,9 @@ function collect(r: ReturnType<typeof spawnSync>): Run {
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-/** Polls CHECK every 20 ms until it returns a truthy value; fails after the deadline. */
-export async function waitFor<T>(what: string, check: () => T, deadlineMs = 30_000): Promise<NonNullable<T>> {
-  const end = Date.now() + deadlineMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = check();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Polls CHECK until it returns a truthy value; fails after the deadline (30_000 ms here). */
+export function waitFor<T>(what: string, check: () => T, deadlineMs = 30_000): Promise<NonNullable<T>> {
+  return pollUntil(what, check, deadlineMs);
 }
 
 export function tempDir(): string {

@@ -1,0 +1,21 @@
+// Polling with a deadline, for tests and programs that wait on the outside world (a file, a
+// process, a socket) instead of sleeping a fixed time.
+
+/**
+ * Polls `check` every 20 ms until it returns a truthy value, which it resolves with; rejects
+ * after `deadlineMs` naming `what` and the last error `check` threw, if any.
+ */
+export async function waitFor<T>(what: string, check: () => T, deadlineMs = 60_000): Promise<NonNullable<T>> {
+  const end = Date.now() + deadlineMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = check();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
