@@ -1,5 +1,5 @@
-// Node makes stderr non-blocking as soon as something reads process.stderr, and loading koffi
-// does (its `node:util` import sets up colour support). O_NONBLOCK belongs to the open file
+// Node makes stderr non-blocking as soon as something reads process.stderr (an FFI library
+// that imports `node:util` does, for colour support). O_NONBLOCK belongs to the open file
 // description, shared with the next program and with whoever else holds the pipe, so the
 // flags of 0, 1 and 2 are noted when this module loads and put back before exec.
 import { fs } from './node-fs.js';
@@ -36,13 +36,9 @@ export async function restoreStdioFlags(): Promise<void> {
   }
 }
 
-/**
- * Core's libc bindings with koffi loaded, and stdio's flags put back right after, so that no
- * later exit (error paths included) leaves the caller's pipes non-blocking.
- */
+/** Core's libc bindings, loaded only by the programs that need them. */
 export async function loadLibc(): Promise<typeof import('@fortress/core/libc')> {
   const libc = await import('@fortress/core/libc');
-  libc.koffiModule();
-  await restoreStdioFlags();
+  libc.loadLibc();
   return libc;
 }

@@ -54,7 +54,7 @@ test('the check sees non-blocking stdio when a Node program touches process.stdo
   assert.deepEqual(nonBlocking(piped.stderr).slice(0, 2), [true, true]);
 });
 
-test("a failing setlock -n (koffi loaded, no exec) leaves the caller's stderr pipe blocking", async () => {
+test("a failing setlock -n (libc loaded, no exec) leaves the caller's stderr pipe blocking", async () => {
   const dir = tempDir('stdio-lock');
   try {
     const lock = join(dir, 'lock');

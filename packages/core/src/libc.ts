@@ -1,74 +1,60 @@
-// The few libc calls Node lacks (DESIGN.md decision 4), through koffi. Loaded on first use:
-// koffi costs about 8 MB of RSS, so programs that never call these never pay for it.
+// The libc calls Node lacks (DESIGN.md decision 4), through our own Node-API addon
+// (native/libc.c, built by scripts/build-native.js): it loads in well under a millisecond and
+// adds about 100 KiB, where an FFI library cost 22 ms of start-up and 2 MiB of private memory.
+// Each call returns -errno on failure; the wrappers here turn that into a SystemError.
 import { createRequire } from 'node:module';
 import { SystemError } from './errors.js';
 
 export { RLIMIT } from './rlimit.js';
 
-type Koffi = typeof import('koffi');
-// biome-ignore lint/suspicious/noExplicitAny: koffi functions are untyped by nature
-type CFunction = (...args: any[]) => any;
-
-interface Bindings {
-  koffi: Koffi;
-  flock: CFunction;
-  setsid: CFunction;
-  getrlimit: CFunction;
-  setrlimit: CFunction;
-  mkfifo: CFunction;
-  fcntl: CFunction;
-  chroot: CFunction;
-  prctl: CFunction;
-  setpgid: CFunction;
-  getpgid: CFunction;
+interface Addon {
+  flock(fd: number, operation: number): number;
+  setsid(): number;
+  setpgid(pid: number, pgid: number): number;
+  getpgid(pid: number): number;
+  mkfifo(path: string, mode: number): number;
+  chroot(path: string): number;
+  fcntl(fd: number, cmd: number, arg: number): number;
+  prctl(option: number, arg2: number): number;
+  dup(fd: number): number;
+  dup2(fd: number, fd2: number): number;
+  pipe2(flags: number): [number, number] | number;
+  setsockopt(fd: number, level: number, name: number, value: Buffer | null): number;
+  getsockopt(fd: number, level: number, name: number, maxLength: number): Buffer | number;
+  socket(domain: number, type: number, protocol: number): number;
+  connect(fd: number, address: Buffer): number;
+  getrlimit(resource: number): [bigint, bigint] | number;
+  setrlimit(resource: number, soft: bigint, hard: bigint): number;
+  resetSignal(signal: number): number;
+  waitpid(pid: number, options: number): [number, number] | number;
+  poll(fds: Buffer, nfds: number, timeout: number): number;
+  pollAsync(fds: Buffer, nfds: number, timeout: number, done: (result: number) => void): number;
+  spawn(file: string, argv: string[], envp: string[], moves: number[], flags: number): number;
+  spawnAsync(
+    file: string,
+    argv: string[],
+    envp: string[],
+    moves: number[],
+    flags: number,
+    done: (result: number) => void,
+  ): number;
 }
 
-let bindings: Bindings | undefined;
+let addon: Addon | undefined;
 
-function libc(): Bindings {
-  if (bindings) return bindings;
-  const koffi = createRequire(import.meta.url)('koffi') as Koffi;
-  const lib = koffi.load('libc.so.6');
-  koffi.struct('fortress_rlimit', { rlim_cur: 'uint64', rlim_max: 'uint64' });
-  bindings = {
-    koffi,
-    flock: lib.func('int flock(int fd, int operation)'),
-    setsid: lib.func('int setsid()'),
-    getrlimit: lib.func('int getrlimit(int resource, _Out_ fortress_rlimit *rlim)'),
-    setrlimit: lib.func('int setrlimit(int resource, const fortress_rlimit *rlim)'),
-    mkfifo: lib.func('int mkfifo(const char *path, uint32 mode)'),
-    fcntl: lib.func('int fcntl(int fd, int cmd, long arg)'),
-    chroot: lib.func('int chroot(const char *path)'),
-    prctl: lib.func(
-      'int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)',
-    ),
-    setpgid: lib.func('int setpgid(int pid, int pgid)'),
-    getpgid: lib.func('int getpgid(int pid)'),
-  };
-  return bindings;
+function libc(): Addon {
+  addon ??= createRequire(import.meta.url)('../build/libc.node') as Addon;
+  return addon;
 }
 
-/**
- * Declares another libc function in koffi's C-like syntax, for modules that need one this file
- * lacks (`libcFunction('int posix_spawn(...)')`). Use `checkResult` on its -1 results.
- */
-export function libcFunction(declaration: string): CFunction {
-  return libc().koffi.load('libc.so.6').func(declaration);
-}
-
-/** The koffi module itself, for struct and pointer types (loaded on first use). */
-export function koffiModule(): Koffi {
-  return libc().koffi;
-}
-
-/** Turns a -1 result into a SystemError carrying errno; returns other results. */
+/** Turns a negative result (-errno) into a SystemError; returns other results. */
 export function checkResult(syscall: string, result: number): number {
-  return check(syscall, result);
+  if (result < 0) throw new SystemError(syscall, -result);
+  return result;
 }
 
-/** Calls a libc function; a -1 result becomes a SystemError carrying errno. */
-function check(syscall: string, result: number): number {
-  if (result === -1) throw new SystemError(syscall, libc().koffi.errno());
+function checkPair<T>(syscall: string, result: T | number): T {
+  if (typeof result === 'number') throw new SystemError(syscall, -result);
   return result;
 }
 
@@ -79,29 +65,62 @@ export const LOCK_UN = 8;
 
 /** flock(2). Non-blocking with LOCK_NB: EWOULDBLOCK (code EAGAIN) when held elsewhere. */
 export function flock(fd: number, operation: number): void {
-  check('flock', libc().flock(fd, operation));
+  checkResult('flock', libc().flock(fd, operation));
 }
 
 /** setsid(2): a new session and process group led by this process. Returns the session id. */
 export function setsid(): number {
-  return check('setsid', libc().setsid());
+  return checkResult('setsid', libc().setsid());
 }
 
 export function setpgid(pid: number, pgid: number): void {
-  check('setpgid', libc().setpgid(pid, pgid));
+  checkResult('setpgid', libc().setpgid(pid, pgid));
 }
 
 export function getpgid(pid: number): number {
-  return check('getpgid', libc().getpgid(pid));
+  return checkResult('getpgid', libc().getpgid(pid));
 }
 
 /** mkfifo(3); the mode is filtered by the umask as usual. */
 export function mkfifo(path: string, mode: number): void {
-  check('mkfifo', libc().mkfifo(path, mode));
+  checkResult('mkfifo', libc().mkfifo(path, mode));
 }
 
 export function chroot(path: string): void {
-  check('chroot', libc().chroot(path));
+  checkResult('chroot', libc().chroot(path));
+}
+
+export function dup(fd: number): number {
+  return checkResult('dup', libc().dup(fd));
+}
+
+export function dup2(fd: number, fd2: number): void {
+  checkResult('dup2', libc().dup2(fd, fd2));
+}
+
+/** pipe2(2): [read end, write end]. */
+export function pipe2(flags: number): [number, number] {
+  return checkPair('pipe2', libc().pipe2(flags));
+}
+
+/** setsockopt(2) with raw option bytes; null sets an empty option. */
+export function setsockopt(fd: number, level: number, name: number, value: Buffer | null): void {
+  checkResult('setsockopt', libc().setsockopt(fd, level, name, value));
+}
+
+/** getsockopt(2): the option's bytes (at most maxLength). */
+export function getsockopt(fd: number, level: number, name: number, maxLength = 64): Buffer {
+  return checkPair('getsockopt', libc().getsockopt(fd, level, name, maxLength));
+}
+
+/** socket(2), for what Node's net cannot do (options set before connect). */
+export function socket(domain: number, type: number, protocol: number): number {
+  return checkResult('socket', libc().socket(domain, type, protocol));
+}
+
+/** connect(2) to a raw sockaddr. */
+export function connect(fd: number, address: Buffer): void {
+  checkResult('connect', libc().connect(fd, address));
 }
 
 export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
@@ -112,13 +131,76 @@ export interface Rlimit {
 }
 
 export function getrlimit(resource: number): Rlimit {
-  const out: { rlim_cur: bigint | number; rlim_max: bigint | number } = { rlim_cur: 0n, rlim_max: 0n };
-  check('getrlimit', libc().getrlimit(resource, out));
-  return { soft: BigInt(out.rlim_cur), hard: BigInt(out.rlim_max) };
+  const [soft, hard] = checkPair('getrlimit', libc().getrlimit(resource));
+  return { soft, hard };
 }
 
 export function setrlimit(resource: number, limit: Rlimit): void {
-  check('setrlimit', libc().setrlimit(resource, { rlim_cur: limit.soft, rlim_max: limit.hard }));
+  checkResult('setrlimit', libc().setrlimit(resource, limit.soft, limit.hard));
+}
+
+/** Puts a signal back to SIG_DFL: Node ignores SIGPIPE and SIGXFSZ, and ignored signals survive exec. */
+export function resetSignal(signal: number): void {
+  checkResult('signal', libc().resetSignal(signal));
+}
+
+export const WNOHANG = 1;
+
+/** waitpid(2): [pid, raw wait status]; pid 0 when WNOHANG finds no finished child. */
+export function waitpid(pid: number, options: number): [number, number] {
+  return checkPair('waitpid', libc().waitpid(pid, options));
+}
+
+export const POLLIN = 1;
+
+/** poll(2) over a buffer of struct pollfd (8 bytes each: fd int32, events int16, revents int16). */
+export function poll(fds: Buffer, nfds: number, timeout: number): number {
+  return checkResult('poll', libc().poll(fds, nfds, timeout));
+}
+
+/** poll(2) on a libuv worker thread; resolves with the count of ready descriptors. */
+export function pollAsync(fds: Buffer, nfds: number, timeout: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const queued = libc().pollAsync(fds, nfds, timeout, (result) => {
+      if (result < 0) reject(new SystemError('poll', -result));
+      else resolve(result);
+    });
+    if (queued < 0) reject(new SystemError('poll', -queued));
+  });
+}
+
+export interface SpawnOptions {
+  /** Descriptor moves done in the child before exec: [from, to] pairs (dup2). */
+  moves?: Array<[number, number]>;
+  /** The child leads a new session (and so a new process group). */
+  newSession?: boolean;
+  /** The child leads a new process group. */
+  newProcessGroup?: boolean;
+}
+
+function spawnFlags(options: SpawnOptions): number {
+  return (options.newSession ? 1 : 0) | (options.newProcessGroup ? 2 : 0);
+}
+
+/**
+ * posix_spawnp(3): FILE searched in PATH as execvp does, every signal back to its default and
+ * none blocked in the child. Returns the pid; the caller reaps it (waitpid).
+ */
+export function spawn(file: string, argv: string[], envp: string[], options: SpawnOptions = {}): number {
+  const moves = (options.moves ?? []).flat();
+  return checkResult('posix_spawnp', libc().spawn(file, argv, envp, moves, spawnFlags(options)));
+}
+
+/** spawn() on a libuv worker thread: the vfork wait for the child's exec is not the event loop's. */
+export function spawnAsync(file: string, argv: string[], envp: string[], options: SpawnOptions = {}): Promise<number> {
+  const moves = (options.moves ?? []).flat();
+  return new Promise((resolve, reject) => {
+    const queued = libc().spawnAsync(file, argv, envp, moves, spawnFlags(options), (result) => {
+      if (result < 0) reject(new SystemError('posix_spawnp', -result));
+      else resolve(result);
+    });
+    if (queued < 0) reject(new SystemError('posix_spawnp', -queued));
+  });
 }
 
 const F_GETFD = 1;
@@ -131,17 +213,17 @@ const O_NONBLOCK = 0o4000;
 /** Sets or clears O_NONBLOCK on a descriptor. */
 export function setNonBlocking(fd: number, on: boolean): void {
   const c = libc();
-  const flags = check('fcntl', c.fcntl(fd, F_GETFL, 0));
+  const flags = checkResult('fcntl', c.fcntl(fd, F_GETFL, 0));
   const next = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-  if (next !== flags) check('fcntl', c.fcntl(fd, F_SETFL, next));
+  if (next !== flags) checkResult('fcntl', c.fcntl(fd, F_SETFL, next));
 }
 
 /** Sets or clears FD_CLOEXEC: a descriptor without it survives execve. */
 export function setCloseOnExec(fd: number, on: boolean): void {
   const c = libc();
-  const flags = check('fcntl', c.fcntl(fd, F_GETFD, 0));
+  const flags = checkResult('fcntl', c.fcntl(fd, F_GETFD, 0));
   const next = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
-  if (next !== flags) check('fcntl', c.fcntl(fd, F_SETFD, next));
+  if (next !== flags) checkResult('fcntl', c.fcntl(fd, F_SETFD, next));
 }
 
 const PR_SET_CHILD_SUBREAPER = 36;
@@ -149,10 +231,15 @@ const PR_SET_PDEATHSIG = 1;
 
 /** Orphaned descendants are re-parented to this process instead of init. */
 export function setChildSubreaper(on: boolean): void {
-  check('prctl', libc().prctl(PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0, 0, 0));
+  checkResult('prctl', libc().prctl(PR_SET_CHILD_SUBREAPER, on ? 1 : 0));
 }
 
 /** The signal this process gets when its parent dies (0 clears it). */
 export function setParentDeathSignal(signal: number): void {
-  check('prctl', libc().prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0));
+  checkResult('prctl', libc().prctl(PR_SET_PDEATHSIG, signal));
+}
+
+/** Loads the addon now (a long-running program does it at start, not while a service waits). */
+export function loadLibc(): void {
+  libc();
 }

@@ -3,22 +3,10 @@
 // wait for readiness with poll(2) off the main thread, then read on the main thread. A wake-up
 // pipe ends a pending poll at once when multilog has to exit.
 import { fstatSync, readSync, writeSync } from 'node:fs';
-import { checkResult, libcFunction } from '@fortress/core/libc';
+import { POLLIN, pipe2, poll, pollAsync } from '@fortress/core/libc';
 
-const POLLIN = 1;
 const O_NONBLOCK = 0o4000;
 const O_CLOEXEC = 0o2000000;
-
-// biome-ignore lint/suspicious/noExplicitAny: koffi functions are untyped by nature
-type CFunction = ((...args: any[]) => any) & { async: (...args: any[]) => void };
-let poll: CFunction | undefined;
-let pipe2: CFunction | undefined;
-
-function libc(): { poll: CFunction; pipe2: CFunction } {
-  poll ??= libcFunction('int poll(void *fds, unsigned long nfds, int timeout)') as CFunction;
-  pipe2 ??= libcFunction('int pipe2(void *fds, int flags)') as CFunction;
-  return { poll, pipe2 };
-}
 
 export class InputReader {
   private readonly fd: number;
@@ -31,10 +19,7 @@ export class InputReader {
     this.fd = fd;
     this.regularFile = fstatSync(fd).isFile();
     if (this.regularFile) return;
-    const fds = Buffer.alloc(8);
-    checkResult('pipe2', libc().pipe2(fds, O_NONBLOCK | O_CLOEXEC));
-    this.wakeRead = fds.readInt32LE(0);
-    this.wakeWrite = fds.readInt32LE(4);
+    [this.wakeRead, this.wakeWrite] = pipe2(O_NONBLOCK | O_CLOEXEC);
     this.pollfds.writeInt32LE(fd, 0);
     this.pollfds.writeInt16LE(POLLIN, 4);
     this.pollfds.writeInt32LE(this.wakeRead, 8);
@@ -72,18 +57,23 @@ export class InputReader {
 
   private pollNow(timeout: number): boolean {
     this.pollfds.writeInt16LE(0, 6);
-    const n = libc().poll(this.pollfds, 1, timeout);
-    return n > 0;
+    try {
+      return poll(this.pollfds, 1, timeout) > 0;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EINTR') return false;
+      throw err;
+    }
   }
 
   private pollAsync(): Promise<boolean> {
     this.pollfds.writeInt16LE(0, 6);
     this.pollfds.writeInt16LE(0, 14);
-    return new Promise((resolve, reject) => {
-      libc().poll.async(this.pollfds, 2, -1, (err: unknown, n: number) => {
-        if (err) reject(err);
-        else resolve(n > 0 && this.pollfds.readInt16LE(6) !== 0);
-      });
-    });
+    return pollAsync(this.pollfds, 2, -1).then(
+      (n) => n > 0 && this.pollfds.readInt16LE(6) !== 0,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EINTR') return false;
+        throw err;
+      },
+    );
   }
 }

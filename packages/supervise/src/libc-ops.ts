@@ -1,5 +1,5 @@
-// The libc calls supervise needs (flock, mkfifo), through core's koffi module. Kept behind this
-// file so the rest of the package never imports koffi directly.
+// The libc calls supervise needs (flock, mkfifo), through core's libc module, kept behind this
+// file so the rest of the package sees only the two operations it uses.
 import { errorCode } from '@fortress/core/errors';
 import { flock, LOCK_EX, LOCK_NB, mkfifo } from '@fortress/core/libc';
 

@@ -4,7 +4,7 @@
 // ./run processes still hold lock.run, and the new Supervisor adopts them instead of starting
 // a second copy.
 import { errorText } from '@fortress/core/errors';
-import { koffiModule } from '@fortress/core/libc';
+import { loadLibc } from '@fortress/core/libc';
 import { Supervisor } from '@fortress/supervise/supervisor';
 import type { Events } from './events.js';
 import { closeQuietly } from './log-fifo.js';
@@ -12,8 +12,8 @@ import type { ExitListener, StartRequest, Supervision, SupervisorHost } from './
 import { supervisedDir } from './supervision.js';
 
 export function inProcessHost(events: Events): SupervisorHost {
-  // Every Supervisor needs koffi (flock, mkfifo): load it now, not while a new service waits.
-  koffiModule();
+  // Every Supervisor needs libc (flock, mkfifo): load it now, not while a new service waits.
+  loadLibc();
   return {
     start(request: StartRequest, onExit: ExitListener): Supervision {
       // The directory through svscan's descriptor: still valid after a rename or removal.

@@ -1,5 +1,5 @@
 // A pre-started supervise process (per-process mode with fortress's own supervise). svscan
-// keeps one idle: Node, supervise's state machine and koffi are already loaded when a new
+// keeps one idle: Node, supervise's state machine and the libc addon are already loaded when a new
 // service appears, so the service starts without waiting for a Node start-up. It waits for
 // one JSON line on fd 3 (its assignment), then becomes `supervise NAME` (or `supervise log`)
 // exactly as the supervise program would: same files, SIGTERM/SIGINT act like `svc -dx`,
@@ -7,7 +7,7 @@
 import { constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { EXIT_OK, EXIT_TEMPORARY, errorText, writeStderr } from '@fortress/core/errors';
-import { koffiModule } from '@fortress/core/libc';
+import { loadLibc } from '@fortress/core/libc';
 import { superviseDir } from '@fortress/supervise/supervise-dir';
 
 export interface Assignment {
@@ -46,7 +46,7 @@ function readAssignment(): Promise<Assignment | undefined> {
 }
 
 async function serve(): Promise<number> {
-  koffiModule();
+  loadLibc();
   const job = await readAssignment();
   if (job === undefined) return EXIT_OK;
   process.chdir(job.cwd);

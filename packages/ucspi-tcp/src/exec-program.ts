@@ -3,7 +3,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SystemError } from '@fortress/core/errors';
-import { libcFunction } from '@fortress/core/libc';
+import { resetSignal } from '@fortress/core/libc';
 
 /** The file PROGRAM names, searched in PATH when it has no slash. Throws ENOENT/EACCES. */
 export function findProgram(name: string, path: string | undefined): string {
@@ -28,9 +28,8 @@ const SIGXFSZ = 25;
 
 /** execve; never returns. fds without FD_CLOEXEC (dup2 targets) are passed on. */
 export function execProgram(file: string, argv: string[], env: Record<string, string>): never {
-  const signal = libcFunction('void *signal(int sig, void *handler)');
-  signal(SIGPIPE, null);
-  signal(SIGXFSZ, null);
+  resetSignal(SIGPIPE);
+  resetSignal(SIGXFSZ);
   process.emitWarning = () => {};
   process.execve?.(file, argv, env);
   throw new Error('process.execve is not available');

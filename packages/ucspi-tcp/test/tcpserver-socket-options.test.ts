@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { Socket } from 'node:net';
 import { after, test } from 'node:test';
-import { checkResult, libcFunction } from '@fortress/core/libc';
+import { connect, setsockopt, socket } from '@fortress/core/libc';
 import { debianClient, Server } from './helpers.js';
 
 const probe = new URL('./sockopt-probe.js', import.meta.url).pathname;
@@ -42,22 +42,15 @@ for (const [flags, expected] of [
 
 // A client whose SYN carries an IP option (record route, 12 bytes with padding): on loopback
 // Linux keeps the reversed option on the accepted socket, where getsockopt(IP_OPTIONS) shows it.
-// biome-ignore lint/suspicious/noExplicitAny: koffi functions are untyped by nature
-let calls: { socket: any; setsockopt: any; connect: any } | undefined;
 function connectWithRecordRoute(port: number): Promise<string> {
-  calls ??= {
-    socket: libcFunction('int socket(int domain, int type, int protocol)'),
-    setsockopt: libcFunction('int setsockopt(int fd, int level, int name, const uint8_t *value, uint32_t len)'),
-    connect: libcFunction('int connect(int fd, const uint8_t *addr, uint32_t len)'),
-  };
-  const fd = checkResult('socket', calls.socket(2, 1, 0)); // AF_INET, SOCK_STREAM
+  const fd = socket(2, 1, 0); // AF_INET, SOCK_STREAM
   const recordRoute = Buffer.from([7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-  checkResult('setsockopt', calls.setsockopt(fd, 0, 4, recordRoute, recordRoute.length)); // IP_OPTIONS
+  setsockopt(fd, 0, 4, recordRoute); // IP_OPTIONS
   const address = Buffer.alloc(16);
   address.writeUInt16LE(2, 0);
   address.writeUInt16BE(port, 2);
   address.set([127, 0, 0, 1], 4);
-  checkResult('connect', calls.connect(fd, address, address.length)); // loopback: immediate
+  connect(fd, address); // loopback: immediate
   return new Promise((resolve, reject) => {
     let text = '';
     const socket = new Socket({ fd, readable: true, writable: true });

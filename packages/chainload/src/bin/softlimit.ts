@@ -19,7 +19,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     await writeStderr(`${PROG}: ${parsed.error}`);
     return usage(PROG, USAGE);
   }
-  // libc bindings (koffi) only once there is a limit to set.
+  // libc bindings only once there is a limit to set.
   const libc = parsed.options.length > 0 ? await loadLibc() : undefined;
   // The limits are worked out in command-line order here but set only just before execve: a
   // memory limit set earlier would stop this Node process itself (V8 reserves a lot of memory).

