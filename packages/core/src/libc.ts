@@ -43,7 +43,13 @@ interface Addon {
 let addon: Addon | undefined;
 
 function libc(): Addon {
-  addon ??= createRequire(import.meta.url)('../build/libc.node') as Addon;
+  if (addon) return addon;
+  try {
+    addon = createRequire(import.meta.url)('../build/libc.node') as Addon;
+  } catch (err) {
+    // A checkout built with tsc alone: say what to run rather than show a loader stack.
+    throw new Error(`fortress's libc addon is not built (${(err as Error).message.split('\n')[0]}): run npm run build`);
+  }
   return addon;
 }
 
