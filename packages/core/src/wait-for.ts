@@ -5,13 +5,17 @@
  * Polls `check` every 20 ms until it returns a truthy value, which it resolves with; rejects
  * after `deadlineMs` naming `what` and the last error `check` threw, if any.
  */
-export async function waitFor<T>(what: string, check: () => T, deadlineMs = 60_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  deadlineMs = 60_000,
+): Promise<NonNullable<Awaited<T>>> {
   const end = Date.now() + deadlineMs;
   let last: unknown;
   for (;;) {
     try {
-      const value = check();
-      if (value) return value as NonNullable<T>;
+      const value = await check();
+      if (value) return value as NonNullable<Awaited<T>>;
     } catch (err) {
       last = err;
     }
