@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The envuidgid program (src/bin/envuidgid.ts); fortress needs Node 24, which npm puts first on PATH.
+// The envuidgid program (src/bin/envuidgid.ts): its one-file bundle (scripts/bundle.js) when built, the compiled
+// modules otherwise. fortress needs Node 24, which npm puts first on PATH.
 import * as nodeModule from 'node:module';
 
 if (Number(process.versions.node.split('.')[0]) < 24) {
@@ -9,5 +10,8 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
   process.exit(100);
 }
 nodeModule.enableCompileCache?.();
-const { main } = await import('../dist/bin/envuidgid.js');
+const bundle = new URL('../dist/bundle/envuidgid.js', import.meta.url);
+const { main } = await import(
+  process.getBuiltinModule('node:fs').existsSync(bundle) ? bundle : '../dist/bin/envuidgid.js'
+);
 process.exitCode = await main(process.argv.slice(2), process.env);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The softlimit program (src/bin/softlimit.ts); fortress needs Node 24, which npm puts first on PATH.
+// The softlimit program (src/bin/softlimit.ts): its one-file bundle (scripts/bundle.js) when built, the compiled
+// modules otherwise. fortress needs Node 24, which npm puts first on PATH.
 import * as nodeModule from 'node:module';
 
 if (Number(process.versions.node.split('.')[0]) < 24) {
@@ -9,5 +10,8 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
   process.exit(100);
 }
 nodeModule.enableCompileCache?.();
-const { main } = await import('../dist/bin/softlimit.js');
+const bundle = new URL('../dist/bundle/softlimit.js', import.meta.url);
+const { main } = await import(
+  process.getBuiltinModule('node:fs').existsSync(bundle) ? bundle : '../dist/bin/softlimit.js'
+);
 process.exitCode = await main(process.argv.slice(2), process.env);

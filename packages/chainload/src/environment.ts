@@ -26,13 +26,3 @@ export function applyEnvChanges(env: NodeJS.ProcessEnv, changes: readonly EnvCha
   }
   return entries;
 }
-
-/** Turns `NAME=value` strings into the object process.execve takes, keeping their order. */
-export function envObject(entries: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const entry of entries) {
-    const split = entry.indexOf('=');
-    env[entry.slice(0, split)] = entry.slice(split + 1);
-  }
-  return env;
-}

@@ -1,7 +1,8 @@
-// Chain loading: find the child as djb's pathexec_run does, then become it with process.execve.
+// Chain loading: find the child as djb's pathexec_run does, then become it (execve.ts).
 
 import { flushCompileCache } from 'node:module';
 import { argumentsError, execError } from './executable.js';
+import { type ExecFailure, execve, type LimitChange } from './execve.js';
 import { restoreInheritedDescriptors } from './inherited-fds.js';
 import { fatal } from './report.js';
 import { restoreStdioFlags } from './stdio-flags.js';
@@ -39,61 +40,41 @@ export function findProgram(name: string, path: string | undefined): string {
   throw new ExecError(saved ?? 'ENOENT');
 }
 
-const INHERITED_IGNORED = ['SIGPIPE', 'SIGXFSZ'] as const;
-
 /**
- * Replaces this process with `args[0]` (same pid), searched in `searchPath`, with `env` as its
- * environment. `lastStep` runs after every check, just before execve (softlimit sets its limits
- * there, when this Node process no longer needs to allocate); it returns an exit code to stop.
- * Returns only on failure, having printed `PROG: fatal: unable to run CHILD: ERR`: the exit code
- * (111) to return from main.
+ * Replaces this process with `args[0]` (same pid), searched in `searchPath`, with `envp`
+ * (`NAME=value` strings) as its environment. `limits` are set at the very last moment, in C
+ * (softlimit's: a memory limit set earlier would stop this Node process itself). Returns only on
+ * failure, having printed `PROG: fatal: unable to run CHILD: ERR` (or `setrlimit failed: ERR`):
+ * the exit code (111) to return from main.
  */
 export async function chainTo(
   prog: string,
   args: readonly string[],
-  env: Record<string, string>,
+  envp: readonly string[],
   searchPath: string | undefined,
-  lastStep?: () => Promise<number | undefined> | number | undefined,
+  limits: readonly LimitChange[] = [],
 ): Promise<number> {
   const child = args[0]!;
-  const argv = [...args];
   let file: string;
   try {
     file = findProgram(child, searchPath);
-    const tooBig = argumentsError(
-      argv,
-      Object.entries(env).map(([k, v]) => `${k}=${v}`),
-    );
+    const tooBig = argumentsError(args, envp);
     if (tooBig !== undefined) throw new ExecError(tooBig);
   } catch (err) {
     return fatal(prog, `unable to run ${child}`, err);
   }
   await restoreInheritedDescriptors();
   await restoreStdioFlags();
-  prepareForExec();
-  const stop = await lastStep?.();
-  if (stop !== undefined) return stop;
-  try {
-    process.execve!(file, argv, env);
-  } catch (err) {
-    // Node versions whose failed execve throws instead of aborting end up here.
-    return fatal(prog, `unable to run ${child}`, err);
-  }
-  return fatal(prog, `unable to run ${child}`);
-}
-
-/**
- * Undoes what Node did to this process that execve would pass on: Node ignores SIGPIPE and
- * SIGXFSZ (ignored signals survive exec; a handler added and removed restores SIG_DFL), and
- * process.execve emits an ExperimentalWarning that must not reach the child's stderr.
- */
-function prepareForExec(): void {
   // The compile cache the bin shims enable is written at exit, which never comes after execve.
   flushCompileCache?.();
-  const noop = (): void => {};
-  for (const signal of INHERITED_IGNORED) {
-    process.on(signal, noop);
-    process.off(signal, noop);
-  }
-  process.removeAllListeners('warning');
+  const failure = execve(file, args, envp, limits);
+  const err = await systemError(failure);
+  return failure.syscall === 'setrlimit'
+    ? fatal(prog, 'setrlimit failed', err)
+    : fatal(prog, `unable to run ${child}`, err);
+}
+
+async function systemError({ syscall, errno }: ExecFailure): Promise<Error> {
+  const { SystemError } = await import('@fortress/core/errors');
+  return new SystemError(syscall, errno);
 }

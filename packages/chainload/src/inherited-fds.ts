@@ -3,8 +3,9 @@
 // lock from setlock, tcpclient's descriptors 6 and 7 or s6's notification descriptor would
 // be closed by our exec. Every descriptor this process inherited was open without
 // close-on-exec (or it would not be here), so clearing the flag again restores it.
+
+import { loadLibc } from './load-libc.js';
 import { fs } from './node-fs.js';
-import { loadLibc } from './stdio-flags.js';
 
 const O_ACCMODE = 3;
 const O_RDONLY = 0;

@@ -1,6 +1,7 @@
 // setlock's lock: a file opened for appending and flock()ed, kept open across exec.
+
+import { loadLibc } from './load-libc.js';
 import { fs } from './node-fs.js';
-import { loadLibc } from './stdio-flags.js';
 
 /** Where taking the lock failed, for `unable to open FILE` / `unable to lock FILE`. */
 export class LockError extends Error {

@@ -1,10 +1,15 @@
-// Node makes stderr non-blocking as soon as something reads process.stderr (an FFI library
-// that imports `node:util` does, for colour support). O_NONBLOCK belongs to the open file
-// description, shared with the next program and with whoever else holds the pipe, so the
-// flags of 0, 1 and 2 are noted when this module loads and put back before exec.
+// Node makes a pipe or a terminal on fd 0, 1 or 2 non-blocking when it creates process.stdin,
+// process.stdout or process.stderr for it. O_NONBLOCK belongs to the open file description,
+// shared with the next program and with whoever else holds the pipe, so it must not reach the
+// exec'd program. Our code never touches those streams (DESIGN.md decision 5); as a safety net,
+// each of the three getters is wrapped when this module loads, so that the flags of its
+// descriptor are noted just before Node creates the stream, and restoreStdioFlags puts them back.
+// A start that touches none of them reads nothing from /proc.
+import { loadLibc } from './load-libc.js';
 import { fs } from './node-fs.js';
 
 const O_NONBLOCK = 0o4000;
+const STREAMS = ['stdin', 'stdout', 'stderr'] as const;
 
 function nonBlockingNow(fd: number): boolean | undefined {
   try {
@@ -15,30 +20,32 @@ function nonBlockingNow(fd: number): boolean | undefined {
   }
 }
 
-const initial = [0, 1, 2].map(nonBlockingNow);
+/** O_NONBLOCK of fds 0, 1 and 2 before Node created their streams; absent: stream never created. */
+const before = new Map<number, boolean | undefined>();
 
-/** Whether fds 0, 1, 2 were non-blocking when the program started (undefined: not open). */
-export function initialStdioNonBlocking(): readonly (boolean | undefined)[] {
-  return initial;
-}
+STREAMS.forEach((name, fd) => {
+  const original = Object.getOwnPropertyDescriptor(process, name);
+  if (original?.get === undefined || !original.configurable) return;
+  const get = original.get;
+  Object.defineProperty(process, name, {
+    ...original,
+    get() {
+      if (!before.has(fd)) before.set(fd, nonBlockingNow(fd));
+      return get.call(process);
+    },
+  });
+});
 
-/** Puts O_NONBLOCK of 0, 1 and 2 back as it was at start; libc is loaded only if one changed. */
+/** Puts O_NONBLOCK of 0, 1 and 2 back as it was before Node created their streams. */
 export async function restoreStdioFlags(): Promise<void> {
-  const changed = [0, 1, 2].filter((fd) => initial[fd] !== undefined && nonBlockingNow(fd) !== initial[fd]);
+  const changed = [...before].filter(([fd, initial]) => initial !== undefined && nonBlockingNow(fd) !== initial);
   if (changed.length === 0) return;
-  const { setNonBlocking } = await import('@fortress/core/libc');
-  for (const fd of changed) {
+  const { setNonBlocking } = await loadLibc();
+  for (const [fd, initial] of changed) {
     try {
-      setNonBlocking(fd, initial[fd]!);
+      setNonBlocking(fd, initial!);
     } catch {
       // closed meanwhile
     }
   }
-}
-
-/** Core's libc bindings, loaded only by the programs that need them. */
-export async function loadLibc(): Promise<typeof import('@fortress/core/libc')> {
-  const libc = await import('@fortress/core/libc');
-  libc.loadLibc();
-  return libc;
 }

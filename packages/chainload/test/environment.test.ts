@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyEnvChanges, envObject } from '@fortress/chainload/environment';
+import { applyEnvChanges } from '@fortress/chainload/environment';
 
 test('applyEnvChanges: a replaced or removed variable takes the last slot, new ones are appended', () => {
   const env = { A: '1', B: '2', C: '3', D: '4' };
@@ -12,12 +12,4 @@ test('applyEnvChanges: a replaced or removed variable takes the last slot, new o
 
 test('applyEnvChanges: a name containing = replaces the variable named by its first part', () => {
   assert.deepEqual(applyEnvChanges({ G: 'old', X: '1' }, [['G=H', 'x=y']]), ['X=1', 'G=H=x=y']);
-});
-
-test('envObject keeps the order and splits at the first =', () => {
-  const env = envObject(['B=1', 'A=x=y']);
-  assert.deepEqual(Object.entries(env), [
-    ['B', '1'],
-    ['A', 'x=y'],
-  ]);
 });

@@ -1,7 +1,7 @@
 // envdir DIR CHILD...: run CHILD with the variables the files in DIR give.
 
 import { EnvDirError, readEnvDir } from '../envdir.js';
-import { applyEnvChanges, envObject } from '../environment.js';
+import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { fatal, guard, usage } from '../report.js';
 
@@ -19,7 +19,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     throw err;
   }
   // The child is searched in the caller's PATH, not one the directory sets (as pathexec_run).
-  return chainTo(PROG, child, envObject(applyEnvChanges(env, changes)), env['PATH']);
+  return chainTo(PROG, child, applyEnvChanges(env, changes), env['PATH']);
 }
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

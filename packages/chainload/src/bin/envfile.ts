@@ -1,7 +1,7 @@
 // envfile FILE CHILD...: run CHILD with the variables of a dotenv-style FILE (read on every start).
 
 import { EnvFileSyntaxError, parseEnvFile } from '../envfile.js';
-import { applyEnvChanges, envObject } from '../environment.js';
+import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { fs } from '../node-fs.js';
 import { EXIT_PERMANENT, fatal, guard, usage } from '../report.js';
@@ -25,7 +25,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       return fatal(PROG, `unable to parse ${file}: ${err.message}`, undefined, EXIT_PERMANENT);
     throw err;
   }
-  return chainTo(PROG, child, envObject(applyEnvChanges(env, changes)), env['PATH']);
+  return chainTo(PROG, child, applyEnvChanges(env, changes), env['PATH']);
 }
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

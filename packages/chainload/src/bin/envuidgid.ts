@@ -1,7 +1,7 @@
 // envuidgid ACCOUNT CHILD...: run CHILD with UID and GID set to ACCOUNT's ids.
 
 import { findAccount } from '../account.js';
-import { applyEnvChanges, envObject } from '../environment.js';
+import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { fatal, guard, usage } from '../report.js';
 
@@ -16,7 +16,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     ['GID', String(account.gid)],
     ['UID', String(account.uid)],
   ] as const;
-  return chainTo(PROG, child, envObject(applyEnvChanges(env, changes)), env['PATH']);
+  return chainTo(PROG, child, applyEnvChanges(env, changes), env['PATH']);
 }
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -1,9 +1,9 @@
 // pgrphack CHILD...: run CHILD as the leader of a new session and process group, same pid.
 
-import { applyEnvChanges, envObject } from '../environment.js';
+import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
+import { loadLibc } from '../load-libc.js';
 import { guard, usage } from '../report.js';
-import { loadLibc } from '../stdio-flags.js';
 
 const PROG = 'pgrphack';
 
@@ -15,7 +15,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   } catch {
     // As the original: already a group leader (EPERM) is harmless, and nothing else can fail.
   }
-  return chainTo(PROG, argv, envObject(applyEnvChanges(env, [])), env['PATH']);
+  return chainTo(PROG, argv, applyEnvChanges(env, []), env['PATH']);
 }
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

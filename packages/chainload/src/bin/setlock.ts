@@ -1,6 +1,6 @@
 // setlock [-nNxX] FILE CHILD...: run CHILD holding an exclusive flock on FILE.
 
-import { applyEnvChanges, envObject } from '../environment.js';
+import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { getopt } from '../getopt.js';
 import { LockError, takeLock } from '../lock-file.js';
@@ -31,7 +31,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     if (!(err instanceof LockError)) throw err;
     return quiet ? EXIT_OK : await fatal(PROG, `${err.message} ${file}`, err.cause);
   }
-  return chainTo(PROG, child, envObject(applyEnvChanges(env, [])), env['PATH']);
+  return chainTo(PROG, child, applyEnvChanges(env, []), env['PATH']);
 }
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -1,7 +1,7 @@
 // setuidgid ACCOUNT[:GROUP...] CHILD...: run CHILD as ACCOUNT, in this same process.
 
 import { resolveCredentials, SwitchError, switchTo } from '../credentials.js';
-import { applyEnvChanges, envObject } from '../environment.js';
+import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { fatal, guard, usage } from '../report.js';
 
@@ -18,7 +18,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     if (err instanceof SwitchError) return fatal(PROG, err.message, err.cause);
     throw err;
   }
-  return chainTo(PROG, child, envObject(applyEnvChanges(env, [])), env['PATH']);
+  return chainTo(PROG, child, applyEnvChanges(env, []), env['PATH']);
 }
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

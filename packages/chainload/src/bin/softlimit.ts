@@ -2,12 +2,12 @@
 
 import type { Rlimit } from '@fortress/core/libc';
 import { RLIMIT } from '@fortress/core/rlimit';
-import { applyEnvChanges, envObject } from '../environment.js';
+import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { getopt } from '../getopt.js';
+import { loadLibc } from '../load-libc.js';
 import { fatal, guard, usage, writeStderr } from '../report.js';
 import { newSoftLimit, parseLimitValue, SOFTLIMIT_GETOPT, SOFTLIMIT_OPTIONS } from '../rlimits.js';
-import { loadLibc } from '../stdio-flags.js';
 
 const PROG = 'softlimit';
 const USAGE =
@@ -21,8 +21,8 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   // libc bindings only once there is a limit to set.
   const libc = parsed.options.length > 0 ? await loadLibc() : undefined;
-  // The limits are worked out in command-line order here but set only just before execve: a
-  // memory limit set earlier would stop this Node process itself (V8 reserves a lot of memory).
+  // The limits are worked out in command-line order here but set only by the exec itself (in C):
+  // a memory limit set earlier would stop this Node process (V8 reserves a lot of memory).
   const limits = new Map<number, Rlimit>();
   for (const { letter, value } of parsed.options) {
     const limit = parseLimitValue(value!);
@@ -41,17 +41,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     }
   }
   if (parsed.rest.length === 0) return usage(PROG, USAGE);
-  const setLimits = async (): Promise<number | undefined> => {
-    for (const [number, limit] of limits) {
-      try {
-        libc!.setrlimit(number, limit);
-      } catch (err) {
-        return fatal(PROG, 'setrlimit failed', err);
-      }
-    }
-    return undefined;
-  };
-  return chainTo(PROG, parsed.rest, envObject(applyEnvChanges(env, [])), env['PATH'], setLimits);
+  return chainTo(PROG, parsed.rest, applyEnvChanges(env, []), env['PATH'], [...limits]);
 }
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
