@@ -3,7 +3,7 @@
 import { flushCompileCache } from 'node:module';
 import { argumentsError, execError } from './executable.js';
 import { type ExecFailure, execve, type LimitChange } from './execve.js';
-import { restoreInheritedDescriptors } from './inherited-fds.js';
+import { descriptorsToRestore } from './inherited-fds.js';
 import { fatal } from './report.js';
 import { restoreStdioFlags } from './stdio-flags.js';
 
@@ -63,11 +63,10 @@ export async function chainTo(
   } catch (err) {
     return fatal(prog, `unable to run ${child}`, err);
   }
-  await restoreInheritedDescriptors();
   await restoreStdioFlags();
   // The compile cache the bin shims enable is written at exit, which never comes after execve.
   flushCompileCache?.();
-  const failure = execve(file, args, envp, limits);
+  const failure = execve(file, args, envp, limits, descriptorsToRestore());
   const err = await systemError(failure);
   return failure.syscall === 'setrlimit'
     ? fatal(prog, 'setrlimit failed', err)
