@@ -1,15 +1,12 @@
 #!/usr/bin/env node
-// The envdir program (src/bin/envdir.ts): its one-file bundle (scripts/bundle.js) when built, the compiled
-// modules otherwise. fortress needs Node 24, which npm puts first on PATH.
-import * as nodeModule from 'node:module';
-
+// The envdir program (src/bin/envdir.ts), from its one-file bundle (scripts/bundle.js) when built,
+// from the compiled modules otherwise. fortress needs Node 24, which npm puts first on PATH.
 if (Number(process.versions.node.split('.')[0]) < 24) {
   process.stderr.write(
     `envdir: fatal: Node ${process.version} is too old: fortress needs Node 24 (put node_modules/.bin first on PATH)\n`,
   );
   process.exit(100);
 }
-nodeModule.enableCompileCache?.();
 const bundle = new URL('../dist/bundle/envdir.js', import.meta.url);
 const { main } = await import(
   process.getBuiltinModule('node:fs').existsSync(bundle) ? bundle : '../dist/bin/envdir.js'

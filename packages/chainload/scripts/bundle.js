@@ -6,6 +6,7 @@
 // run this after tsc (`npm run build` does both).
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const pkg = new URL('..', import.meta.url).pathname;
@@ -43,15 +44,24 @@ const addonPaths = {
   },
 };
 
-const result = await build({
-  entryPoints: programs.map((name) => ({ in: join(pkg, 'dist/bin', `${name}.js`), out: name })),
-  outdir,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node24',
-  plugins: [addonPaths],
-  logLevel: 'warning',
-});
-if (result.errors.length > 0 || result.warnings.length > 0) process.exit(1);
-console.log(`bundle: ${programs.map((name) => relative(process.cwd(), join(outdir, `${name}.js`))).join(' ')}`);
+/** Builds every bundle; with write false, returns their text by path instead of writing them. */
+export async function bundle(write = true) {
+  const result = await build({
+    entryPoints: programs.map((name) => ({ in: join(pkg, 'dist/bin', `${name}.js`), out: name })),
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    plugins: [addonPaths],
+    logLevel: write ? 'warning' : 'silent',
+    write,
+  });
+  if (result.errors.length > 0 || result.warnings.length > 0) throw new Error('bundle: esbuild reported problems');
+  return new Map((result.outputFiles ?? []).map((f) => [f.path, f.text]));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await bundle();
+  console.log(`bundle: ${programs.map((name) => relative(process.cwd(), join(outdir, `${name}.js`))).join(' ')}`);
+}

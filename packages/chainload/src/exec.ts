@@ -1,6 +1,5 @@
 // Chain loading: find the child as djb's pathexec_run does, then become it (execve.ts).
 
-import { flushCompileCache } from 'node:module';
 import { argumentsError, execError } from './executable.js';
 import { type ExecFailure, execve, type LimitChange } from './execve.js';
 import { descriptorsToRestore } from './inherited-fds.js';
@@ -64,8 +63,6 @@ export async function chainTo(
     return fatal(prog, `unable to run ${child}`, err);
   }
   await restoreStdioFlags();
-  // The compile cache the bin shims enable is written at exit, which never comes after execve.
-  flushCompileCache?.();
   const failure = execve(file, args, envp, limits, descriptorsToRestore());
   const err = await systemError(failure);
   return failure.syscall === 'setrlimit'

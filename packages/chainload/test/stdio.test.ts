@@ -54,6 +54,18 @@ test('the check sees non-blocking stdio when a Node program touches process.stdo
   assert.deepEqual(nonBlocking(piped.stderr).slice(0, 2), [true, true]);
 });
 
+test('stdio-flags puts back the flags of streams Node created (pipes made non-blocking) before exec', async () => {
+  const module = new URL('../dist/stdio-flags.js', import.meta.url).href;
+  const script = [
+    `const { restoreStdioFlags } = await import(${JSON.stringify(module)});`,
+    'process.stdout; process.stdin;',
+    'await restoreStdioFlags();',
+    `process.execve('/bin/sh', ${JSON.stringify(REPORT_FLAGS)}, process.env);`,
+  ].join('\n');
+  const piped = await inPipes([process.execPath, '--input-type=module', '-e', script]);
+  assert.deepEqual(nonBlocking(piped.stderr), [false, false, false], piped.stderr);
+});
+
 test("a failing setlock -n (libc loaded, no exec) leaves the caller's stderr pipe blocking", async () => {
   const dir = tempDir('stdio-lock');
   try {

@@ -1,0 +1,23 @@
+// The bin shims run dist/bundle/NAME.js when it exists: it must be what scripts/bundle.js makes
+// from the modules compiled now, or the programs would run older code than the tests check.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { REPO } from './helpers.js';
+
+const PKG = join(REPO, 'packages/chainload');
+
+test('each bundle on disk is the one scripts/bundle.js makes from the current modules (or absent)', async () => {
+  const script = new URL(`file://${PKG}/scripts/bundle.js`).href;
+  const { bundle } = (await import(script)) as { bundle(write: boolean): Promise<Map<string, string>> };
+  const fresh = await bundle(false);
+  const programs = Object.keys(JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')).bin);
+  assert.equal(fresh.size, programs.length);
+  for (const name of programs) {
+    const path = join(PKG, 'dist/bundle', `${name}.js`);
+    assert.equal(fresh.has(path), true, path);
+    if (!existsSync(path)) continue;
+    assert.ok(readFileSync(path, 'utf8') === fresh.get(path), `${path} is stale: run node packages/chainload/scripts/bundle.js`);
+  }
+});
