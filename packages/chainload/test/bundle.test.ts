@@ -18,6 +18,9 @@ test('each bundle on disk is the one scripts/bundle.js makes from the current mo
     const path = join(PKG, 'dist/bundle', `${name}.js`);
     assert.equal(fresh.has(path), true, path);
     if (!existsSync(path)) continue;
-    assert.ok(readFileSync(path, 'utf8') === fresh.get(path), `${path} is stale: run node packages/chainload/scripts/bundle.js`);
+    assert.ok(
+      readFileSync(path, 'utf8') === fresh.get(path),
+      `${path} is stale: run node packages/chainload/scripts/bundle.js`,
+    );
   }
 });
