@@ -1,12 +1,12 @@
 // The chain loaders' last step: become the next program, as a small Node-API addon.
 //
 // process.execve costs about 4 ms on its first call (it loads Node's worker-thread module to ask
-// whether it runs in the main thread, and builds an ExperimentalWarning), a tenth of a whole link's
-// budget; a failed call aborts Node 24; and the JavaScript it runs after softlimit has set its
+// whether it runs in the main thread, and builds an ExperimentalWarning), a quarter of a link's
+// budget (issue 5: 0.3 x a bare Node start); a failed call aborts Node 24; and the JavaScript it runs after softlimit has set its
 // limits may need memory the limits no longer allow. Here everything is copied into C first, then
 // the limits are set, the signals Node ignores are put back to their default action, stdio and
 // the descriptors to keep lose close-on-exec, and execve(2) runs. descriptors() lists what is open
-// in a few microseconds, where reading /proc/self/fd from JavaScript took about 2 ms. Only the
+// in microseconds, where reading /proc/self/fd and fdinfo from JavaScript took 1-2 ms. Only the
 // chain loaders' main thread calls these.
 #define _GNU_SOURCE
 #include <dirent.h>
