@@ -13,32 +13,28 @@ const pkg = new URL('..', import.meta.url).pathname;
 const outdir = join(pkg, 'dist/bundle');
 const programs = Object.keys(JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).bin);
 
-// Addons are loaded relative to the module that loads them, in its package's dist/; from a bundle
-// in dist/bundle/ the path must be relative to the bundle. Core's createRequire also becomes
-// process.dlopen, which skips setting up the CommonJS loader (about 1.3 ms). A module these
-// rewrites no longer match fails the build, so that a change there is noticed.
-const REWRITES = [
-  {
-    module: /[\\/]core[\\/]dist[\\/]libc\.js$/,
-    from: "createRequire(import.meta.url)('../build/libc.node')",
-    to: (addon) => `((m) => (process.dlopen(m, \`\${import.meta.dirname}/${addon}\`), m.exports))({ exports: {} })`,
-    addon: '../build/libc.node',
-  },
-  {
-    module: /[\\/]chainload[\\/]dist[\\/]execve\.js$/,
-    from: "const ADDON = '../build/exec.node';",
-    to: (addon) => `const ADDON = '${addon}';`,
-    addon: '../build/exec.node',
-  },
+// Addons are loaded relative to the module that loads them, in its package's dist/; in a bundle
+// in dist/bundle/ the path must be relative to the bundle, so the path literal is rewritten (a
+// module that no longer names it fails the build, so that the change is noticed). A
+// createRequire(import.meta.url)(...) of an addon also becomes process.dlopen, which skips
+// setting up the CommonJS loader (about 1.3 ms).
+const ADDONS = [
+  { module: /[\\/]core[\\/]dist[\\/]libc\.js$/, addon: '../build/libc.node' },
+  { module: /[\\/]chainload[\\/]dist[\\/]execve\.js$/, addon: '../build/exec.node' },
 ];
+const CREATE_REQUIRE = /createRequire\(import\.meta\.url\)\(('[^']+\.node')\)/g;
+const DLOPEN = "((m) => (process.dlopen(m, import.meta.dirname + '/' + $1), m.exports))({ exports: {} })";
 const addonPaths = {
   name: 'addon-paths',
   setup(b) {
-    for (const { module, from, to, addon } of REWRITES) {
+    for (const { module, addon } of ADDONS) {
       b.onLoad({ filter: module }, ({ path }) => {
         const source = readFileSync(path, 'utf8');
-        if (!source.includes(from)) throw new Error(`${path}: no ${from} to rewrite; update scripts/bundle.js`);
-        return { contents: source.replace(from, to(relative(outdir, join(dirname(path), addon)))), loader: 'js' };
+        const literal = `'${addon}'`;
+        if (!source.includes(literal)) throw new Error(`${path}: no ${literal} to rewrite; update scripts/bundle.js`);
+        const fromBundle = `'${relative(outdir, join(dirname(path), addon))}'`;
+        const contents = source.replaceAll(literal, fromBundle).replace(CREATE_REQUIRE, DLOPEN);
+        return { contents, loader: 'js' };
       });
     }
   },
