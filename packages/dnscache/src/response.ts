@@ -109,6 +109,12 @@ export function responseServfail(): void {
 
 /** A copy of the finished answer with the client's id; UDP answers over 512 bytes get TC. */
 export function responseFor(id: number, udp: boolean): Buffer {
+  const out = Buffer.allocUnsafe(responseLength);
+  return out.subarray(0, responseInto(id, udp, out, 0));
+}
+
+/** Writes the finished answer with the client's id at target[offset]; returns its length. */
+export function responseInto(id: number, udp: boolean, target: Uint8Array, offset: number): number {
   response[0] = id >> 8;
   response[1] = id & 255;
   let len = responseLength;
@@ -116,7 +122,6 @@ export function responseFor(id: number, udp: boolean): Buffer {
     response[2]! |= 2;
     len = tcTarget;
   }
-  const out = Buffer.allocUnsafe(len);
-  response.copy(out, 0, 0, len);
-  return out;
+  target.set(response.subarray(0, len), offset);
+  return len;
 }

@@ -1,16 +1,20 @@
 // The listeners (dnscache.c): UDP and TCP on $IP, the ACL for every packet and connection,
 // 200 UDP questions and 20 TCP connections at most, the oldest giving way to a new one.
-import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { errorText } from '@fortress/core/errors';
 import type { Acl } from './acl.js';
 import { hex4, logDrop, logLine, logQuery, logSent } from './log.js';
 import { parseQuery } from './packet.js';
 import { Query, type ResolverContext } from './query.js';
-import { responseFor, responseLength } from './response.js';
+import { responseFor, responseInto, responseLength } from './response.js';
+import { addon, addressBytes, addressText, check, type Handle, META, META_INTS, Slots } from './udp.js';
 
 const MAXUDP = 200;
 const MAXTCP = 20;
+/** Datagrams read per batch; questions of 1024 bytes or more are dropped, answers are ≤ 512. */
+const BATCH = 64;
+const QUESTION_SLOT = 1024;
+const ANSWER_SLOT = 512;
 
 export interface ServerOptions {
   ip: string;
@@ -20,11 +24,16 @@ export interface ServerOptions {
 
 interface UdpClient {
   n: number;
-  start: number;
-  address: string;
-  port: number;
+  /** The client's meta entry (family, port, address), copied out of the receive batch. */
+  meta: Uint8Array;
   id: number;
   query: Query;
+}
+
+/** A client address's text (for ip/) and hex (for the log), remembered per address. */
+interface Client {
+  text: string;
+  hex: string;
 }
 
 interface TcpClient {
@@ -40,6 +49,25 @@ interface TcpClient {
 }
 
 const hexOf = new Map<string, string>();
+const clients4 = new Map<number, Client>();
+
+/** The client in a meta entry (remembered: clients are few and ask often). */
+function clientOf(metaBytes: Uint8Array, meta: Int32Array, at: number): Client {
+  const family = meta[(at >> 2) + 2]!;
+  if (family === 4) {
+    const key = meta[(at >> 2) + 4]!;
+    let c = clients4.get(key);
+    if (c === undefined) {
+      if (clients4.size > 10000) clients4.clear();
+      const text = addressText(metaBytes, at, 4);
+      c = { text, hex: addressHex(text) };
+      clients4.set(key, c);
+    }
+    return c;
+  }
+  const text = addressText(metaBytes, at, family);
+  return { text, hex: clientHex(text) };
+}
 
 /** 127.0.0.1 → 7f000001 (remembered: clients are few and ask often). */
 function clientHex(address: string): string {
@@ -72,8 +100,14 @@ export class DnsServer {
   private readonly udpClients = new Set<UdpClient>();
   private readonly tcpClients = new Set<TcpClient>();
   private ctx: ResolverContext = undefined!;
-  udp: UdpSocket | undefined;
+  private udpFd = -1;
+  private udp: Handle | undefined;
   tcp: Server | undefined;
+  private readonly rx = new Slots(BATCH, QUESTION_SLOT);
+  private readonly tx = new Slots(BATCH, ANSWER_SLOT);
+  private txCount = 0;
+  private flushQueued = false;
+  private inBatch = false;
 
   private readonly options: ServerOptions;
 
@@ -93,19 +127,11 @@ export class DnsServer {
   /** Binds both sockets (as root, before privileges are dropped). */
   async bind(): Promise<void> {
     const { ip, port } = this.options;
-    const udp = createSocket({ type: ip.includes(':') ? 'udp6' : 'udp4', reuseAddr: true, recvBufferSize: 131072 });
-    await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind({ address: ip, port, exclusive: true }, () => {
-        udp.off('error', reject);
-        resolve();
-      });
-    }).catch((err) => {
-      throw Object.assign(err as Error, { socket: 'UDP' });
-    });
     try {
-      udp.setRecvBufferSize(131072);
-    } catch {}
+      this.udpFd = check('bind', addon.bind(ip.includes(':') ? 6 : 4, addressBytes(ip), port, 131072));
+    } catch (err) {
+      throw Object.assign(err as Error, { socket: 'UDP' });
+    }
     const tcp = createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', reject);
@@ -114,55 +140,80 @@ export class DnsServer {
         resolve();
       });
     }).catch((err) => {
-      udp.close();
+      addon.closeFd(this.udpFd);
+      this.udpFd = -1;
       throw Object.assign(err as Error, { socket: 'TCP' });
     });
-    this.udp = udp;
     this.tcp = tcp;
   }
 
   /** Starts serving. */
   serve(): void {
-    this.udp!.on('message', (msg, rinfo) => this.udpNew(msg, rinfo));
-    this.udp!.on('error', () => {});
+    const { rx } = this;
+    this.udp = addon.listen(this.udpFd, rx.data, rx.metaBytes, rx.count, rx.size, (n) => this.udpBatch(n));
     this.tcp!.on('connection', (s) => this.tcpNew(s));
     this.tcp!.on('error', () => {});
   }
 
   close(): void {
-    this.udp?.close();
+    if (this.udp) addon.close(this.udp);
+    else if (this.udpFd >= 0) addon.closeFd(this.udpFd);
+    this.udp = undefined;
+    this.udpFd = -1;
     this.tcp?.close();
     for (const c of this.udpClients) c.query.cancel();
     for (const c of this.tcpClients) c.socket.destroy();
   }
 
-  private udpNew(msg: Buffer, rinfo: RemoteInfo): void {
+  /** n questions arrived in the receive slots; the answers ready at once go out together. */
+  private udpBatch(n: number): void {
+    const { rx } = this;
+    this.inBatch = true;
+    try {
+      for (let i = 0; i < n; i++) {
+        const len = rx.meta[i * META_INTS]!;
+        try {
+          this.udpNew(rx.data, i * rx.size, len, i * META);
+        } catch {}
+      }
+    } finally {
+      this.inBatch = false;
+      this.flush();
+    }
+  }
+
+  private udpNew(data: Buffer, offset: number, len: number, at: number): void {
     if (this.udpClients.size >= MAXUDP) {
       const oldest = this.udpClients.values().next().value!;
       this.udpDrop(oldest, 'timed out');
     }
-    if (msg.length >= 1024) return;
-    if (rinfo.port < 1024 && rinfo.port !== 53) return;
-    if (!this.options.acl.allowed(rinfo.address)) return;
-    const q = parseQuery(msg, msg.length);
+    if (len < 0 || len >= 1024) return;
+    const { meta, metaBytes } = this.rx;
+    const port = meta[(at >> 2) + 1]!;
+    if (port < 1024 && port !== 53) return;
+    const client = clientOf(metaBytes, meta, at);
+    if (!this.options.acl.allowed(client.text)) return;
+    const msg = data.subarray(offset, offset + len);
+    const q = parseQuery(msg, len);
     if (!q) return;
     const n = ++this.numQueries;
-    const client: UdpClient = { n, start: 0, address: rinfo.address, port: rinfo.port, id: q.id, query: undefined! };
-    logQuery(n, clientHex(rinfo.address), rinfo.port, q.id, q.type, q.name);
-    client.query = new Query(this.ctx, (r) => {
-      if (!this.udpClients.has(client)) return;
-      if (r === 1) this.udpRespond(client);
-      else this.udpDrop(client, 'protocol error');
+    logQuery(n, client.hex, port, q.id, q.type, q.name);
+    const c: UdpClient = { n, meta: metaBytes.subarray(at, at + META), id: q.id, query: undefined! };
+    c.query = new Query(this.ctx, (r) => {
+      if (!this.udpClients.has(c)) return;
+      if (r === 1) this.udpRespond(c);
+      else this.udpDrop(c, 'protocol error');
     });
-    this.udpClients.add(client);
+    this.udpClients.add(c);
     let r: number;
     try {
-      r = client.query.start(q.name, q.type, q.qclass);
+      r = c.query.start(q.name, q.type, q.qclass);
     } catch {
       r = -1;
     }
-    if (r === 1) this.udpRespond(client);
-    else if (r === -1) this.udpDrop(client, 'protocol error');
+    if (r === 1) this.udpRespond(c);
+    else if (r === -1) this.udpDrop(c, 'protocol error');
+    else c.meta = c.meta.slice(); // waiting: keep the client's address past this batch
   }
 
   private udpDrop(c: UdpClient, err: string): void {
@@ -171,11 +222,30 @@ export class DnsServer {
     logDrop(c.n, err);
   }
 
+  /** Puts the answer in the next send slot; sent with the batch, or at the end of this turn. */
   private udpRespond(c: UdpClient): void {
     if (!this.udpClients.delete(c)) return;
-    const out = responseFor(c.id, true);
-    this.udp!.send(out, c.port, c.address);
-    logSent(c.n, out.length);
+    const { tx } = this;
+    if (this.txCount === tx.count) this.flush();
+    const i = this.txCount++;
+    const len = responseInto(c.id, true, tx.data, i * tx.size);
+    tx.metaBytes.set(c.meta, i * META);
+    tx.meta[i * META_INTS] = len;
+    logSent(c.n, len);
+    if (!this.inBatch && !this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    if (!this.txCount || !this.udp) {
+      this.txCount = 0;
+      return;
+    }
+    addon.send(this.udp, this.tx.data, this.tx.metaBytes, this.txCount, this.tx.size);
+    this.txCount = 0;
   }
 
   private tcpNew(s: Socket): void {

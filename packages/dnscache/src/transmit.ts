@@ -2,16 +2,51 @@
 // and 45 seconds, a fresh socket on a random port and a random id for every attempt; TCP from
 // the first server again when an answer is truncated. An answer counts only if it comes from
 // the server asked, to the port used, with the id and the question sent.
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+// The UDP sockets are made, connected and read by the batched addon (udp.ts): one epoll set
+// holds every socket in flight, and one JS call takes all the answers that arrived together.
 import { createConnection, type Socket } from 'node:net';
 import { domainEqual, domainLength } from './domain.js';
 import { getName, packetNameView, u16 } from './packet.js';
 import { randomBelow, randomPort } from './random.js';
+import { addon, addressBytes, EADDRINUSE, ECONNREFUSED, type Handle, META, META_INTS, Slots } from './udp.js';
 
 const TIMEOUTS = [1000, 3000, 11000, 45000];
 const TCP_TIMEOUT = 10000;
 
 export type TransmitDone = (ok: boolean) => void;
+
+/** Answers are read into slots of 4096 bytes; larger ones (never over UDP from a DNS server
+ * that was asked without EDNS) are ignored. */
+const BATCH = 64;
+const ANSWER_SLOT = 4096;
+let upstream: Handle | undefined;
+const rx = new Slots(BATCH, ANSWER_SLOT);
+/** The transmit waiting on each socket, by the token given to the addon. */
+const waiting = new Map<number, Transmit>();
+let nextToken = 1;
+
+function upstreamSet(): Handle {
+  upstream ??= addon.upstream(rx.data, rx.metaBytes, rx.count, rx.size, (n) => {
+    for (let i = 0; i < n; i++) {
+      const t = waiting.get(rx.meta[i * META_INTS + 3]!);
+      if (t === undefined) continue;
+      try {
+        t.udpReady(i);
+      } catch {}
+    }
+  });
+  return upstream;
+}
+
+const localBytes = new Map<string, Uint8Array>();
+function localAddress(ip: string): Uint8Array {
+  let b = localBytes.get(ip);
+  if (b === undefined) {
+    b = addressBytes(ip);
+    localBytes.set(ip, b);
+  }
+  return b;
+}
 
 export class Transmit {
   /** The accepted answer and the index of the server that sent it. */
@@ -22,7 +57,10 @@ export class Transmit {
   private qtype = 0;
   private udpLoop = 0;
   private cur = 0;
-  private udp: UdpSocket | undefined;
+  /** The UDP socket in flight (-1: none), its token and the round it was sent in. */
+  private udpFd = -1;
+  private token = 0;
+  private loopSent = 0;
   private tcp: Socket | undefined;
   private timer: NodeJS.Timeout | undefined;
   private active = false;
@@ -59,19 +97,20 @@ export class Transmit {
   private socketFree(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.udp) {
-      const s = this.udp;
-      this.udp = undefined;
-      s.removeAllListeners('message');
-      try {
-        s.close();
-      } catch {}
+    if (this.udpFd >= 0) {
+      addon.forget(this.udpFd);
+      waiting.delete(this.token);
+      this.udpFd = -1;
     }
     if (this.tcp) {
       this.tcp.removeAllListeners('data');
       this.tcp.destroy();
       this.tcp = undefined;
     }
+  }
+
+  private serverBytes(i: number): Uint8Array {
+    return this.servers.subarray(4 * i, 4 * i + 4);
   }
 
   private serverIp(i: number): string {
@@ -122,7 +161,7 @@ export class Transmit {
     while (this.udpLoop < 4) {
       for (; this.cur < 16; this.cur++) {
         if (!this.hasServer(this.cur)) continue;
-        this.sendUdp(this.serverIp(this.cur), TIMEOUTS[this.udpLoop]!);
+        this.sendUdp(this.serverBytes(this.cur), TIMEOUTS[this.udpLoop]!);
         return;
       }
       this.udpLoop++;
@@ -136,48 +175,63 @@ export class Transmit {
     this.thisUdp();
   }
 
-  private sendUdp(ip: string, timeout: number): void {
+  private sendUdp(server: Uint8Array, timeout: number): void {
     this.newId();
-    const s = createSocket('udp4');
-    this.udp = s;
-    const loop = this.udpLoop;
-    let tries = 0;
-    s.on('error', (err: NodeJS.ErrnoException) => {
-      if (this.udp !== s) return;
-      if (err.code === 'EADDRINUSE' && err.syscall === 'bind' && ++tries < 10) {
-        s.bind({ port: randomPort(), address: this.localIp });
-        return;
-      }
-      // Refused (ICMP) or unreachable: on to the next server, except in the third round.
-      if (err.code === 'ECONNREFUSED' && loop === 2) return;
+    const set = upstreamSet();
+    const local = localAddress(this.localIp);
+    const token = nextToken;
+    nextToken = nextToken >= 0x7fffffff ? 1 : nextToken + 1;
+    let fd = EADDRINUSE;
+    for (let tries = 0; tries < 10 && fd === EADDRINUSE; tries++) {
+      fd = addon.ask(set, token, local, randomPort(), server, this.query, this.query.length);
+    }
+    if (fd < 0) {
       this.nextUdp();
-    });
-    s.on('message', (msg: Buffer, rinfo) => {
-      if (this.udp !== s) return;
-      if (rinfo.address !== ip || rinfo.port !== 53) return;
-      if (this.irrelevant(msg)) return;
-      if (msg[2]! & 2) {
-        this.firstTcp();
-        return;
-      }
-      if (Transmit.failed(msg)) {
-        if (loop === 2) return;
-        this.nextUdp();
-        return;
-      }
-      this.finish(true, msg);
-    });
-    s.once('listening', () => {
-      if (this.udp !== s) return;
-      s.connect(53, ip, () => {
-        if (this.udp !== s) return;
-        s.send(this.query);
-      });
-    });
-    s.bind({ port: randomPort(), address: this.localIp });
+      return;
+    }
+    this.udpFd = fd;
+    this.token = token;
+    this.loopSent = this.udpLoop;
+    waiting.set(token, this);
     this.timer = setTimeout(() => {
-      if (this.udp === s) this.nextUdp();
+      if (this.udpFd === fd && this.token === token) this.nextUdp();
     }, timeout);
+  }
+
+  /** What arrived on the socket in flight: receive slot i of the upstream batch. */
+  udpReady(i: number): void {
+    const m = i * META_INTS;
+    const len = rx.meta[m]!;
+    if (len < 0) {
+      if (len === -1) return; // did not fit: ignored
+      // Refused (ICMP) or unreachable: on to the next server, except in the third round.
+      if (len === ECONNREFUSED && this.loopSent === 2) return;
+      this.nextUdp();
+      return;
+    }
+    const server = this.serverBytes(this.cur);
+    const at = i * META + 16;
+    const from = rx.metaBytes;
+    if (rx.meta[m + 1] !== 53 || rx.meta[m + 2] !== 4) return;
+    if (
+      from[at] !== server[0] ||
+      from[at + 1] !== server[1] ||
+      from[at + 2] !== server[2] ||
+      from[at + 3] !== server[3]
+    )
+      return;
+    const msg = Buffer.from(rx.data.subarray(i * ANSWER_SLOT, i * ANSWER_SLOT + len));
+    if (this.irrelevant(msg)) return;
+    if (msg[2]! & 2) {
+      this.firstTcp();
+      return;
+    }
+    if (Transmit.failed(msg)) {
+      if (this.loopSent === 2) return;
+      this.nextUdp();
+      return;
+    }
+    this.finish(true, msg);
   }
 
   private firstTcp(): void {
