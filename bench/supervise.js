@@ -34,6 +34,14 @@ const DEB_SVC = ['/usr/bin/svc'];
 const DEB_SVSTAT = ['/usr/bin/svstat'];
 const ourSvcReady = existsSync(join(repo, 'packages/svc/dist/bin/svc.js'));
 
+const BUNDLE_CHECK = `
+const { statSync } = await import('node:fs');
+const m = (p) => statSync(${JSON.stringify(join(repo, 'packages'))} + p, { throwIfNoEntry: false })?.mtimeMs;
+const made = m('/supervise/dist/bundle/supervise.js');
+const fresh = made !== undefined && !(m('/supervise/dist/.tsbuildinfo') > made) && !(m('/core/dist/.tsbuildinfo') > made);
+console.log(fresh ? 'dist/bundle/supervise.js (one file)' : 'dist/bin/supervise.js and its modules (no fresh bundle)');
+`;
+
 const root = mkdtempSync(join(tmpdir(), 'bench-supervise-'));
 const children = new Set();
 
@@ -195,6 +203,9 @@ function startupTimes(dir, rounds) {
 
 try {
   console.log(`supervise benchmark (${new Date().toISOString()}), Node ${process.version}`);
+  // bin/supervise.js runs the one-file bundle when packages/supervise/scripts/bundle.js made a fresh one.
+  const bundled = run([node, '--input-type=module', '-e', BUNDLE_CHECK], []).stdout.trim();
+  console.log(`our supervise runs: ${bundled}`);
   console.log('\n### USS per supervised service (KiB)\n');
   console.log('| services | ours | Debian | ratio |');
   console.log('|---:|---:|---:|---:|');

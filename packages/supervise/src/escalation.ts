@@ -2,9 +2,10 @@
 // left of ./run's process group and to its descendants, including those that left the group:
 // the ones seen at `d` time (a /proc snapshot, checked against pid reuse) and, while ./run
 // itself still lives, its whole tree (tree-kill, imported only here, only when needed).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { groupAlive, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
+
+const { readFileSync } = process.getBuiltinModule('node:fs');
+const { join } = process.getBuiltinModule('node:path');
 
 /** Milliseconds from DIR/NAME (s6's `timeout-kill`, `timeout-finish`); `fallback` when absent or invalid. */
 export function readTimeoutFile(dir: string, name: string, fallback: number): number {

@@ -1,6 +1,6 @@
 // Small /proc readers: is a pid alive, which process group is it in (guards against pid reuse
 // before signalling a process this supervise did not start itself).
-import { readdirSync, readFileSync } from 'node:fs';
+const { readdirSync, readFileSync } = process.getBuiltinModule('node:fs');
 
 /** Process group of `pid` from /proc/PID/stat, undefined when it is gone (or a zombie). */
 export function processGroupOf(pid: number): number | undefined {

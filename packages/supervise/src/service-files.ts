@@ -1,10 +1,12 @@
 // Opens what supervise holds in DIR/supervise/, in daemontools 0.76's order (its error messages
 // depend on it): stat DIR, stat down, mkdir supervise, lock, control FIFO (read, then write),
 // ok FIFO; then fortress's lock.run, which ./run inherits (see README "No duplicates").
-import { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { makeFifo, tryLockExclusive } from './libc-ops.js';
 import { SetupError } from './setup-error.js';
+
+const { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, statSync } =
+  process.getBuiltinModule('node:fs');
+const { dirname, join, resolve } = process.getBuiltinModule('node:path');
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_NONBLOCK } = constants;
 

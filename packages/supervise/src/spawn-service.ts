@@ -1,7 +1,11 @@
 // Starts ./run or ./finish: executed directly (no PATH search, argv[0] `./run`), in DIR, in a
 // session of its own (its pid is its process group), with the host's stdio and lock.run as fd 3.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { constants } from 'node:os';
+// One posix_spawn through native/spawn-service.c (vfork-like: no copy of Node's memory, unlike
+// child_process, whose fork of the whole process costs about a millisecond per start).
+import { SystemError } from '@fortress/core/errors';
+
+const { createRequire } = process.getBuiltinModule('node:module');
+const { constants } = process.getBuiltinModule('node:os');
 
 export interface SpawnSettings {
   dir: string;
@@ -12,18 +16,34 @@ export interface SpawnSettings {
   env: NodeJS.ProcessEnv;
 }
 
+interface Addon {
+  spawnService(dir: string, path: string, argv: string[], envp: string[], fds: number[]): number;
+}
+
+let addon: Addon | undefined;
+
+/** Loads the addon now (hosts do it at start, not while a service waits). */
+export function loadSpawnAddon(): Addon {
+  addon ??= createRequire(import.meta.url)('../build/spawn-service.node') as Addon;
+  return addon;
+}
+
 /**
- * Spawns `./NAME ARGS`. A missing or non-executable file is reported asynchronously through the
- * child's 'error' event (`pid` is then undefined); rarer failures are thrown, as Node does.
+ * Spawns `./NAME ARGS` and returns its pid; the caller reaps it (child-exits.ts). Throws a
+ * SystemError (ENOENT for a missing file, EACCES for a non-executable one, ...) when the
+ * program could not be started.
  */
-export function spawnService(name: string, args: readonly string[], settings: SpawnSettings): ChildProcess {
+export function spawnService(name: string, args: readonly string[], settings: SpawnSettings): number {
   const { dir, stdio, runLockFd, env } = settings;
-  return spawn(`./${name}`, args, {
-    cwd: dir,
-    env,
-    detached: true,
-    stdio: [stdio[0], stdio[1], stdio[2], runLockFd],
-  });
+  const envp: string[] = [];
+  for (const key in env) {
+    const value = env[key];
+    if (value !== undefined) envp.push(`${key}=${value}`);
+  }
+  const path = `./${name}`;
+  const result = loadSpawnAddon().spawnService(dir, path, [path, ...args], envp, [...stdio, runLockFd]);
+  if (result < 0) throw new SystemError('posix_spawn', -result);
+  return result;
 }
 
 /** runit's ./finish arguments: exit code (-1 when killed by a signal) and signal number (0 if none). */

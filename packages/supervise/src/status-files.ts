@@ -1,9 +1,10 @@
 // Writes supervise/status (18 bytes, daemontools 0.76) and supervise/status.json (fortress's
 // extra record) atomically: each to a `.new` file, then renamed over the old one.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EXTRA_STATUS_FILE, type ExtraStatus } from '@fortress/core/extra-status';
 import { decodeStatus, encodeStatus, type StatusRecord } from '@fortress/core/status-record';
+
+const { readFileSync, renameSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { join } = process.getBuiltinModule('node:path');
 
 export type WarnFn = (text: string, err: unknown) => void;
 

@@ -1,10 +1,15 @@
 // The body of the `supervise DIR` program, shared with svscan's pre-started spare processes.
 // The directory is reached through a descriptor (/proc/self/fd/N), so renaming the scan
 // directory's entry does not lose the service; messages still quote DIR as given.
-import { constants, openSync } from 'node:fs';
 import { EXIT_OK, EXIT_TEMPORARY, errorText, writeStderr } from '@fortress/core/errors';
+import { settleMemory } from './settle-memory.js';
 import { SetupError } from './setup-error.js';
 import { Supervisor } from './supervisor.js';
+
+const { constants, openSync } = process.getBuiltinModule('node:fs');
+
+/** When the one memory-reducing collection runs after start-up. */
+const SETTLE_AFTER_MS = 100;
 
 export interface SuperviseDirOptions {
   /** The directory as `supervise DIR` was given it, relative to the current directory. */
@@ -36,6 +41,8 @@ export async function superviseDir(options: SuperviseDirOptions): Promise<number
     writeStderr(`supervise: fatal: ${err instanceof SetupError ? err.message : String(err)}`);
     return EXIT_TEMPORARY;
   }
+  // After ./run's first start, off its path: the start-up garbage is all there is to collect.
+  setTimeout(settleMemory, SETTLE_AFTER_MS).unref();
   const stop = (): void => void supervisor.shutdown();
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

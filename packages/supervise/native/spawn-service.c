@@ -1,0 +1,132 @@
+// Starts ./run or ./finish the way supervise needs, in one posix_spawn (glibc: clone with
+// CLONE_VM|CLONE_VFORK, so nothing of Node's memory is copied, unlike libuv's fork):
+//   chdir DIR, the stdio and lock.run descriptors moved to 0..3, a new session, every signal
+//   back to its default and none blocked, then execve of a path relative to DIR (no PATH search).
+// core's spawn has no chdir, and supervise's class must not chdir the process that hosts it.
+// Result: the pid, or -errno (ENOENT, EACCES, ... when the exec or the chdir failed).
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <node_api.h>
+
+#define MAX_FDS 8
+
+// A JS string as a malloc'd C string (NULL when not a string); the caller frees it.
+static char *arg_string(napi_env env, napi_value v) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return NULL;
+  char *s = malloc(len + 1);
+  if (s) napi_get_value_string_utf8(env, v, s, len + 1, &len);
+  return s;
+}
+
+static void free_strings(char **list) {
+  if (!list) return;
+  for (char **p = list; *p; p++) free(*p);
+  free(list);
+}
+
+// A JS array of strings as a NULL-terminated malloc'd vector.
+static char **arg_strings(napi_env env, napi_value v) {
+  uint32_t n = 0;
+  if (napi_get_array_length(env, v, &n) != napi_ok) return NULL;
+  char **list = calloc(n + 1, sizeof(char *));
+  if (!list) return NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value e;
+    napi_get_element(env, v, i, &e);
+    list[i] = arg_string(env, e);
+    if (!list[i]) {
+      free_strings(list);
+      return NULL;
+    }
+  }
+  return list;
+}
+
+static napi_value int_value(napi_env env, int64_t v) {
+  napi_value r;
+  napi_create_int64(env, v, &r);
+  return r;
+}
+
+// Descriptor moves: fds[i] becomes the child's descriptor i. Two steps through descriptors
+// above every source and target, so a source that is also a target (stdout given as fd 0)
+// is not overwritten before it is used, and dup2 never maps a descriptor onto itself (which
+// would keep its close-on-exec flag).
+static void add_moves(posix_spawn_file_actions_t *actions, const int *fds, int n) {
+  int spare = n;
+  for (int i = 0; i < n; i++)
+    if (fds[i] >= spare) spare = fds[i] + 1;
+  for (int i = 0; i < n; i++) posix_spawn_file_actions_adddup2(actions, fds[i], spare + i);
+  for (int i = 0; i < n; i++) posix_spawn_file_actions_adddup2(actions, spare + i, i);
+  for (int i = 0; i < n; i++) posix_spawn_file_actions_addclose(actions, spare + i);
+}
+
+// glibc's sigfillset leaves out the two signals glibc keeps for itself (32 and 33), and its
+// posix_spawn then sets them to SIG_IGN in the child, which exec preserves: ./run would start
+// with them ignored. Their bits are set by hand so the child puts them back to SIG_DFL, as
+// after libuv's fork + exec.
+static void add_libc_signals(sigset_t *set) {
+  unsigned long *words = (unsigned long *)set;
+  const unsigned bits = 8 * sizeof *words;
+  for (unsigned sig = 32; sig <= 33; sig++) words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
+}
+
+// spawnService(dir, path, argv[], envp[], fds[]) -> pid, or -errno.
+static napi_value SpawnService(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value args[5];
+  napi_get_cb_info(env, info, &argc, args, NULL, NULL);
+  int fds[MAX_FDS];
+  uint32_t nfds = 0;
+  napi_get_array_length(env, args[4], &nfds);
+  if (argc < 5 || nfds > MAX_FDS) return int_value(env, -EINVAL);
+  for (uint32_t i = 0; i < nfds; i++) {
+    napi_value e;
+    napi_get_element(env, args[4], i, &e);
+    if (napi_get_value_int32(env, e, &fds[i]) != napi_ok || fds[i] < 0) return int_value(env, -EBADF);
+  }
+  char *dir = arg_string(env, args[0]);
+  char *path = arg_string(env, args[1]);
+  char **argv = arg_strings(env, args[2]);
+  char **envp = arg_strings(env, args[3]);
+  int64_t r = -ENOMEM;
+  if (dir && path && argv && envp) {
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_t actions;
+    sigset_t all, none;
+    sigfillset(&all);
+    add_libc_signals(&all);
+    sigemptyset(&none);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    posix_spawn_file_actions_init(&actions);
+    // chdir first: DIR may be /proc/self/fd/N, whose N is one of the descriptors moved below.
+    posix_spawn_file_actions_addchdir_np(&actions, dir);
+    add_moves(&actions, fds, (int)nfds);
+    pid_t pid;
+    int error = posix_spawn(&pid, path, &actions, &attr, argv, envp);
+    r = error ? -error : pid;
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
+  free(dir);
+  free(path);
+  free_strings(argv);
+  free_strings(envp);
+  return int_value(env, r);
+}
+
+NAPI_MODULE_INIT() {
+  napi_value f;
+  napi_create_function(env, "spawnService", NAPI_AUTO_LENGTH, SpawnService, NULL, &f);
+  napi_set_named_property(env, exports, "spawnService", f);
+  return exports;
+}
