@@ -105,13 +105,9 @@ export function logRr(
   ttl: number,
 ): void {
   if (!enabled) return;
-  let data = '';
-  for (let i = 0; i < len; i++) {
-    data += hex2(buf[pos + i]!);
-    if (i > 30) {
-      data += '...';
-      break;
-    }
-  }
+  // As log.c: at most 32 bytes, and `...` once the 32nd is written (even if it was the last).
+  const n = Math.min(len, 32);
+  const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const data = bytes.toString('hex', pos, pos + n) + (len >= 32 ? '...' : '');
   logLine(`rr ${ipHex(server)} ${ttl} ${type} ${name(q)} ${data}`);
 }

@@ -41,13 +41,14 @@ export function randomSeed(seed: Uint8Array): number {
 
 /** Shuffles the 16 four-byte addresses of a servers block in place (dns_sortip). */
 export function shuffleServers(s: Buffer, offset: number): void {
-  const tmp = Buffer.alloc(4);
   for (let n = 16; n > 1; n--) {
     const i = randomBelow(n);
     const a = offset + 4 * (n - 1);
     const b = offset + 4 * i;
-    s.copy(tmp, 0, a, a + 4);
-    s.copy(s, a, b, b + 4);
-    tmp.copy(s, b);
+    for (let k = 0; k < 4; k++) {
+      const t = s[a + k]!;
+      s[a + k] = s[b + k]!;
+      s[b + k] = t;
+    }
   }
 }

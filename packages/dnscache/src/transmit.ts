@@ -53,6 +53,7 @@ export class Transmit {
   packet: Buffer = Buffer.alloc(0);
   server = 0;
   private query: Buffer = Buffer.alloc(0);
+  private questionBuf: Buffer | undefined;
   private servers: Buffer = Buffer.alloc(64);
   private qtype = 0;
   private udpLoop = 0;
@@ -71,7 +72,10 @@ export class Transmit {
   start(servers: Buffer, recursive: boolean, q: Uint8Array, qtype: number, localIp: string, done: TransmitDone): void {
     this.free();
     const n = domainLength(q);
-    const query = Buffer.alloc(12 + n + 4);
+    // One question buffer per transmit, reused: a question is at most 12 + 255 + 4 bytes.
+    this.questionBuf ??= Buffer.alloc(12 + 255 + 4);
+    const query = this.questionBuf.subarray(0, 12 + n + 4);
+    query.fill(0, 0, 12);
     query[2] = recursive ? 1 : 0;
     query[5] = 1;
     query.set(q.subarray(0, n), 12);
@@ -79,7 +83,7 @@ export class Transmit {
     query.writeUInt16BE(1, 14 + n);
     this.query = query;
     this.qtype = qtype;
-    this.servers = Buffer.from(servers);
+    this.servers.set(servers.subarray(0, 64));
     this.localIp = localIp;
     this.done = done;
     this.active = true;
