@@ -2,7 +2,7 @@
 // type; groups outside the asked server's bailiwick (not under its zone, or under another
 // servers/ entry) are ignored; each kind is logged and stored in the cache's own layout.
 import { domainEqual, domainLength, domainSuffix } from './domain.js';
-import { hex2, logLine, logRr, name } from './log.js';
+import { hex2, logLine, logRr, logRrName, name } from './log.js';
 import { getName, packetName, T_A, T_ANY, T_AXFR, T_CNAME, T_MX, T_NS, T_PTR, T_SOA, u16, u32 } from './packet.js';
 import type { ResolverContext } from './query.js';
 import { type Rec, type Sections, sortedRecords, ttlGet } from './records.js';
@@ -98,7 +98,7 @@ export function absorb(
       const last = group[group.length - 1]!;
       if (!getName(buf, buf.length, last.dataPos)) continue;
       const target = packetName();
-      logLine(`rr ${srv} ${ttl} cname ${name(t1)} ${name(target)}`);
+      logRrName(srv, ttl, 'cname', t1, target);
       cacheSet(ctx, T_CNAME, t1, target, target.length, ttl);
     } else if (type === T_PTR || type === T_NS) {
       // Debian's poisoning fix: an NS set already in the cache is not replaced (nor logged).
@@ -107,7 +107,7 @@ export function absorb(
       for (const r of group) {
         if (!getName(buf, buf.length, r.dataPos)) continue;
         const t2 = packetName();
-        logLine(`rr ${srv} ${ttl} ${type === T_NS ? 'ns' : 'ptr'} ${name(t1)} ${name(t2)}`);
+        logRrName(srv, ttl, type === T_NS ? 'ns' : 'ptr', t1, t2);
         saveData(t2, 0, t2.length);
       }
       saveFinish(ctx, type, t1, ttl);
@@ -116,7 +116,7 @@ export function absorb(
       for (const r of group) {
         if (r.dataLen < 2 || !getName(buf, buf.length, r.dataPos + 2)) continue;
         const t2 = packetName();
-        logLine(`rr ${srv} ${ttl} mx ${name(t1)} ${u16(buf, r.dataPos)} ${name(t2)}`);
+        logRrName(srv, ttl, 'mx', t1, t2, u16(buf, r.dataPos));
         saveData(buf, r.dataPos, 2);
         saveData(t2, 0, t2.length);
       }

@@ -73,12 +73,140 @@ export function name(d: Uint8Array): string {
   return lastText;
 }
 
+// The lines written for every question are put together byte by byte in the buffer: no
+// strings are made for them. A line is begun with room for 1024 bytes (a name is at most 255).
+function begin(): void {
+  if (used + 1024 > out.length) logFlush();
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(logFlush);
+  }
+}
+
+function text(s: string): void {
+  for (let i = 0; i < s.length; i++) out[used++] = s.charCodeAt(i);
+}
+
+function dec(n: number): void {
+  let v = Math.floor(n);
+  if (v < 0) {
+    out[used++] = 45;
+    v = -v;
+  }
+  if (v < 10) {
+    out[used++] = 48 + v;
+    return;
+  }
+  const start = used;
+  while (v > 0) {
+    out[used++] = 48 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  out.subarray(start, used).reverse();
+}
+
+function hexByte(b: number): void {
+  out[used++] = HEX.charCodeAt((b >> 4) & 15);
+  out[used++] = HEX.charCodeAt(b & 15);
+}
+
+function hex16(n: number): void {
+  hexByte((n >> 8) & 255);
+  hexByte(n & 255);
+}
+
+/** A name in the log form of domainText: lowercase, `?` for odd bytes, `.` for the root. */
+function domain(d: Uint8Array, pos = 0): void {
+  let p = pos;
+  let c = d[p] ?? 0;
+  if (c === 0) {
+    out[used++] = 46;
+    return;
+  }
+  while (c !== 0) {
+    for (let i = 1; i <= c; i++) {
+      const ch = d[p + i] ?? 0;
+      out[used++] = ch <= 32 || ch > 126 ? 63 : ch >= 65 && ch <= 90 ? ch + 32 : ch;
+    }
+    out[used++] = 46;
+    p += c + 1;
+    c = d[p] ?? 0;
+  }
+}
+
+function ip4(ip: Uint8Array, pos = 0): void {
+  hexByte(ip[pos]!);
+  hexByte(ip[pos + 1]!);
+  hexByte(ip[pos + 2]!);
+  hexByte(ip[pos + 3]!);
+}
+
 export function logQuery(n: number, ip: string, port: number, id: number, type: number, q: Uint8Array): void {
-  if (enabled) logLine(`query ${n} ${ip}:${hex4(port)}:${hex4(id)} ${type} ${name(q)}`);
+  if (!enabled) return;
+  begin();
+  text('query ');
+  dec(n);
+  out[used++] = 32;
+  text(ip);
+  out[used++] = 58;
+  hex16(port);
+  out[used++] = 58;
+  hex16(id);
+  out[used++] = 32;
+  dec(type);
+  out[used++] = 32;
+  domain(q);
+  out[used++] = 10;
 }
 
 export function logSent(n: number, len: number): void {
-  if (enabled) logLine(`sent ${n} ${len}`);
+  if (!enabled) return;
+  begin();
+  text('sent ');
+  dec(n);
+  out[used++] = 32;
+  dec(len);
+  out[used++] = 10;
+}
+
+/** `cached TYPE NAME` (TYPE a number, or a word such as nxdomain). */
+export function logCached(type: number | string, d: Uint8Array): void {
+  if (!enabled) return;
+  begin();
+  text('cached ');
+  if (typeof type === 'number') dec(type);
+  else text(type);
+  out[used++] = 32;
+  domain(d);
+  out[used++] = 10;
+}
+
+/** `rr SERVER TTL KIND NAME [PREF] TARGET` for cname, ns, ptr and mx records. */
+export function logRrName(
+  server: string,
+  ttl: number,
+  kind: string,
+  d: Uint8Array,
+  target: Uint8Array,
+  pref = -1,
+): void {
+  if (!enabled) return;
+  begin();
+  text('rr ');
+  text(server);
+  out[used++] = 32;
+  dec(ttl);
+  out[used++] = 32;
+  text(kind);
+  out[used++] = 32;
+  domain(d);
+  out[used++] = 32;
+  if (pref >= 0) {
+    dec(pref);
+    out[used++] = 32;
+  }
+  domain(target);
+  out[used++] = 10;
 }
 
 export function logDrop(n: number, err: string): void {
@@ -87,11 +215,22 @@ export function logDrop(n: number, err: string): void {
 
 export function logTx(g: number, type: number, q: Uint8Array, control: Uint8Array, servers: Uint8Array): void {
   if (!enabled) return;
-  let line = `tx ${g} ${type} ${name(q)} ${name(control)}`;
+  begin();
+  text('tx ');
+  dec(g);
+  out[used++] = 32;
+  dec(type);
+  out[used++] = 32;
+  domain(q);
+  out[used++] = 32;
+  domain(control);
   for (let i = 0; i < 64; i += 4) {
-    if (servers[i] || servers[i + 1] || servers[i + 2] || servers[i + 3]) line += ` ${ipHex(servers, i)}`;
+    if (servers[i] || servers[i + 1] || servers[i + 2] || servers[i + 3]) {
+      out[used++] = 32;
+      ip4(servers, i);
+    }
   }
-  logLine(line);
+  out[used++] = 10;
 }
 
 /** rr line for a record without a special form: data as hex, at most 32 bytes then `...`. */
@@ -105,9 +244,19 @@ export function logRr(
   ttl: number,
 ): void {
   if (!enabled) return;
+  begin();
+  text('rr ');
+  ip4(server);
+  out[used++] = 32;
+  dec(ttl);
+  out[used++] = 32;
+  dec(type);
+  out[used++] = 32;
+  domain(q);
+  out[used++] = 32;
   // As log.c: at most 32 bytes, and `...` once the 32nd is written (even if it was the last).
   const n = Math.min(len, 32);
-  const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const data = bytes.toString('hex', pos, pos + n) + (len >= 32 ? '...' : '');
-  logLine(`rr ${ipHex(server)} ${ttl} ${type} ${name(q)} ${data}`);
+  for (let i = 0; i < n; i++) hexByte(buf[pos + i]!);
+  if (len >= 32) text('...');
+  out[used++] = 10;
 }

@@ -1,7 +1,7 @@
 // Answers and servers from the cache (query.c): the cached NXDOMAIN, CNAME and records of a
 // name, and the nearest configured or cached servers above it.
 import { domainLength } from './domain.js';
-import { logLine, name } from './log.js';
+import { logCached, logLine, name } from './log.js';
 import { getName, packetName, T_A, T_ANY, T_AXFR, T_CNAME, T_MX, T_NS, T_PTR, typeMatch, u16 } from './packet.js';
 import { key, L, MAXNS, makeKey, type QueryState } from './query-state.js';
 import { responseAddBytes, responseAddName, responseCname, responseRFinish, responseRStart } from './response.js';
@@ -17,14 +17,14 @@ export function fromCache(q: QueryState, d: Buffer, dlen: number, dtype: number)
   const buf = cache.buffer;
   let klen = makeKey(T_ANY, d, dlen);
   if (cache.get(key, klen)) {
-    logLine(`cached nxdomain ${name(d)}`);
+    logCached('nxdomain', d);
     return L.NXDOMAIN;
   }
   klen = makeKey(T_CNAME, d, dlen);
   if (cache.get(key, klen)) {
     const target = Buffer.from(buf.subarray(cache.dataPos, cache.dataPos + cache.dataLen));
     if (typeMatch(T_CNAME, dtype)) {
-      logLine(`cached ${T_CNAME} ${name(d)}`);
+      logCached(T_CNAME, d);
       if (!q.rqa()) return -1;
       if (!responseCname(q.name[0]!, target, cache.ttl)) return -1;
       return 1;
@@ -39,7 +39,7 @@ export function fromCache(q: QueryState, d: Buffer, dlen: number, dtype: number)
     if (!cache.get(key, klen) || !(cache.dataLen || dtype !== T_ANY)) continue;
     const cached = buf.subarray(cache.dataPos, cache.dataPos + cache.dataLen);
     const ttl = cache.ttl;
-    logLine(`cached ${t} ${name(d)}`);
+    logCached(t, d);
     if (t === T_A && q.level) {
       for (let p = 0; p + 4 <= cached.length; p += 4) q.addServer(cached, p);
       return L.LOWERLEVEL;
@@ -83,7 +83,7 @@ export function fromCache(q: QueryState, d: Buffer, dlen: number, dtype: number)
     if (cache.get(key, klen)) {
       const cached = buf.subarray(cache.dataPos, cache.dataPos + cache.dataLen);
       const ttl = cache.ttl;
-      logLine(`cached ${dtype} ${name(d)}`);
+      logCached(dtype, d);
       if (!q.rqa()) return -1;
       let p = 0;
       while (p + 2 <= cached.length) {

@@ -69,6 +69,22 @@ export class QueryState {
     this.ctx = ctx;
   }
 
+  /** Back to a fresh state (query_start zeroes the whole struct), keeping buffers for reuse. */
+  reset(): void {
+    this.loop = 0;
+    this.level = 0;
+    this.name.fill(null);
+    this.control.length = 0;
+    for (const l of this.ns) l?.fill(null);
+    this.servers?.fill(0);
+    this.alias.length = 0;
+    this.aliasTtl.length = 0;
+    this.cname = null;
+    this.cnameTtl = 0;
+    this.type = 0;
+    this.qclass = 0;
+  }
+
   srv(): Buffer {
     if (!this.servers) this.servers = Buffer.alloc(64 * MAXLEVEL);
     return this.servers;

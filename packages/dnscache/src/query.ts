@@ -24,7 +24,8 @@ export type { ResolverContext } from './query-state.js';
 export type QueryDone = (result: 1 | -1) => void;
 
 export class Query extends QueryState {
-  private readonly done: QueryDone;
+  /** Called with the result when it comes later than start (set anew for each question). */
+  done: QueryDone;
 
   constructor(ctx: ResolverContext, done: QueryDone) {
     super(ctx);

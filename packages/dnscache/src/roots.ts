@@ -55,21 +55,19 @@ export class Roots {
     this.list = list;
   }
 
-  private find(q: Uint8Array): number {
-    for (let i = 0; i < this.list.length; i++) if (domainEqual(this.list[i]!.domain, q)) return i;
+  private find(q: Uint8Array, pos = 0): number {
+    for (let i = 0; i < this.list.length; i++) if (domainEqual(this.list[i]!.domain, q, 0, pos)) return i;
     return -1;
   }
 
   private search(q: Uint8Array): number {
     let p = 0;
-    let d = q;
     for (;;) {
-      const r = this.find(d);
+      const r = this.find(q, p);
       if (r >= 0) return r;
       const c = q[p] ?? 0;
       if (!c) return -1;
       p += c + 1;
-      d = q.subarray(p);
     }
   }
 

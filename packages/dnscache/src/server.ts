@@ -106,6 +106,8 @@ export class DnsServer {
   private readonly rx = new Slots(BATCH, QUESTION_SLOT);
   private readonly tx = new Slots(BATCH, ANSWER_SLOT);
   private txCount = 0;
+  /** Queries of finished UDP questions, reused: a question's state is some 20 objects. */
+  private readonly spare: Query[] = [];
   private flushQueued = false;
   private inBatch = false;
 
@@ -199,11 +201,14 @@ export class DnsServer {
     const n = ++this.numQueries;
     logQuery(n, client.hex, port, q.id, q.type, q.name);
     const c: UdpClient = { n, meta: metaBytes.subarray(at, at + META), id: q.id, query: undefined! };
-    c.query = new Query(this.ctx, (r) => {
+    const done = (r: 1 | -1): void => {
       if (!this.udpClients.has(c)) return;
       if (r === 1) this.udpRespond(c);
       else this.udpDrop(c, 'protocol error');
-    });
+    };
+    const spare = this.spare.pop();
+    if (spare) spare.done = done;
+    c.query = spare ?? new Query(this.ctx, done);
     this.udpClients.add(c);
     let r: number;
     try {
@@ -218,14 +223,23 @@ export class DnsServer {
 
   private udpDrop(c: UdpClient, err: string): void {
     if (!this.udpClients.delete(c)) return;
-    c.query.cancel();
+    this.release(c.query);
     logDrop(c.n, err);
+  }
+
+  /** A finished question's Query goes back for reuse (its transmit stopped first). */
+  private release(q: Query): void {
+    q.cancel();
+    if (this.spare.length >= MAXUDP) return;
+    q.reset();
+    this.spare.push(q);
   }
 
   /** Puts the answer in the next send slot; sent with the batch, or at the end of this turn. */
   private udpRespond(c: UdpClient): void {
     if (!this.udpClients.delete(c)) return;
     const { tx } = this;
+    this.release(c.query);
     if (this.txCount === tx.count) this.flush();
     const i = this.txCount++;
     const len = responseInto(c.id, true, tx.data, i * tx.size);

@@ -9,6 +9,9 @@ export { LOCALHOST };
 /** `localhost` → 127.0.0.1; a four-label dotted-decimal name → that address; else undefined. */
 export function globalIp(d: Uint8Array): Buffer | undefined {
   if (domainEqual(d, LOCALHOST)) return Buffer.from([127, 0, 0, 1]);
+  // Most names start with a label that is not a short number: no address to build.
+  const first = d[0] ?? 0;
+  if (first === 0 || first >= 4 || d[1]! < 48 || d[1]! > 57) return undefined;
   const ip = Buffer.alloc(4);
   let p = 0;
   for (let j = 0; ; j++) {
