@@ -97,12 +97,13 @@ function dec(n: number): void {
     out[used++] = 48 + v;
     return;
   }
-  const start = used;
-  while (v > 0) {
-    out[used++] = 48 + (v % 10);
+  let digits = 0;
+  for (let t = v; t > 0; t = Math.floor(t / 10)) digits++;
+  used += digits;
+  for (let p = used - 1; v > 0; p--) {
+    out[p] = 48 + (v % 10);
     v = Math.floor(v / 10);
   }
-  out.subarray(start, used).reverse();
 }
 
 function hexByte(b: number): void {

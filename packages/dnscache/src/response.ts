@@ -10,7 +10,8 @@ export let responseLength = 0;
 let tcTarget = 0;
 let dpos = 0;
 let hideTtl = false;
-const names: Buffer[] = [];
+/** The suffixes written so far, for compression: copies at 256-byte steps, and where each is. */
+const names = Buffer.alloc(NAMES * 256);
 const namePtr: number[] = [];
 let nameNum = 0;
 
@@ -20,7 +21,9 @@ export function responseHideTtl(on: boolean): void {
 
 function addBytes(buf: Uint8Array, start: number, len: number): boolean {
   if (len > MAX - responseLength) return false;
-  response.set(buf.subarray(start, start + len), responseLength);
+  if (len <= 64) {
+    for (let i = 0; i < len; i++) response[responseLength + i] = buf[start + i]!;
+  } else response.set(buf.subarray(start, start + len), responseLength);
   responseLength += len;
   return true;
 }
@@ -42,10 +45,10 @@ export function responseAddName(d: Uint8Array): boolean {
   let dlen = domainLength(d);
   while (d[pos]) {
     for (let i = 0; i < nameNum; i++) {
-      if (domainEqual(d, names[i]!, pos)) return addU16(49152 + namePtr[i]!);
+      if (domainEqual(d, names, pos, 256 * i)) return addU16(49152 + namePtr[i]!);
     }
     if (dlen <= 128 && nameNum < NAMES && responseLength < 16384) {
-      names[nameNum] = Buffer.from(d.subarray(pos, pos + dlen));
+      for (let i = 0; i < dlen; i++) names[256 * nameNum + i] = d[pos + i]!;
       namePtr[nameNum] = responseLength;
       nameNum++;
     }

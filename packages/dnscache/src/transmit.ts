@@ -54,6 +54,7 @@ export class Transmit {
   server = 0;
   private query: Buffer = Buffer.alloc(0);
   private questionBuf: Buffer | undefined;
+  private queryLen = 0;
   private servers: Buffer = Buffer.alloc(64);
   private qtype = 0;
   private udpLoop = 0;
@@ -74,7 +75,8 @@ export class Transmit {
     const n = domainLength(q);
     // One question buffer per transmit, reused: a question is at most 12 + 255 + 4 bytes.
     this.questionBuf ??= Buffer.alloc(12 + 255 + 4);
-    const query = this.questionBuf.subarray(0, 12 + n + 4);
+    const query = this.questionBuf;
+    this.queryLen = 12 + n + 4;
     query.fill(0, 0, 12);
     query[2] = recursive ? 1 : 0;
     query[5] = 1;
@@ -187,7 +189,7 @@ export class Transmit {
     nextToken = nextToken >= 0x7fffffff ? 1 : nextToken + 1;
     let fd = EADDRINUSE;
     for (let tries = 0; tries < 10 && fd === EADDRINUSE; tries++) {
-      fd = addon.ask(set, token, local, randomPort(), server, this.query, this.query.length);
+      fd = addon.ask(set, token, local, randomPort(), server, this.query, this.queryLen);
     }
     if (fd < 0) {
       this.nextUdp();
@@ -213,16 +215,12 @@ export class Transmit {
       this.nextUdp();
       return;
     }
-    const server = this.serverBytes(this.cur);
+    const s = this.servers;
+    const sp = 4 * this.cur;
     const at = i * META + 16;
     const from = rx.metaBytes;
     if (rx.meta[m + 1] !== 53 || rx.meta[m + 2] !== 4) return;
-    if (
-      from[at] !== server[0] ||
-      from[at + 1] !== server[1] ||
-      from[at + 2] !== server[2] ||
-      from[at + 3] !== server[3]
-    )
+    if (from[at] !== s[sp] || from[at + 1] !== s[sp + 1] || from[at + 2] !== s[sp + 2] || from[at + 3] !== s[sp + 3])
       return;
     const msg = Buffer.from(rx.data.subarray(i * ANSWER_SLOT, i * ANSWER_SLOT + len));
     if (this.irrelevant(msg)) return;
@@ -276,9 +274,9 @@ export class Transmit {
       if (this.tcp === s) this.nextTcp();
     });
     s.on('connect', () => {
-      const framed = Buffer.alloc(this.query.length + 2);
-      framed.writeUInt16BE(this.query.length, 0);
-      this.query.copy(framed, 2);
+      const framed = Buffer.alloc(this.queryLen + 2);
+      framed.writeUInt16BE(this.queryLen, 0);
+      this.query.copy(framed, 2, 0, this.queryLen);
       s.write(framed);
     });
     s.on('data', (chunk: Buffer) => {
