@@ -5,7 +5,7 @@
 // Needs root (port 53). unbound and dnsmasq are included only when already installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -142,6 +142,7 @@ function measure(s, kind, file) {
 }
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const loadBefore = loadavg()[0];
 for (let round = 0; round < ROUNDS; round++) {
   for (const s of started) {
     const misses = join(dir, `misses-${s.kind}-${round}.txt`);
@@ -166,7 +167,10 @@ for (const s of started) {
 }
 
 const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
-console.log(`dnsperf ${SECONDS} s per phase, median of ${ROUNDS} interleaved rounds, 4 clients, 100 outstanding\n`);
+console.log(
+  `dnsperf ${SECONDS} s per phase, median of ${ROUNDS} interleaved rounds, 4 clients, 100 outstanding;` +
+    ` load ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after\n`,
+);
 console.log('server            hits q/s  avg ms  max ms  CPU us/q | misses q/s  avg ms  max ms  CPU us/q | RSS MiB');
 for (const r of results) {
   console.log(
