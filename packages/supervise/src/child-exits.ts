@@ -20,12 +20,17 @@ const signalNames = new Map<number, NodeJS.Signals>(
  * reaped by anyone: right after spawning it, in the same tick (SIGCHLD handlers run later).
  */
 export function onChildExit(pid: number, listener: ExitListener): void {
-  // Installed once and kept: Node's signal handles do not keep the process alive.
-  if (!listening) process.on('SIGCHLD', reapWatched);
-  listening = true;
+  listenForChildExits();
   watched.set(pid, listener);
   // It may have exited already, before the listener existed (a signal is not queued for it).
   queueMicrotask(reapWatched);
+}
+
+/** Installs the process's SIGCHLD listener now (hosts: at start, not on the way to a spawn). */
+export function listenForChildExits(): void {
+  // Installed once and kept: Node's signal handles do not keep the process alive.
+  if (!listening) process.on('SIGCHLD', reapWatched);
+  listening = true;
 }
 
 function reapWatched(): void {

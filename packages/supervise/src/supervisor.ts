@@ -7,13 +7,13 @@ import type { ExtraStatus, LastExit } from '@fortress/core/extra-status';
 import { readExtraStatus } from '@fortress/core/extra-status';
 import type { Want } from '@fortress/core/status-record';
 import { type WallTime, wallTime } from '@fortress/core/tai64n';
-import { onChildExit } from './child-exits.js';
+import { listenForChildExits, onChildExit } from './child-exits.js';
 import { controlAction } from './control-bytes.js';
 import { killEverything, readTimeoutFile, remnantsAlive } from './escalation.js';
 import { tryLockExclusive } from './libc-ops.js';
 import { descendantsOf, type ProcessIdentity, processGroupOf, sendSignal } from './proc-info.js';
 import { closeQuietly, openServiceFiles, type ServiceFiles } from './service-files.js';
-import { finishArguments, type SpawnSettings, spawnService } from './spawn-service.js';
+import { finishArguments, loadSpawnAddon, type SpawnSettings, spawnService } from './spawn-service.js';
 import { readStatusRecord, writeStatusFiles } from './status-files.js';
 
 // Builtins through getBuiltinModule: an ES import of node:fs builds fs's whole namespace
@@ -125,6 +125,9 @@ export class Supervisor extends EventEmitter {
     if (this.#files || this.#closed) throw new Error('Supervisor: start() called twice or after shutdown()');
     const files = openServiceFiles(this.dir, this.name);
     this.#files = files;
+    // Loaded now rather than on the way from a command or an exit to the next ./run.
+    loadSpawnAddon();
+    listenForChildExits();
     this.#want = files.normallyDown ? 'down' : 'up';
     if (!files.runLockHeld) this.#adopt();
     this.#writeStatus();
@@ -149,15 +152,14 @@ export class Supervisor extends EventEmitter {
     const action = controlAction(input);
     if (!action) return;
     switch (action.kind) {
+      // A start writes the status itself, after the spawn: one write, off the way to ./run.
       case 'up':
         this.#want = 'up';
-        this.#writeStatus();
-        this.#startRun();
+        if (!this.#startRun()) this.#writeStatus();
         return;
       case 'once':
         this.#want = 'none';
-        this.#writeStatus();
-        this.#startRun();
+        if (!this.#startRun()) this.#writeStatus();
         return;
       case 'down':
         this.#want = 'down';
@@ -228,16 +230,17 @@ export class Supervisor extends EventEmitter {
     return { dir: this.dir, stdio: this.#stdio, runLockFd: files.runLockFd, env: this.#env ?? process.env };
   }
 
-  // Starts ./run if wanted and nothing runs, at most once per START_INTERVAL_MS.
-  #startRun(): void {
-    if (this.#closed || this.#current || this.#finishing !== undefined || this.#want === 'down') return;
+  // Starts ./run if wanted and nothing runs, at most once per START_INTERVAL_MS. True when it
+  // tried (started ./run or failed to), and so has written the status.
+  #startRun(): boolean {
+    if (this.#closed || this.#current || this.#finishing !== undefined || this.#want === 'down') return false;
     const wait = this.#lastStartMono + START_INTERVAL_MS - performance.now();
     if (wait > 0) {
       this.#startTimer ??= setTimeout(() => {
         this.#startTimer = undefined;
         this.#startRun();
       }, wait);
-      return;
+      return false;
     }
     this.#clearStartTimer();
     this.#lastStartMono = performance.now();
@@ -246,7 +249,7 @@ export class Supervisor extends EventEmitter {
       pid = spawnService('run', [], this.#spawnSettings());
     } catch (err) {
       this.#startFailed(err);
-      return;
+      return true;
     }
     onChildExit(pid, (code, signal) => this.#serviceGone(code, signal));
     this.#current = { pid, pgid: pid, adopted: false };
@@ -256,6 +259,7 @@ export class Supervisor extends EventEmitter {
     this.#paused = false;
     this.#writeStatus();
     this.emit('start', pid);
+    return true;
   }
 
   #startFailed(err: unknown): void {
