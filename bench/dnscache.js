@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const OURS = join(root, 'packages/dnscache/bin/dnscache.js');
@@ -64,8 +64,11 @@ function cacheEnv(name, ip) {
 function startCache(kind, ip) {
   const env = cacheEnv(kind, ip);
   const stdin = openSync(join(env.ROOT, 'seed'), 'r');
-  const [file, args] = kind === 'ours' ? [process.execPath, [OURS]] : ['/usr/sbin/dnscache', []];
-  const child = spawn(file, args, { env, stdio: [stdin, 'ignore', 'ignore'] });
+  // Ours runs as a service's run script runs it: the program itself, its #! line giving node
+  // its flags, with the pinned Node first on PATH.
+  const file = kind === 'ours' ? OURS : '/usr/sbin/dnscache';
+  if (kind === 'ours') env.PATH = `${dirname(process.execPath)}:/usr/bin:/bin`;
+  const child = spawn(file, [], { env, stdio: [stdin, 'ignore', 'ignore'] });
   children.push(child);
   return child;
 }
