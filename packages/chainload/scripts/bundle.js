@@ -45,6 +45,8 @@ export async function bundle(write = true) {
   const result = await build({
     entryPoints: programs.map((name) => ({ in: join(pkg, 'dist/bin', `${name}.js`), out: name })),
     outdir,
+    // Paths in the bundle's comments are relative to this: the same bundle whatever the caller's cwd.
+    absWorkingDir: pkg,
     bundle: true,
     format: 'esm',
     platform: 'node',
