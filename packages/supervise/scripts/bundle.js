@@ -55,6 +55,8 @@ const builtins = {
 await esbuild.build({
   entryPoints: [{ in: join(pkg, 'dist/bin/supervise.js'), out: 'supervise' }],
   outdir,
+  // Path comments in the bundle relative to the package, whatever the caller's directory.
+  absWorkingDir: pkg,
   bundle: true,
   format: 'esm',
   platform: 'node',
