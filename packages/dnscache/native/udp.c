@@ -13,7 +13,8 @@
 // Meta entry (32 bytes, native-endian int32s): [0] length (-errno on a socket error, -1 when
 // the datagram did not fit its slot), [1] source port, [2] family (4 or 6), [3] token (the
 // upstream socket's caller token); bytes 16..31 the source address in network order.
-// Functions return -errno on failure, as packages/core's libc addon does.
+// Functions return -errno on failure, as packages/core's libc addon does. The message arrays are
+// static: the addon serves the main thread's loop only (dnscache has no workers).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
