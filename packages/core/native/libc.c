@@ -312,6 +312,26 @@ static void spawn_job_free(spawn_job *job) {
   free(job);
 }
 
+// glibc's sigfillset leaves out the two signals glibc keeps for itself (32 and 33); its
+// posix_spawn would then leave them ignored in the child, and exec keeps that. Set by hand.
+static void add_libc_signals(sigset_t *set) {
+  unsigned long *words = (unsigned long *)set;
+  const unsigned bits = 8 * sizeof *words;
+  for (unsigned sig = 32; sig <= 33; sig++) words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
+}
+
+// The moves in two steps through descriptors above every source and target, so a source that
+// is also an earlier move's target is not overwritten before it is used, and no dup2 maps a
+// descriptor onto itself (which would keep its close-on-exec flag).
+static void add_moves(posix_spawn_file_actions_t *actions, const int *moves, size_t n) {
+  int spare = 0;
+  for (size_t i = 0; i < 2 * n; i++)
+    if (moves[i] >= spare) spare = moves[i] + 1;
+  for (size_t i = 0; i < n; i++) posix_spawn_file_actions_adddup2(actions, moves[2 * i], spare + (int)i);
+  for (size_t i = 0; i < n; i++) posix_spawn_file_actions_adddup2(actions, spare + (int)i, moves[2 * i + 1]);
+  for (size_t i = 0; i < n; i++) posix_spawn_file_actions_addclose(actions, spare + (int)i);
+}
+
 // posix_spawnp (glibc: clone with CLONE_VM|CLONE_VFORK, no copy of the parent's memory), every
 // signal back to its default and none blocked, then the dup2 moves; PATH search as execvp.
 static void spawn_run(spawn_job *job) {
@@ -319,6 +339,7 @@ static void spawn_run(spawn_job *job) {
   posix_spawn_file_actions_t actions;
   sigset_t all, none;
   sigfillset(&all);
+  add_libc_signals(&all);
   sigemptyset(&none);
   posix_spawnattr_init(&attr);
   posix_spawnattr_setsigdefault(&attr, &all);
@@ -331,11 +352,7 @@ static void spawn_run(spawn_job *job) {
   }
   posix_spawnattr_setflags(&attr, flags);
   posix_spawn_file_actions_init(&actions);
-  for (size_t i = 0; i < job->nmoves; i++) {
-    int from = job->moves[2 * i], to = job->moves[2 * i + 1];
-    // dup2 onto itself would keep FD_CLOEXEC; glibc >= 2.29 clears it for adddup2(fd, fd).
-    posix_spawn_file_actions_adddup2(&actions, from, to);
-  }
+  add_moves(&actions, job->moves, job->nmoves);
   job->error = posix_spawnp(&job->pid, job->file, &actions, &attr, job->argv, job->envp);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);

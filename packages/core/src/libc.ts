@@ -176,7 +176,7 @@ export function pollAsync(fds: Buffer, nfds: number, timeout: number): Promise<n
 }
 
 export interface SpawnOptions {
-  /** Descriptor moves done in the child before exec: [from, to] pairs (dup2). */
+  /** Descriptor moves done in the child before exec: [from, to] pairs, as if all at once. */
   moves?: Array<[number, number]>;
   /** The child leads a new session (and so a new process group). */
   newSession?: boolean;

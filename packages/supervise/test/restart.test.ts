@@ -37,9 +37,10 @@ test('crash loop: starts at least ~1 s apart, supervise uses little CPU', async 
   const wallTicks = ((performance.now() - wall0) / 1000) * 100;
   const times = lines(join(dir, 'starts')).map(Number);
   for (let i = 1; i < times.length; i++) {
-    // Lower bound only: a loaded machine makes gaps longer, never shorter. 0.95 s allows for
-    // the gap between supervise's start and the shell's `date`.
-    assert.ok(times[i]! - times[i - 1]! >= 0.95, `gap ${times[i]! - times[i - 1]!} s between starts ${i - 1} and ${i}`);
+    // Lower bound only: supervise paces its own starts 1 s apart, but each time is the shell's
+    // `date`, which a loaded machine can delay by tens of ms more for one start than the next
+    // (0.947 s seen in CI). Without pacing the gaps would be a few ms.
+    assert.ok(times[i]! - times[i - 1]! >= 0.8, `gap ${times[i]! - times[i - 1]!} s between starts ${i - 1} and ${i}`);
   }
   assert.ok(
     ticks < wallTicks * 0.5,
