@@ -16,6 +16,13 @@ if (headers === undefined) {
   process.exit(1);
 }
 const cc = process.env.CC || 'cc';
+// Shared helpers for every addon (napi-args.h); a change there rebuilds them all.
+const shared = join(root, 'packages/core/native');
+const sharedChanged = Math.max(
+  ...readdirSync(shared)
+    .filter((f) => f.endsWith('.h'))
+    .map((f) => statSync(join(shared, f)).mtimeMs),
+);
 
 let failed = false;
 for (const pkg of readdirSync(join(root, 'packages'))) {
@@ -24,7 +31,8 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
   for (const source of readdirSync(nativeDir).filter((f) => f.endsWith('.c'))) {
     const src = join(nativeDir, source);
     const out = join(root, 'packages', pkg, 'build', source.replace(/\.c$/, '.node'));
-    if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) continue;
+    const newest = Math.max(statSync(src).mtimeMs, sharedChanged);
+    if (existsSync(out) && statSync(out).mtimeMs >= newest) continue;
     mkdirSync(dirname(out), { recursive: true });
     const args = [
       '-O2',
@@ -36,6 +44,8 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
       '-fPIC',
       '-I',
       headers,
+      '-I',
+      shared,
       '-o',
       out,
       src,

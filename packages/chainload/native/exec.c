@@ -19,44 +19,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <node_api.h>
-
-// A JS string as a malloc'd C string, or NULL (not a string, or out of memory).
-static char *copy_string(napi_env env, napi_value value) {
-  size_t length = 0;
-  if (napi_get_value_string_utf8(env, value, NULL, 0, &length) != napi_ok) return NULL;
-  char *s = malloc(length + 1);
-  if (s != NULL && napi_get_value_string_utf8(env, value, s, length + 1, &length) != napi_ok) {
-    free(s);
-    return NULL;
-  }
-  return s;
-}
-
-static void free_vector(char **vector);
-
-// A JS array of strings as a NULL-terminated malloc'd vector, or NULL (not an array of strings, or
-// out of memory).
-static char **string_vector(napi_env env, napi_value array) {
-  uint32_t n = 0;
-  if (napi_get_array_length(env, array, &n) != napi_ok) return NULL;
-  char **vector = calloc((size_t)n + 1, sizeof *vector);
-  if (vector == NULL) return NULL;
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value item;
-    if (napi_get_element(env, array, i, &item) != napi_ok || (vector[i] = copy_string(env, item)) == NULL) {
-      free_vector(vector);
-      return NULL;
-    }
-  }
-  return vector;
-}
-
-static void free_vector(char **vector) {
-  if (vector == NULL) return;
-  for (char **s = vector; *s != NULL; s++) free(*s);
-  free(vector);
-}
+#include "napi-args.h"
 
 struct limit {
   int resource;
@@ -124,9 +87,9 @@ static napi_value Execve(napi_env env, napi_callback_info info) {
   napi_value args[5];
   if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc < 5)
     return failure(env, "execve", EINVAL);
-  char *file = copy_string(env, args[0]);
-  char **argv = string_vector(env, args[1]);
-  char **envp = string_vector(env, args[2]);
+  char *file = arg_string(env, args[0]);
+  char **argv = arg_strings(env, args[1]);
+  char **envp = arg_strings(env, args[2]);
   uint32_t nlimits = 0;
   struct limit *limits = limit_list(env, args[3], &nlimits);
   uint32_t nkeep = 0;
@@ -134,8 +97,8 @@ static napi_value Execve(napi_env env, napi_callback_info info) {
   int *fd_flags = keep == NULL ? NULL : calloc(nkeep + 3, sizeof *fd_flags);
   if (file == NULL || argv == NULL || envp == NULL || limits == NULL || keep == NULL || fd_flags == NULL) {
     free(file);
-    free_vector(argv);
-    free_vector(envp);
+    free_strings(argv);
+    free_strings(envp);
     free(limits);
     free(keep);
     free(fd_flags);
@@ -169,8 +132,8 @@ static napi_value Execve(napi_env env, napi_callback_info info) {
     sigaction(SIGXFSZ, &xfsz_action, NULL);
   }
   free(file);
-  free_vector(argv);
-  free_vector(envp);
+  free_strings(argv);
+  free_strings(envp);
   free(limits);
   free(keep);
   free(fd_flags);

@@ -17,56 +17,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <node_api.h>
+#include "napi-args.h"
 
 #define ARGS(n)                                                                                    \
   size_t argc = (n);                                                                               \
   napi_value argv[(n) > 0 ? (n) : 1];                                                              \
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL)
 
-static napi_value int_value(napi_env env, int64_t v) {
-  napi_value r;
-  napi_create_int64(env, v, &r);
-  return r;
-}
-
 static napi_value result(napi_env env, int r) { return int_value(env, r < 0 ? -errno : r); }
-
-static int32_t arg_int(napi_env env, napi_value v) {
-  int32_t n = 0;
-  napi_get_value_int32(env, v, &n);
-  return n;
-}
-
-// A JS string as a malloc'd C string (NULL when not a string); the caller frees it.
-static char *arg_string(napi_env env, napi_value v) {
-  size_t len = 0;
-  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return NULL;
-  char *s = malloc(len + 1);
-  if (s) napi_get_value_string_utf8(env, v, s, len + 1, &len);
-  return s;
-}
-
-// A JS array of strings as a NULL-terminated malloc'd vector.
-static char **arg_strings(napi_env env, napi_value v) {
-  uint32_t n = 0;
-  if (napi_get_array_length(env, v, &n) != napi_ok) return NULL;
-  char **list = calloc(n + 1, sizeof(char *));
-  if (!list) return NULL;
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value e;
-    napi_get_element(env, v, i, &e);
-    list[i] = arg_string(env, e);
-    if (!list[i]) list[i] = strdup("");
-  }
-  return list;
-}
-
-static void free_strings(char **list) {
-  if (!list) return;
-  for (char **p = list; *p; p++) free(*p);
-  free(list);
-}
 
 static napi_value Flock(napi_env env, napi_callback_info info) {
   ARGS(2);

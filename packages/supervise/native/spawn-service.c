@@ -11,48 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <node_api.h>
+#include "napi-args.h"
 
 #define MAX_FDS 8
-
-// A JS string as a malloc'd C string (NULL when not a string); the caller frees it.
-static char *arg_string(napi_env env, napi_value v) {
-  size_t len = 0;
-  if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) return NULL;
-  char *s = malloc(len + 1);
-  if (s) napi_get_value_string_utf8(env, v, s, len + 1, &len);
-  return s;
-}
-
-static void free_strings(char **list) {
-  if (!list) return;
-  for (char **p = list; *p; p++) free(*p);
-  free(list);
-}
-
-// A JS array of strings as a NULL-terminated malloc'd vector.
-static char **arg_strings(napi_env env, napi_value v) {
-  uint32_t n = 0;
-  if (napi_get_array_length(env, v, &n) != napi_ok) return NULL;
-  char **list = calloc(n + 1, sizeof(char *));
-  if (!list) return NULL;
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value e;
-    napi_get_element(env, v, i, &e);
-    list[i] = arg_string(env, e);
-    if (!list[i]) {
-      free_strings(list);
-      return NULL;
-    }
-  }
-  return list;
-}
-
-static napi_value int_value(napi_env env, int64_t v) {
-  napi_value r;
-  napi_create_int64(env, v, &r);
-  return r;
-}
 
 // Descriptor moves: fds[i] becomes the child's descriptor i. Two steps through descriptors
 // above every source and target, so a source that is also a target (stdout given as fd 0)
