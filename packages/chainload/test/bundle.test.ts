@@ -9,9 +9,10 @@ import { REPO } from './helpers.js';
 const PKG = join(REPO, 'packages/chainload');
 
 test('each bundle on disk is the one scripts/bundle.js makes from the current modules (or absent)', async () => {
-  const script = new URL(`file://${PKG}/scripts/bundle.js`).href;
-  const { bundle } = (await import(script)) as { bundle(write: boolean): Promise<Map<string, string>> };
-  const fresh = await bundle(false);
+  const script = new URL(`file://${REPO}/scripts/bundle.js`).href;
+  type Bundler = { bundlePackage(pkgDir: string, write: boolean): Promise<Map<string, string>> };
+  const { bundlePackage } = (await import(script)) as Bundler;
+  const fresh = await bundlePackage(PKG, false);
   const programs = Object.keys(JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')).bin);
   assert.equal(fresh.size, programs.length);
   for (const name of programs) {
@@ -20,7 +21,7 @@ test('each bundle on disk is the one scripts/bundle.js makes from the current mo
     if (!existsSync(path)) continue;
     assert.ok(
       readFileSync(path, 'utf8') === fresh.get(path),
-      `${path} is stale: run node packages/chainload/scripts/bundle.js`,
+      `${path} is stale: run npm run build (or node scripts/bundle.js)`,
     );
   }
 });
