@@ -4,6 +4,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@fortress/core/wait-for';
+
+export { waitFor };
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 export const BIN = join(REPO, 'packages/chainload/bin');
@@ -69,17 +72,6 @@ export function collect(child: ChildProcess, options: RunOptions = {}): Promise<
       resolve({ code, signal, stdout, stderr, pid: child.pid ?? -1 });
     });
   });
-}
-
-/** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
-export async function waitFor<T>(what: string, check: () => T | undefined, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** A temporary directory readable by every account (tests switch to `nobody`). */

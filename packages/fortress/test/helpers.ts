@@ -5,6 +5,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '@fortress/core/wait-for';
+
+export { waitFor };
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const FORTRESS = join(REPO, 'packages/fortress/bin/fortress.js');
@@ -17,25 +20,6 @@ export function fortress(
   input?: string,
 ): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [FORTRESS, ...args], { env, input, encoding: 'utf8', timeout: 60_000 });
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Connects, writes, reads until the peer closes; rejects on refusal. */

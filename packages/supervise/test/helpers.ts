@@ -5,25 +5,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { waitFor } from '@fortress/core/wait-for';
+
+export { waitFor };
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 export const SUPERVISE_BIN = join(REPO, 'packages/supervise/bin/supervise.js');
-
-/** Polls `fn` until it returns a truthy value; throws with `what` after `ms`. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, ms = 30000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 export function makeTempDir(prefix = 'supervise-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -16,7 +16,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor as pollUntil } from '@fortress/core/wait-for';
+import { waitFor } from '@fortress/core/wait-for';
+
+export { waitFor };
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 export const OUR_BIN = join(REPO, 'packages/svc/bin');
@@ -47,11 +49,6 @@ export function debian(program: string, args: string[], cwd?: string, uid?: numb
 function collect(r: ReturnType<typeof spawnSync>): Run {
   if (r.error) throw r.error;
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
-/** Polls CHECK until it returns a truthy value; fails after the deadline (30_000 ms here). */
-export function waitFor<T>(what: string, check: () => T, deadlineMs = 30_000): Promise<NonNullable<T>> {
-  return pollUntil(what, check, deadlineMs);
 }
 
 export function tempDir(): string {

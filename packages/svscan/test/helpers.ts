@@ -13,6 +13,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@fortress/core/wait-for';
+
+export { waitFor };
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 export const SVSCAN = join(REPO, 'packages/svscan/bin/svscan.js');
@@ -44,16 +47,6 @@ export function readLines(path: string): string[] {
       .filter((l) => l !== '');
   } catch {
     return [];
-  }
-}
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
