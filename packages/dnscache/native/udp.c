@@ -331,21 +331,26 @@ static napi_value Send(napi_env env, napi_callback_info info) {
   return int_value(env, sent);
 }
 
-// ask(handle, token, local, localPort, server, query, length): a UDP socket bound to
-// local:localPort, connected to server port 53, watched in the set under token, with the
+// ask(handle, token, local, localPort, servers, at, query, length): a UDP socket bound to
+// local:localPort, connected to port 53 of the IPv4 address at servers[at..at+3] (the caller's
+// list of servers, so that no view of it is made per question), watched in the set under token, with the
 // question sent; returns its fd. -EADDRINUSE means: try another port.
 static napi_value Ask(napi_env env, napi_callback_info info) {
-  ARGS(7);
+  ARGS(8);
   watch_t *w = arg_watch(env, argv[0]);
   int32_t token = arg_int(env, argv[1]);
   uint8_t *local = arg_bytes(env, argv[2], NULL);
   int port = arg_int(env, argv[3]);
-  uint8_t *server = arg_bytes(env, argv[4], NULL);
+  size_t slen = 0;
+  uint8_t *servers = arg_bytes(env, argv[4], &slen);
+  int32_t at = arg_int(env, argv[5]);
   size_t qlen = 0;
-  uint8_t *query = arg_bytes(env, argv[5], &qlen);
-  int32_t len = arg_int(env, argv[6]);
-  if (!w || w->closed || !w->upstream || !local || !server || !query || len < 0 || (size_t)len > qlen)
+  uint8_t *query = arg_bytes(env, argv[6], &qlen);
+  int32_t len = arg_int(env, argv[7]);
+  if (!w || w->closed || !w->upstream || !local || !servers || at < 0 || (size_t)at + 4 > slen || !query || len < 0 ||
+      (size_t)len > qlen)
     return int_value(env, -EINVAL);
+  uint8_t *server = servers + at;
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return int_value(env, -errno);
   struct sockaddr_storage sa;

@@ -214,7 +214,7 @@ export function logDrop(n: number, err: string): void {
   logLine(`drop ${n} ${err}`);
 }
 
-export function logTx(g: number, type: number, q: Uint8Array, control: Uint8Array, servers: Uint8Array): void {
+export function logTx(g: number, type: number, q: Uint8Array, control: Uint8Array, servers: Uint8Array, at = 0): void {
   if (!enabled) return;
   begin();
   text('tx ');
@@ -225,7 +225,7 @@ export function logTx(g: number, type: number, q: Uint8Array, control: Uint8Arra
   domain(q);
   out[used++] = 32;
   domain(control);
-  for (let i = 0; i < 64; i += 4) {
+  for (let i = at; i < at + 64; i += 4) {
     if (servers[i] || servers[i + 1] || servers[i + 2] || servers[i + 3]) {
       out[used++] = 32;
       ip4(servers, i);

@@ -42,7 +42,11 @@ export function getName(buf: Uint8Array, len: number, pos: number): number {
 
 /** A copy of the name read by the last successful getName. */
 export function packetName(): Buffer {
-  return Buffer.from(scratch.subarray(0, scratchLength));
+  // One pooled Buffer and a byte loop: no view of scratch is made (names are short).
+  const n = scratchLength;
+  const out = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) out[i] = scratch[i]!;
+  return out;
 }
 
 /** The last name read, without copying: valid only until the next getName. */

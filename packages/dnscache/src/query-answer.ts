@@ -9,6 +9,8 @@ import { key, L, MAXLOOP, MAXNS, makeKey, type QueryState } from './query-state.
 import { parseSections, ttlGet } from './records.js';
 import { responseAddBytes, responseAddName, responseRFinish, responseRStart } from './response.js';
 
+const serverScratch = Buffer.alloc(4);
+
 /** Takes in the answer the transmit accepted (query.c after HAVEPACKET). */
 export function havePacket(q: QueryState): number | { result: number } {
   if (++q.loop === MAXLOOP) return L.DIE;
@@ -17,7 +19,9 @@ export function havePacket(q: QueryState): number | { result: number } {
   const level = q.level;
   const s = q.srv();
   const whichPos = 64 * level + 4 * dt.server;
-  const server = Buffer.from(s.subarray(whichPos, whichPos + 4));
+  // The answering server's address, in a module buffer: absorb and the log lines use it at once.
+  const server = serverScratch;
+  for (let i = 0; i < 4; i++) server[i] = s[whichPos + i]!;
   const control = q.control[level]!;
   const d = q.name[level]!;
   const dtype = level ? T_A : q.type;

@@ -145,10 +145,9 @@ export class Query extends QueryState {
           shuffleServers(s, base);
           const q = this.name[this.level]!;
           const qtype = this.level ? T_A : this.type;
-          const block = s.subarray(base, base + 64);
-          logTx(this.level, qtype, q, this.control[this.level]!, block);
+          logTx(this.level, qtype, q, this.control[this.level]!, s, base);
           this.dt ??= new Transmit();
-          this.dt.start(block, ctx.forwardOnly, q, qtype, ctx.localIp, this.onTransmit);
+          this.dt.start(s, base, ctx.forwardOnly, q, qtype, ctx.localIp, this.onTransmit);
           return 0;
         }
         case L.LOWERLEVEL:

@@ -125,6 +125,7 @@ export function responseInto(id: number, udp: boolean, target: Uint8Array, offse
     response[2]! |= 2;
     len = tcTarget;
   }
-  target.set(response.subarray(0, len), offset);
+  if (len <= 128) for (let i = 0; i < len; i++) target[offset + i] = response[i]!;
+  else response.copy(target, offset, 0, len);
   return len;
 }

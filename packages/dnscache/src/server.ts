@@ -24,8 +24,14 @@ export interface ServerOptions {
 
 interface UdpClient {
   n: number;
-  /** The client's meta entry (family, port, address), copied out of the receive batch. */
-  meta: Uint8Array;
+  /** The client's meta entry (port, family, address as four int32s), copied out of the receive
+   * batch into plain fields: no typed array is made per question. */
+  port: number;
+  family: number;
+  a0: number;
+  a1: number;
+  a2: number;
+  a3: number;
   id: number;
   query: Query;
 }
@@ -200,7 +206,18 @@ export class DnsServer {
     if (!q) return;
     const n = ++this.numQueries;
     logQuery(n, client.hex, port, q.id, q.type, q.name);
-    const c: UdpClient = { n, meta: metaBytes.subarray(at, at + META), id: q.id, query: undefined! };
+    const m = at >> 2;
+    const c: UdpClient = {
+      n,
+      port,
+      family: meta[m + 2]!,
+      a0: meta[m + 4]!,
+      a1: meta[m + 5]!,
+      a2: meta[m + 6]!,
+      a3: meta[m + 7]!,
+      id: q.id,
+      query: undefined!,
+    };
     const done = (r: 1 | -1): void => {
       if (!this.udpClients.has(c)) return;
       if (r === 1) this.udpRespond(c);
@@ -218,7 +235,6 @@ export class DnsServer {
     }
     if (r === 1) this.udpRespond(c);
     else if (r === -1) this.udpDrop(c, 'protocol error');
-    else c.meta = c.meta.slice(); // waiting: keep the client's address past this batch
   }
 
   private udpDrop(c: UdpClient, err: string): void {
@@ -243,8 +259,15 @@ export class DnsServer {
     if (this.txCount === tx.count) this.flush();
     const i = this.txCount++;
     const len = responseInto(c.id, true, tx.data, i * tx.size);
-    tx.metaBytes.set(c.meta, i * META);
-    tx.meta[i * META_INTS] = len;
+    const m = i * META_INTS;
+    const meta = tx.meta;
+    meta[m] = len;
+    meta[m + 1] = c.port;
+    meta[m + 2] = c.family;
+    meta[m + 4] = c.a0;
+    meta[m + 5] = c.a1;
+    meta[m + 6] = c.a2;
+    meta[m + 7] = c.a3;
     logSent(c.n, len);
     if (!this.inBatch && !this.flushQueued) {
       this.flushQueued = true;

@@ -70,7 +70,15 @@ export class Transmit {
   private done: TransmitDone = () => {};
 
   /** Starts asking; done(true) with this.packet set, or done(false) when every server failed. */
-  start(servers: Buffer, recursive: boolean, q: Uint8Array, qtype: number, localIp: string, done: TransmitDone): void {
+  start(
+    servers: Uint8Array,
+    at: number,
+    recursive: boolean,
+    q: Uint8Array,
+    qtype: number,
+    localIp: string,
+    done: TransmitDone,
+  ): void {
     this.free();
     const n = domainLength(q);
     // One question buffer per transmit, reused: a question is at most 12 + 255 + 4 bytes.
@@ -80,12 +88,13 @@ export class Transmit {
     query.fill(0, 0, 12);
     query[2] = recursive ? 1 : 0;
     query[5] = 1;
-    query.set(q.subarray(0, n), 12);
+    for (let i = 0; i < n; i++) query[12 + i] = q[i]!;
     query.writeUInt16BE(qtype, 12 + n);
     query.writeUInt16BE(1, 14 + n);
     this.query = query;
     this.qtype = qtype;
-    this.servers.set(servers.subarray(0, 64));
+    const own = this.servers;
+    for (let i = 0; i < 64; i++) own[i] = servers[at + i]!;
     this.localIp = localIp;
     this.done = done;
     this.active = true;
@@ -113,10 +122,6 @@ export class Transmit {
       this.tcp.destroy();
       this.tcp = undefined;
     }
-  }
-
-  private serverBytes(i: number): Uint8Array {
-    return this.servers.subarray(4 * i, 4 * i + 4);
   }
 
   private serverIp(i: number): string {
@@ -167,7 +172,7 @@ export class Transmit {
     while (this.udpLoop < 4) {
       for (; this.cur < 16; this.cur++) {
         if (!this.hasServer(this.cur)) continue;
-        this.sendUdp(this.serverBytes(this.cur), TIMEOUTS[this.udpLoop]!);
+        this.sendUdp(4 * this.cur, TIMEOUTS[this.udpLoop]!);
         return;
       }
       this.udpLoop++;
@@ -181,7 +186,7 @@ export class Transmit {
     this.thisUdp();
   }
 
-  private sendUdp(server: Uint8Array, timeout: number): void {
+  private sendUdp(server: number, timeout: number): void {
     this.newId();
     const set = upstreamSet();
     const local = localAddress(this.localIp);
@@ -189,7 +194,7 @@ export class Transmit {
     nextToken = nextToken >= 0x7fffffff ? 1 : nextToken + 1;
     let fd = EADDRINUSE;
     for (let tries = 0; tries < 10 && fd === EADDRINUSE; tries++) {
-      fd = addon.ask(set, token, local, randomPort(), server, this.query, this.queryLen);
+      fd = addon.ask(set, token, local, randomPort(), this.servers, server, this.query, this.queryLen);
     }
     if (fd < 0) {
       this.nextUdp();
@@ -222,7 +227,8 @@ export class Transmit {
     if (rx.meta[m + 1] !== 53 || rx.meta[m + 2] !== 4) return;
     if (from[at] !== s[sp] || from[at + 1] !== s[sp + 1] || from[at + 2] !== s[sp + 2] || from[at + 3] !== s[sp + 3])
       return;
-    const msg = Buffer.from(rx.data.subarray(i * ANSWER_SLOT, i * ANSWER_SLOT + len));
+    const msg = Buffer.allocUnsafe(len);
+    rx.data.copy(msg, 0, i * ANSWER_SLOT, i * ANSWER_SLOT + len);
     if (this.irrelevant(msg)) return;
     if (msg[2]! & 2) {
       this.firstTcp();

@@ -21,7 +21,8 @@ interface Addon {
     token: number,
     local: Uint8Array,
     port: number,
-    server: Uint8Array,
+    servers: Uint8Array,
+    at: number,
     q: Uint8Array,
     len: number,
   ): number;
