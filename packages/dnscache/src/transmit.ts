@@ -5,6 +5,7 @@
 // The UDP sockets are made, connected and read by the batched addon (udp.ts): one epoll set
 // holds every socket in flight, and one JS call takes all the answers that arrived together.
 import { createConnection, type Socket } from 'node:net';
+import { deadline, type Expiring } from './deadlines.js';
 import { domainEqual, domainLength } from './domain.js';
 import { getName, packetNameView, u16 } from './packet.js';
 import { randomBelow, randomPort } from './random.js';
@@ -48,7 +49,7 @@ function localAddress(ip: string): Uint8Array {
   return b;
 }
 
-export class Transmit {
+export class Transmit implements Expiring {
   /** The accepted answer and the index of the server that sent it. */
   packet: Buffer = Buffer.alloc(0);
   server = 0;
@@ -64,7 +65,8 @@ export class Transmit {
   private token = 0;
   private loopSent = 0;
   private tcp: Socket | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** Changed whenever the attempt in flight ends: its deadline (deadlines.ts) then lapses. */
+  generation = 0;
   private active = false;
   private localIp = '0.0.0.0';
   private done: TransmitDone = () => {};
@@ -110,8 +112,7 @@ export class Transmit {
   }
 
   private socketFree(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.generation++;
     if (this.udpFd >= 0) {
       addon.forget(this.udpFd);
       waiting.delete(this.token);
@@ -204,9 +205,13 @@ export class Transmit {
     this.token = token;
     this.loopSent = this.udpLoop;
     waiting.set(token, this);
-    this.timer = setTimeout(() => {
-      if (this.udpFd === fd && this.token === token) this.nextUdp();
-    }, timeout);
+    deadline(this, timeout);
+  }
+
+  /** The attempt in flight got no answer in time: on to the next server. */
+  expire(): void {
+    if (this.tcp) this.nextTcp();
+    else if (this.udpFd >= 0) this.nextUdp();
   }
 
   /** What arrived on the socket in flight: receive slot i of the upstream batch. */
@@ -298,8 +303,6 @@ export class Transmit {
       }
       this.finish(true, msg);
     });
-    this.timer = setTimeout(() => {
-      if (this.tcp === s) this.nextTcp();
-    }, TCP_TIMEOUT);
+    deadline(this, TCP_TIMEOUT);
   }
 }

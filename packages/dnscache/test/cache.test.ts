@@ -74,9 +74,11 @@ test("the log transcript is line for line that of Debian's dnscache", async () =
 });
 
 test('TTLs of cached answers count down', async () => {
-  const first = await ask(`${BASE}.10`, 'txt.test', 'TXT');
-  assert.equal(first.answers[0]!.ttl, 60);
-  await waitFor(async () => (await ask(`${BASE}.10`, 'txt.test', 'TXT')).answers[0]!.ttl < 60, 'a lower TTL');
+  // txt.test (TTL 60) may already be cached by the transcript test, and a second may have
+  // passed since: the first TTL seen is at most 60, and a later answer must show a lower one.
+  const first = (await ask(`${BASE}.10`, 'txt.test', 'TXT')).answers[0]!.ttl;
+  assert.ok(first > 0 && first <= 60, `first TTL ${first}`);
+  await waitFor(async () => (await ask(`${BASE}.10`, 'txt.test', 'TXT')).answers[0]!.ttl < first, 'a lower TTL');
 });
 
 test('NXDOMAIN is cached; TTL 0 records are not', async () => {
