@@ -1,5 +1,6 @@
 // The in-flight limits: a 201st UDP question evicts the oldest (`drop N timed out`), a 21st TCP
-// connection closes the oldest; checked on ours and Debian's against a silent upstream.
+// connection closes the oldest; checked on ours and Debian's against a silent upstream, which
+// also shows an unanswered question asked again after its timeout from a new port and id.
 import assert from 'node:assert/strict';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
@@ -10,6 +11,8 @@ const BASE = '127.53.9';
 const SILENT = `${BASE}.1`;
 const lab = new Lab();
 let silent: UdpSocket;
+/** What the silent server was sent: the datagram, its source port. */
+const heard: { msg: Buffer; port: number }[] = [];
 const caches: [string, string, Proc | undefined][] = [
   ['ours', `${BASE}.10`, undefined],
   ['Debian', `${BASE}.11`, undefined],
@@ -17,7 +20,7 @@ const caches: [string, string, Proc | undefined][] = [
 
 before(async () => {
   silent = createSocket('udp4');
-  silent.on('message', () => {});
+  silent.on('message', (msg, rinfo) => heard.push({ msg, port: rinfo.port }));
   await new Promise<void>((resolve) => silent.bind({ address: SILENT, port: 53 }, resolve));
   lab.onCleanup(() => silent.close());
   for (const c of caches) {
@@ -61,6 +64,25 @@ for (const c of caches) {
       assert.ok(p.lines.some((l) => /^tcpclose 7f350915:[0-9a-f]{4} /.test(l)));
     } finally {
       for (const s of sockets) s.destroy();
+    }
+  });
+}
+
+// After the limits tests: a question of its own then evicts one of theirs, not the reverse.
+for (const c of caches) {
+  test(`${c[0]}: an unanswered upstream question is asked again after its timeout, from a new port with a new id`, async () => {
+    const label = Buffer.from(`retry-${c[0].toLowerCase()}`);
+    const s = createSocket('udp4');
+    await new Promise<void>((resolve) => s.bind({ address: '127.53.9.22', port: 0 }, resolve));
+    try {
+      await new Promise<void>((resolve) => s.send(queryPacket(`${label}.test`, 'A', 7), 53, c[1], () => resolve()));
+      const asked = () => heard.filter((h) => h.msg.includes(label));
+      await waitFor(() => asked().length >= 2, 'a second attempt after the first timed out');
+      const [a, b] = asked();
+      const tag = (h: { msg: Buffer; port: number }) => `${h.port}/${h.msg.readUInt16BE(0)}`;
+      assert.notEqual(tag(a!), tag(b!));
+    } finally {
+      s.close();
     }
   });
 }
