@@ -19,11 +19,6 @@
 
 #include "napi-args.h"
 
-#define ARGS(n)                                                                                    \
-  size_t argc = (n);                                                                               \
-  napi_value argv[(n) > 0 ? (n) : 1];                                                              \
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL)
-
 static napi_value result(napi_env env, int r) { return int_value(env, r < 0 ? -errno : r); }
 
 static napi_value Flock(napi_env env, napi_callback_info info) {

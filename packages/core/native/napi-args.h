@@ -9,6 +9,12 @@
 
 #include <node_api.h>
 
+// Declares and fills `argv` with the call's first n arguments (missing ones are undefined).
+#define ARGS(n)                                                                                    \
+  size_t argc = (n);                                                                               \
+  napi_value argv[(n) > 0 ? (n) : 1];                                                              \
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL)
+
 static inline napi_value int_value(napi_env env, int64_t v) {
   napi_value r;
   napi_create_int64(env, v, &r);

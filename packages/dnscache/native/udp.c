@@ -26,16 +26,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <node_api.h>
+#include "napi-args.h"
 #include <uv.h>
 
 #define MAXBATCH 256
 #define META 32
-
-#define ARGS(n)                                                                                    \
-  size_t argc = (n);                                                                               \
-  napi_value argv[(n)];                                                                            \
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL)
 
 typedef struct {
   uv_poll_t poll;
@@ -50,18 +45,6 @@ typedef struct {
   unsigned slots, slot_size;
   int closed;
 } watch_t;
-
-static napi_value int_value(napi_env env, int64_t v) {
-  napi_value r;
-  napi_create_int64(env, v, &r);
-  return r;
-}
-
-static int32_t arg_int(napi_env env, napi_value v) {
-  int32_t n = 0;
-  napi_get_value_int32(env, v, &n);
-  return n;
-}
 
 // The bytes of a Buffer or typed array argument (NULL if it is neither).
 static uint8_t *arg_bytes(napi_env env, napi_value v, size_t *len) {
