@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "napi-args.h"
+#include "spawn-attr.h"
 
 static napi_value result(napi_env env, int r) { return int_value(env, r < 0 ? -errno : r); }
 
@@ -265,14 +266,6 @@ static void spawn_job_free(spawn_job *job) {
   free(job);
 }
 
-// glibc's sigfillset leaves out the two signals glibc keeps for itself (32 and 33); its
-// posix_spawn would then leave them ignored in the child, and exec keeps that. Set by hand.
-static void add_libc_signals(sigset_t *set) {
-  unsigned long *words = (unsigned long *)set;
-  const unsigned bits = 8 * sizeof *words;
-  for (unsigned sig = 32; sig <= 33; sig++) words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
-}
-
 // The moves in two steps through descriptors above every source and target, so a source that
 // is also an earlier move's target is not overwritten before it is used, and no dup2 maps a
 // descriptor onto itself (which would keep its close-on-exec flag).
@@ -290,20 +283,11 @@ static void add_moves(posix_spawn_file_actions_t *actions, const int *moves, siz
 static void spawn_run(spawn_job *job) {
   posix_spawnattr_t attr;
   posix_spawn_file_actions_t actions;
-  sigset_t all, none;
-  sigfillset(&all);
-  add_libc_signals(&all);
-  sigemptyset(&none);
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+  short flags = 0;
   if (job->flags & SPAWN_SETSID) flags |= POSIX_SPAWN_SETSID;
-  if (job->flags & SPAWN_SETPGROUP) {
-    flags |= POSIX_SPAWN_SETPGROUP;
-    posix_spawnattr_setpgroup(&attr, 0);
-  }
-  posix_spawnattr_setflags(&attr, flags);
+  if (job->flags & SPAWN_SETPGROUP) flags |= POSIX_SPAWN_SETPGROUP;
+  spawn_attr_init(&attr, flags);
+  posix_spawnattr_setpgroup(&attr, 0);
   posix_spawn_file_actions_init(&actions);
   add_moves(&actions, job->moves, job->nmoves);
   job->error = posix_spawnp(&job->pid, job->file, &actions, &attr, job->argv, job->envp);

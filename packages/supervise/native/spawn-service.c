@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "napi-args.h"
+#include "spawn-attr.h"
 
 #define MAX_FDS 8
 
@@ -26,16 +27,6 @@ static void add_moves(posix_spawn_file_actions_t *actions, const int *fds, int n
   for (int i = 0; i < n; i++) posix_spawn_file_actions_adddup2(actions, fds[i], spare + i);
   for (int i = 0; i < n; i++) posix_spawn_file_actions_adddup2(actions, spare + i, i);
   for (int i = 0; i < n; i++) posix_spawn_file_actions_addclose(actions, spare + i);
-}
-
-// glibc's sigfillset leaves out the two signals glibc keeps for itself (32 and 33), and its
-// posix_spawn then sets them to SIG_IGN in the child, which exec preserves: ./run would start
-// with them ignored. Their bits are set by hand so the child puts them back to SIG_DFL, as
-// after libuv's fork + exec.
-static void add_libc_signals(sigset_t *set) {
-  unsigned long *words = (unsigned long *)set;
-  const unsigned bits = 8 * sizeof *words;
-  for (unsigned sig = 32; sig <= 33; sig++) words[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
 }
 
 // spawnService(dir, path, argv[], envp[], fds[]) -> pid, or -errno.
@@ -60,14 +51,7 @@ static napi_value SpawnService(napi_env env, napi_callback_info info) {
   if (dir && path && argv && envp) {
     posix_spawnattr_t attr;
     posix_spawn_file_actions_t actions;
-    sigset_t all, none;
-    sigfillset(&all);
-    add_libc_signals(&all);
-    sigemptyset(&none);
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    spawn_attr_init(&attr, POSIX_SPAWN_SETSID);
     posix_spawn_file_actions_init(&actions);
     // chdir first: DIR may be /proc/self/fd/N, whose N is one of the descriptors moved below.
     posix_spawn_file_actions_addchdir_np(&actions, dir);
