@@ -95,22 +95,14 @@ static napi_value Execve(napi_env env, napi_callback_info info) {
   uint32_t nkeep = 0;
   int *keep = int_list(env, args[4], &nkeep);
   int *fd_flags = keep == NULL ? NULL : calloc(nkeep + 3, sizeof *fd_flags);
-  if (file == NULL || argv == NULL || envp == NULL || limits == NULL || keep == NULL || fd_flags == NULL) {
-    free(file);
-    free_strings(argv);
-    free_strings(envp);
-    free(limits);
-    free(keep);
-    free(fd_flags);
-    return failure(env, "execve", EINVAL);
-  }
-
-  const char *syscall = "setrlimit";
-  int error = 0;
-  for (uint32_t i = 0; i < nlimits && error == 0; i++) {
+  // A bad argument (or no memory to copy it): EINVAL from "execve", and nothing changed.
+  bool ready = file != NULL && argv != NULL && envp != NULL && limits != NULL && keep != NULL && fd_flags != NULL;
+  const char *syscall = ready ? "setrlimit" : "execve";
+  int error = ready ? 0 : EINVAL;
+  for (uint32_t i = 0; ready && i < nlimits && error == 0; i++) {
     if (setrlimit(limits[i].resource, &limits[i].value) < 0) error = errno;
   }
-  if (error == 0) {
+  if (ready && error == 0) {
     struct sigaction pipe_action, xfsz_action, default_action = {.sa_handler = SIG_DFL};
     sigemptyset(&default_action.sa_mask);
     sigaction(SIGPIPE, &default_action, &pipe_action);

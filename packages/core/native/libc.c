@@ -191,6 +191,24 @@ static napi_value Poll(napi_env env, napi_callback_info info) {
 
 // --- Asynchronous calls on libuv's thread pool: poll and spawn block, the event loop must not.
 
+// Queues a job: `execute` runs on a pool thread, `complete` back on the JS thread.
+static void queue_work(napi_env env, const char *name, napi_async_execute_callback execute,
+                       napi_async_complete_callback complete, void *job, napi_async_work *work) {
+  napi_value resource_name;
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource_name);
+  napi_create_async_work(env, NULL, resource_name, execute, complete, job, work);
+  napi_queue_async_work(env, *work);
+}
+
+// Calls a job's JS callback with its one integer result, and lets go of the callback.
+static void call_back(napi_env env, napi_ref callback_ref, int64_t result) {
+  napi_value callback, global, arg = int_value(env, result);
+  napi_get_reference_value(env, callback_ref, &callback);
+  napi_get_global(env, &global);
+  napi_delete_reference(env, callback_ref);
+  napi_call_function(env, global, callback, 1, &arg, NULL);
+}
+
 typedef struct {
   napi_async_work work;
   napi_ref callback;
@@ -211,14 +229,12 @@ static void poll_execute(napi_env env, void *data) {
 static void poll_complete(napi_env env, napi_status status, void *data) {
   (void)status;
   poll_job *job = data;
-  napi_value callback, global, arg = int_value(env, job->result);
-  napi_get_reference_value(env, job->callback, &callback);
-  napi_get_global(env, &global);
-  napi_delete_reference(env, job->callback);
+  napi_ref callback = job->callback;
+  int result = job->result;
   napi_delete_reference(env, job->keep);
   napi_delete_async_work(env, job->work);
   free(job);
-  napi_call_function(env, global, callback, 1, &arg, NULL);
+  call_back(env, callback, result);
 }
 
 // pollAsync(pollfd buffer, nfds, timeout, callback(result)).
@@ -236,10 +252,7 @@ static napi_value PollAsync(napi_env env, napi_callback_info info) {
   job->timeout = arg_int(env, argv[2]);
   napi_create_reference(env, argv[0], 1, &job->keep);
   napi_create_reference(env, argv[3], 1, &job->callback);
-  napi_value name;
-  napi_create_string_utf8(env, "fortress.poll", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, poll_execute, poll_complete, job, &job->work);
-  napi_queue_async_work(env, job->work);
+  queue_work(env, "fortress.poll", poll_execute, poll_complete, job, &job->work);
   return int_value(env, 0);
 }
 
@@ -337,13 +350,11 @@ static void spawn_execute(napi_env env, void *data) {
 static void spawn_complete(napi_env env, napi_status status, void *data) {
   (void)status;
   spawn_job *job = data;
-  napi_value callback, global, arg = int_value(env, job->error ? -job->error : job->pid);
-  napi_get_reference_value(env, job->callback, &callback);
-  napi_get_global(env, &global);
-  napi_delete_reference(env, job->callback);
+  napi_ref callback = job->callback;
+  int64_t result = job->error ? -job->error : job->pid;
   napi_delete_async_work(env, job->work);
   spawn_job_free(job);
-  napi_call_function(env, global, callback, 1, &arg, NULL);
+  call_back(env, callback, result);
 }
 
 // spawnAsync(file, argv[], envp[], moves[], flags, callback(pid or -errno)): with CLONE_VFORK the
@@ -353,10 +364,7 @@ static napi_value SpawnAsync(napi_env env, napi_callback_info info) {
   spawn_job *job = spawn_job_from(env, argv);
   if (!job) return int_value(env, -ENOMEM);
   napi_create_reference(env, argv[5], 1, &job->callback);
-  napi_value name;
-  napi_create_string_utf8(env, "fortress.spawn", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, NULL, name, spawn_execute, spawn_complete, job, &job->work);
-  napi_queue_async_work(env, job->work);
+  queue_work(env, "fortress.spawn", spawn_execute, spawn_complete, job, &job->work);
   return int_value(env, 0);
 }
 

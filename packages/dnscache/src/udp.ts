@@ -3,6 +3,7 @@
 // slot holds [length, port, family, token] as int32s and the address at bytes 16..31.
 import { createRequire } from 'node:module';
 import { SystemError } from '@fortress/core/errors';
+import { formatIPv6, isV4Mapped } from '@fortress/core/ipv6';
 
 interface Addon {
   bind(family: number, address: Uint8Array, port: number, receiveBuffer: number): number;
@@ -87,28 +88,7 @@ export function addressText(meta: Uint8Array, at: number, family: number): strin
   const b = meta;
   const p = at + 16;
   if (family === 4) return `${b[p]}.${b[p + 1]}.${b[p + 2]}.${b[p + 3]}`;
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push((b[p + 2 * i]! << 8) | b[p + 2 * i + 1]!);
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `::ffff:${b[p + 12]}.${b[p + 13]}.${b[p + 14]}.${b[p + 15]}`;
-  }
-  // The longest run of two or more zero groups becomes :: (RFC 5952).
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (list: number[]) => list.map((v) => v.toString(16)).join(':');
-  if (best < 0) return hex(g);
-  return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
+  const bytes = b.subarray(p, p + 16);
+  if (isV4Mapped(bytes)) return `::ffff:${b[p + 12]}.${b[p + 13]}.${b[p + 14]}.${b[p + 15]}`;
+  return formatIPv6(bytes);
 }

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mkfifo as makeFifo } from '@fortress/core/libc';
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 export const BIN = join(REPO, 'packages/multilog/bin');
@@ -77,9 +78,9 @@ export function exited(child: ChildProcess): Promise<number | string> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 }
 
+/** A FIFO of mode 0600 (through core's libc, not a mkfifo process). */
 export function mkfifo(path: string): void {
-  const r = spawnSync('mkfifo', ['-m', '600', path]);
-  if (r.status !== 0) throw new Error(`mkfifo ${path} failed: ${String(r.stderr)}`);
+  makeFifo(path, 0o600);
 }
 
 const LABEL = /@[0-9a-fA-F]{24}/g;
