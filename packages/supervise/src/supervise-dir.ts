@@ -37,9 +37,19 @@ export async function superviseDir(options: SuperviseDirOptions): Promise<number
     stdio: options.stdio,
     ...(options.env === undefined ? {} : { env: options.env }),
   });
+  // Listening before the start: once ./run's pid is in the status file, a SIGTERM must find
+  // the handler (start() runs to its end before any signal callback can).
+  const stop = (): void => void supervisor.shutdown();
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  const stopListening = (): void => {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  };
   try {
     await supervisor.start();
   } catch (err) {
+    stopListening();
     writeStderr(`supervise: fatal: ${err instanceof SetupError ? err.message : String(err)}`);
     return EXIT_TEMPORARY;
   }
@@ -56,13 +66,9 @@ export async function superviseDir(options: SuperviseDirOptions): Promise<number
     startedSinceSettle = false;
     settleMemory();
   }, SETTLE_EVERY_MS).unref();
-  const stop = (): void => void supervisor.shutdown();
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
   await supervisor.exited;
   clearInterval(settler);
-  process.off('SIGTERM', stop);
-  process.off('SIGINT', stop);
+  stopListening();
   return EXIT_OK;
 }
 
