@@ -23,7 +23,8 @@ function saveData(buf: Uint8Array, pos: number, len: number): void {
     saveOk = false;
     return;
   }
-  save.set(buf.subarray(pos, pos + len), saveLen);
+  // A byte loop: record data is short, and a view per record would cost more than the copy.
+  for (let i = 0; i < len; i++) save[saveLen + i] = buf[pos + i]!;
   saveLen += len;
 }
 
@@ -89,13 +90,13 @@ export function absorb(
       i = j;
       continue;
     }
-    const group = records.slice(i, j);
+    const from = i;
     i = j;
     if (type === T_ANY || type === T_AXFR) continue;
     if (type === T_SOA) {
-      for (const r of group) if (r.pos < sec.posAuthority) logSoa(buf, r, srv, ttl);
+      for (let g = from; g < j; g++) if (records[g]!.pos < sec.posAuthority) logSoa(buf, records[g]!, srv, ttl);
     } else if (type === T_CNAME) {
-      const last = group[group.length - 1]!;
+      const last = records[j - 1]!;
       if (!getName(buf, buf.length, last.dataPos)) continue;
       const target = packetName();
       logRrName(srv, ttl, 'cname', t1, target);
@@ -104,7 +105,8 @@ export function absorb(
       // Debian's poisoning fix: an NS set already in the cache is not replaced (nor logged).
       if (type === T_NS && nsCached(ctx, t1)) continue;
       saveStart();
-      for (const r of group) {
+      for (let g = from; g < j; g++) {
+        const r = records[g]!;
         if (!getName(buf, buf.length, r.dataPos)) continue;
         const t2 = packetName();
         logRrName(srv, ttl, type === T_NS ? 'ns' : 'ptr', t1, t2);
@@ -113,7 +115,8 @@ export function absorb(
       saveFinish(ctx, type, t1, ttl);
     } else if (type === T_MX) {
       saveStart();
-      for (const r of group) {
+      for (let g = from; g < j; g++) {
+        const r = records[g]!;
         if (r.dataLen < 2 || !getName(buf, buf.length, r.dataPos + 2)) continue;
         const t2 = packetName();
         logRrName(srv, ttl, 'mx', t1, t2, u16(buf, r.dataPos));
@@ -123,7 +126,8 @@ export function absorb(
       saveFinish(ctx, T_MX, t1, ttl);
     } else if (type === T_A) {
       saveStart();
-      for (const r of group) {
+      for (let g = from; g < j; g++) {
+        const r = records[g]!;
         if (r.dataLen !== 4) continue;
         saveData(buf, r.dataPos, 4);
         logRr(server, t1, T_A, buf, r.dataPos, 4, ttl);
@@ -132,7 +136,8 @@ export function absorb(
     } else {
       saveStart();
       const len = Buffer.alloc(2);
-      for (const r of group) {
+      for (let g = from; g < j; g++) {
+        const r = records[g]!;
         len.writeUInt16BE(r.dataLen);
         saveData(len, 0, 2);
         saveData(buf, r.dataPos, r.dataLen);

@@ -182,6 +182,19 @@ export function logCached(type: number | string, d: Uint8Array): void {
   out[used++] = 10;
 }
 
+/** `cached KIND NAME TARGET` (cname, ns), the name starting at pos of d. */
+export function logCachedPair(kind: string, d: Uint8Array, pos: number, target: Uint8Array): void {
+  if (!enabled) return;
+  begin();
+  text('cached ');
+  text(kind);
+  out[used++] = 32;
+  domain(d, pos);
+  out[used++] = 32;
+  domain(target);
+  out[used++] = 10;
+}
+
 /** `rr SERVER TTL KIND NAME [PREF] TARGET` for cname, ns, ptr and mx records. */
 export function logRrName(
   server: string,

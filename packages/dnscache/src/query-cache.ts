@@ -1,7 +1,7 @@
 // Answers and servers from the cache (query.c): the cached NXDOMAIN, CNAME and records of a
 // name, and the nearest configured or cached servers above it.
 import { domainLength } from './domain.js';
-import { logCached, logLine, name } from './log.js';
+import { logCached, logCachedPair } from './log.js';
 import { getName, packetName, T_A, T_ANY, T_AXFR, T_CNAME, T_MX, T_NS, T_PTR, typeMatch, u16 } from './packet.js';
 import { key, L, MAXNS, makeKey, type QueryState } from './query-state.js';
 import { responseAddBytes, responseAddName, responseCname, responseRFinish, responseRStart } from './response.js';
@@ -29,7 +29,7 @@ export function fromCache(q: QueryState, d: Buffer, dlen: number, dtype: number)
       if (!responseCname(q.name[0]!, target, cache.ttl)) return -1;
       return 1;
     }
-    logLine(`cached cname ${name(d)} ${name(target)}`);
+    logCachedPair('cname', d, 0, target);
     q.cname = target;
     return L.CNAME;
   }
@@ -102,21 +102,22 @@ export function fromCache(q: QueryState, d: Buffer, dlen: number, dtype: number)
 }
 
 /** Walks up from d to the nearest configured or cached servers; false at the root's end. */
-export function findServers(q: QueryState, name0: Buffer): boolean {
+export function findServers(q: QueryState, d: Buffer): boolean {
   const cache = q.ctx.cache;
-  let d = name0;
+  // The suffix being tried starts at p: a view is made only for the one that has servers.
+  let p = 0;
   for (;;) {
-    if (q.ctx.roots.lookup(q.srv(), 64 * q.level, d)) {
+    if (q.ctx.roots.lookup(q.srv(), 64 * q.level, d, p)) {
       q.clearNs(q.level);
-      q.control[q.level] = d;
+      q.control[q.level] = p ? d.subarray(p) : d;
       return true;
     }
-    const dlen = domainLength(d);
+    const dlen = domainLength(d, p);
     if (!q.ctx.forwardOnly && q.level < 2 && dlen < 255) {
-      const klen = makeKey(T_NS, d, dlen);
+      const klen = makeKey(T_NS, d, dlen, p);
       if (cache.get(key, klen) && cache.dataLen) {
         const cached = Buffer.from(cache.buffer.subarray(cache.dataPos, cache.dataPos + cache.dataLen));
-        q.control[q.level] = d;
+        q.control[q.level] = p ? d.subarray(p) : d;
         q.srv().fill(0, 64 * q.level, 64 * q.level + 64);
         q.clearNs(q.level);
         const list = q.nsList(q.level);
@@ -126,13 +127,13 @@ export function findServers(q: QueryState, name0: Buffer): boolean {
           pos = getName(cached, cached.length, pos);
           if (!pos) break;
           const ns = packetName();
-          logLine(`cached ns ${name(d)} ${name(ns)}`);
+          logCachedPair('ns', d, p, ns);
           if (j < MAXNS) list[j++] = ns;
         }
         return true;
       }
     }
-    if (!d[0]) return false;
-    d = d.subarray(d[0] + 1);
+    if (!d[p]) return false;
+    p += d[p]! + 1;
   }
 }

@@ -24,12 +24,12 @@ export interface ResolverContext {
 export const key = Buffer.alloc(257);
 
 /** Fills the module key buffer with type + lowercased name; returns the key length or 0. */
-export function makeKey(type: number, d: Uint8Array, dlen: number): number {
+export function makeKey(type: number, d: Uint8Array, dlen: number, pos = 0): number {
   if (dlen > 255) return 0;
   key[0] = type >> 8;
   key[1] = type & 255;
   for (let i = 0; i < dlen; i++) {
-    const c = d[i]!;
+    const c = d[pos + i]!;
     key[2 + i] = c >= 65 && c <= 90 ? c + 32 : c;
   }
   return dlen + 2;

@@ -71,9 +71,9 @@ export class Roots {
     }
   }
 
-  /** Copies the configured servers of exactly q into servers; false if q has none. */
-  lookup(servers: Buffer, offset: number, q: Uint8Array): boolean {
-    const r = this.find(q);
+  /** Copies the configured servers of exactly q (from pos) into servers; false if q has none. */
+  lookup(servers: Buffer, offset: number, q: Uint8Array, pos = 0): boolean {
+    const r = this.find(q, pos);
     if (r < 0) return false;
     this.list[r]!.servers.copy(servers, offset);
     return true;
