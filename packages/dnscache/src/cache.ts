@@ -40,14 +40,20 @@ export class Cache {
     return this.x;
   }
 
+  // Bytes by hand: Buffer's readUInt32BE/writeUInt32BE validate their offset once more.
   private get4(pos: number): number {
     if (pos > this.size - 4) throw new CacheCorrupt('cache');
-    return this.x.readUInt32BE(pos);
+    const x = this.x;
+    return ((x[pos]! << 24) | (x[pos + 1]! << 16) | (x[pos + 2]! << 8) | x[pos + 3]!) >>> 0;
   }
 
   private set4(pos: number, v: number): void {
     if (pos > this.size - 4) throw new CacheCorrupt('cache');
-    this.x.writeUInt32BE(v >>> 0, pos);
+    const x = this.x;
+    x[pos] = v >>> 24;
+    x[pos + 1] = v >>> 16;
+    x[pos + 2] = v >>> 8;
+    x[pos + 3] = v;
   }
 
   // djb's hash, keyed by the seed so that outsiders cannot aim at one bucket.
@@ -75,7 +81,7 @@ export class Cache {
           }
         }
         if (same) {
-          const expire = x.readUInt32BE(pos + 12) * 4294967296 + x.readUInt32BE(pos + 16);
+          const expire = this.get4(pos + 12) * 4294967296 + this.get4(pos + 16);
           if (expire < now) return false;
           this.ttl = Math.min(expire - now, MAXTTL);
           const u = this.get4(pos + 8);
@@ -129,8 +135,8 @@ export class Cache {
     this.set4(w, head ^ keyhash);
     this.set4(w + 4, keylen);
     this.set4(w + 8, datalen);
-    this.x.writeUInt32BE(Math.floor(expire / 4294967296), w + 12);
-    this.x.writeUInt32BE(expire >>> 0, w + 16);
+    this.set4(w + 12, Math.floor(expire / 4294967296));
+    this.set4(w + 16, expire >>> 0);
     // Byte loops: small copies cost less than the views that set() would need.
     const x = this.x;
     for (let i = 0; i < keylen; i++) x[w + 20 + i] = key[i]!;

@@ -223,6 +223,21 @@ export function logRrName(
   out[used++] = 10;
 }
 
+/** `stats QUERIES MOTION UDP TCP`, written after every answer. */
+export function logStats(queries: number, motion: number, udp: number, tcp: number): void {
+  if (!enabled) return;
+  begin();
+  text('stats ');
+  dec(queries);
+  out[used++] = 32;
+  dec(motion);
+  out[used++] = 32;
+  dec(udp);
+  out[used++] = 32;
+  dec(tcp);
+  out[used++] = 10;
+}
+
 export function logDrop(n: number, err: string): void {
   logLine(`drop ${n} ${err}`);
 }

@@ -3,7 +3,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { errorText } from '@fortress/core/errors';
 import type { Acl } from './acl.js';
-import { hex4, logDrop, logLine, logQuery, logSent } from './log.js';
+import { hex4, logDrop, logLine, logQuery, logSent, logStats } from './log.js';
 import { parseQuery } from './packet.js';
 import { Query, type ResolverContext } from './query.js';
 import { responseFor, responseInto, responseLength } from './response.js';
@@ -129,7 +129,7 @@ export class DnsServer {
   }
 
   private stats(): void {
-    logLine(`stats ${this.numQueries} ${this.ctx.cache.motion} ${this.udpClients.size} ${this.tcpClients.size}`);
+    logStats(this.numQueries, this.ctx.cache.motion, this.udpClients.size, this.tcpClients.size);
   }
 
   /** Binds both sockets (as root, before privileges are dropped). */
