@@ -174,7 +174,7 @@ export function udpExchange(
   port = 53,
 ): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
-    const s = createSocket('udp4');
+    const s = createSocket(server.includes(':') ? 'udp6' : 'udp4');
     const timer = setTimeout(() => {
       s.close();
       resolve(undefined);
