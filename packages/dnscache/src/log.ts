@@ -84,10 +84,28 @@ function begin(): void {
 }
 
 function text(s: string): void {
-  for (let i = 0; i < s.length; i++) out[used++] = s.charCodeAt(i);
+  const o = out;
+  let u = used;
+  for (let i = 0; i < s.length; i++) o[u++] = s.charCodeAt(i);
+  used = u;
 }
 
 function dec(n: number): void {
+  // Most numbers (counts, ports, TTLs) fit in 31 bits: integer arithmetic, no float division.
+  if (n >= 0 && n < 2147483648 && n === Math.floor(n)) {
+    const o = out;
+    let v = n | 0;
+    let digits = 1;
+    for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+    const end = used + digits;
+    for (let p = end - 1; p >= used; p--) {
+      const q = (v / 10) | 0;
+      o[p] = 48 + v - q * 10;
+      v = q;
+    }
+    used = end;
+    return;
+  }
   let v = Math.floor(n);
   if (v < 0) {
     out[used++] = 45;
@@ -106,9 +124,13 @@ function dec(n: number): void {
   }
 }
 
+const HEX_CODES = Uint8Array.from(HEX, (c) => c.charCodeAt(0));
+
 function hexByte(b: number): void {
-  out[used++] = HEX.charCodeAt((b >> 4) & 15);
-  out[used++] = HEX.charCodeAt(b & 15);
+  const u = used;
+  out[u] = HEX_CODES[(b >> 4) & 15]!;
+  out[u + 1] = HEX_CODES[b & 15]!;
+  used = u + 2;
 }
 
 function hex16(n: number): void {
@@ -116,23 +138,32 @@ function hex16(n: number): void {
   hexByte(n & 255);
 }
 
+// A name's bytes as the log shows them: lowercase, `?` for spaces, controls and 8-bit bytes.
+const LOG_CHAR = new Uint8Array(256).map((_, ch) => (ch <= 32 || ch > 126 ? 63 : ch >= 65 && ch <= 90 ? ch + 32 : ch));
+
 /** A name in the log form of domainText: lowercase, `?` for odd bytes, `.` for the root. */
 function domain(d: Uint8Array, pos = 0): void {
+  const o = out;
+  const n = d.length;
+  let u = used;
   let p = pos;
-  let c = d[p] ?? 0;
+  let c = p < n ? d[p]! : 0;
   if (c === 0) {
-    out[used++] = 46;
+    o[u++] = 46;
+    used = u;
     return;
   }
   while (c !== 0) {
-    for (let i = 1; i <= c; i++) {
-      const ch = d[p + i] ?? 0;
-      out[used++] = ch <= 32 || ch > 126 ? 63 : ch >= 65 && ch <= 90 ? ch + 32 : ch;
-    }
-    out[used++] = 46;
-    p += c + 1;
-    c = d[p] ?? 0;
+    const end = p + c + 1;
+    const have = Math.min(end, n);
+    let i = p + 1;
+    for (; i < have; i++) o[u++] = LOG_CHAR[d[i]!]!;
+    for (; i < end; i++) o[u++] = 63; // a label cut short (never from getName)
+    o[u++] = 46;
+    p = end;
+    c = p < n ? d[p]! : 0;
   }
+  used = u;
 }
 
 function ip4(ip: Uint8Array, pos = 0): void {
