@@ -106,22 +106,8 @@ function dec(n: number): void {
     used = end;
     return;
   }
-  let v = Math.floor(n);
-  if (v < 0) {
-    out[used++] = 45;
-    v = -v;
-  }
-  if (v < 10) {
-    out[used++] = 48 + v;
-    return;
-  }
-  let digits = 0;
-  for (let t = v; t > 0; t = Math.floor(t / 10)) digits++;
-  used += digits;
-  for (let p = used - 1; v > 0; p--) {
-    out[p] = 48 + (v % 10);
-    v = Math.floor(v / 10);
-  }
+  // The rest (the cache's motion after 2 GB, negatives) is rare: the number's own text.
+  text(String(Math.floor(n)));
 }
 
 const HEX_CODES = Uint8Array.from(HEX, (c) => c.charCodeAt(0));
