@@ -10,7 +10,7 @@ import { ConfError, conf } from '../conf/conf.js';
 import { shellQuote } from '../conf/placeholders.js';
 import { parseInetdConf, readServicePorts } from '../inetd/parse.js';
 
-const SYNOPSIS =
+export const SYNOPSIS =
   'import-inetd FILE --ip ADDR DIR [--log-user L] [--allow-from PREFIX,...] [--allow-wildcard] [--dry-run]';
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): number {
@@ -82,6 +82,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
       `line ${s.line}: ${s.name}: ${target}: tcpserver on ${ip}:${s.port} as ${s.user}: ${command}\n`,
     );
     for (const note of s.notes) process.stdout.write(`line ${s.line}: ${s.name}: note: ${note}\n`);
+    for (const warning of s.warnings) process.stdout.write(`line ${s.line}: ${s.name}: warning: ${warning}\n`);
   }
   for (const u of unconvertible) process.stdout.write(`line ${u.line}: ${u.name}: cannot convert: ${u.reason}\n`);
   return failed > 0 ? 111 : 0;
