@@ -136,3 +136,26 @@ test('import-inetd --dry-run writes nothing; a wildcard or foreign --ip is refus
   assert.equal(missing.status, 111);
   assert.match(missing.stderr, /unable to read .*absent\.conf: file does not exist/);
 });
+
+test('import-inetd warns about cleartext-password services and services run as root (issue 18)', () => {
+  const conf = join(dir, 'inetd3.conf');
+  writeFileSync(
+    conf,
+    'telnet stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.telnetd\n' +
+      'imap2 stream tcp nowait nobody /usr/sbin/imapd imapd\n' +
+      'gopher stream tcp nowait nobody /usr/sbin/gopherd gopherd\n',
+  );
+  const services = join(dir, 'services3');
+  writeFileSync(services, SERVICES);
+  const r = fortress(['import-inetd', conf, '--ip', '127.0.0.9', join(dir, 'dry3'), '--dry-run'], {
+    ...process.env,
+    FORTRESS_SERVICES: services,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const warnings = r.stdout.split('\n').filter((l) => l.includes(': warning: '));
+  assert.deepEqual(warnings, [
+    'line 1: telnet: warning: telnet sends passwords in cleartext, readable by anyone on the path: prefer ssh, or the protocol over TLS',
+    'line 1: telnet: warning: runs as root: a flaw in in.telnetd gives away the machine; give it an account of its own',
+    'line 2: imap2: warning: imap sends passwords in cleartext, readable by anyone on the path: prefer ssh, or the protocol over TLS',
+  ]);
+});
