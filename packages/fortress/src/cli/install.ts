@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fatal, usage, writeStderr } from '@fortress/core/errors';
 import { parseArgs } from '../args.js';
 import { DEFAULT_SCAN_DIR } from '../install/boot-files.js';
-import { type InitSystem, type InstallPlan, applyInstall, planInstall } from '../install/installer.js';
+import { applyInstall, type InitSystem, type InstallPlan, planInstall } from '../install/installer.js';
 import { nodeBinary, suitePrograms } from '../install/locate.js';
 
 export const SYNOPSIS =
@@ -37,7 +37,10 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
   };
   for (const [name, path] of Object.entries(paths)) {
     if (!PLAIN_PATH.test(path))
-      return usage('fortress', `${SYNOPSIS} (${name}: expected an absolute path of letters, digits and ._/+-, got ${path})`);
+      return usage(
+        'fortress',
+        `${SYNOPSIS} (${name}: expected an absolute path of letters, digits and ._/+-, got ${path})`,
+      );
   }
   let plan: InstallPlan;
   try {
@@ -47,7 +50,12 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
   }
   if (plan.conflicts.length > 0) {
     for (const conflict of plan.conflicts) writeStderr(`fortress: ${conflict}`);
-    return fatal('fortress', 'refusing to install over files fortress install did not write: nothing changed', undefined, 100);
+    return fatal(
+      'fortress',
+      'refusing to install over files fortress install did not write: nothing changed',
+      undefined,
+      100,
+    );
   }
   const dry = args.flags.has('dry-run');
   if (!dry) {
@@ -67,16 +75,21 @@ function report(plan: InstallPlan, dry: boolean, init: InitSystem, prefix: strin
   for (const dir of plan.directories) out.push(`${verb('created', 'would create')} ${dir}`);
   for (const f of plan.files) out.push(`${verb('wrote', 'would write')} ${f.path} (${f.what})`);
   for (const l of plan.lines) out.push(`${verb('appended to', 'would append to')} ${l.path}: ${l.line}`);
-  out.push(`${verb('wrote', 'would write')} ${join(prefix, 'share/fortress/installed.json')} (what fortress uninstall removes)`);
+  out.push(
+    `${verb('wrote', 'would write')} ${join(prefix, 'share/fortress/installed.json')} (what fortress uninstall removes)`,
+  );
   const bin = join(prefix, 'bin');
   const shadowed = plan.files
     .map((f) => f.path.slice(bin.length + 1))
-    .filter((name) => !name.includes('/') && ['/usr/bin', '/usr/sbin', '/bin'].some((d) => isOther(join(d, name), join(bin, name))));
+    .filter(
+      (name) =>
+        !name.includes('/') && ['/usr/bin', '/usr/sbin', '/bin'].some((d) => isOther(join(d, name), join(bin, name))),
+    );
   if (shadowed.length > 0)
     out.push(
       `note: ${shadowed.join(' ')} also exist in /usr/bin or /usr/sbin (Debian's daemontools, ucspi-tcp, dnscache): ` +
         `${bin} comes first on the usual PATH and in the boot file's, so these names now run fortress's programs; ` +
-        'call Debian\'s by full path (/usr/bin/svc)',
+        "call Debian's by full path (/usr/bin/svc)",
     );
   if (!(env['PATH'] ?? '').split(':').includes(bin))
     out.push(`note: ${bin} is not on this shell's PATH: export PATH=${bin}:$PATH`);

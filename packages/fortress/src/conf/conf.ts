@@ -95,12 +95,7 @@ function validate(values: Record<string, string>, allowWildcard: boolean): void 
 }
 
 /** Every comma-separated item must pass: they become file names (root/ip/) or rules lines. */
-function checkList(
-  value: string | undefined,
-  what: string,
-  valid: (item: string) => boolean,
-  expected?: string,
-): void {
+function checkList(value: string | undefined, what: string, valid: (item: string) => boolean, expected?: string): void {
   if (value === undefined) return;
   for (const item of value.split(',')) {
     if (item === '' || !valid(item))

@@ -154,7 +154,8 @@ export function planUninstall(record: InstallRecord, prefix: string): UninstallS
   const steps: UninstallStep[] = [];
   for (const file of record.files) {
     if (isOurs(record, file.path)) steps.push({ action: 'remove', path: file.path });
-    else if (exists(file.path)) steps.push({ action: 'keep', path: file.path, why: 'changed since fortress install wrote it' });
+    else if (exists(file.path))
+      steps.push({ action: 'keep', path: file.path, why: 'changed since fortress install wrote it' });
   }
   for (const { path, line } of record.lines) {
     if (existsSync(path) && readFileSync(path, 'utf8').split('\n').includes(line))
