@@ -104,7 +104,7 @@ test('conf tcpserver, httpd, fingerd: run binds the chosen address, rules deny a
   const cases: [string, string[], RegExp][] = [
     ['tcpserver', ['--command', 'cat /etc/hostname', '--port', '7001'], / 127\.0\.0\.9 7001 cat \/etc\/hostname$/m],
     ['httpd', ['--port', '7002'], / 127\.0\.0\.9 7002 fortress httpd \.\/public$/m],
-    ['fingerd', ['--port', '7003'], / 127\.0\.0\.9 7003 fortress fingerd \/etc\/service$/m],
+    ['fingerd', ['--port', '7003'], / 127\.0\.0\.9 7003 fortress fingerd \/service$/m],
   ];
   for (const [template, extra, runLine] of cases) {
     const target = join(dir, template);

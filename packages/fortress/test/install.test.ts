@@ -71,8 +71,9 @@ test('install --dry-run says what it would write and writes nothing', () => {
 
 test('installed launchers run the pinned Node under env -i, as root and as another user', () => {
   const prefix = join(dir, 'launch');
-  const r = install(prefix, ['--init', 'none']);
+  const r = install(prefix, ['--init', 'none', '--scan-dir', join(dir, 'launch-scan')]);
   assert.equal(r.status, 0, r.stderr);
+  assert.ok(!existsSync(join(dir, 'launch-scan')), 'no boot file, no scan directory made');
   // Debian's daemontools in /usr/bin has the same names: install says which it shadows.
   if (existsSync('/usr/bin/svc')) assert.match(r.stdout, /^note: .*\bsvc\b.* also exist in \/usr\/bin/m);
   const svc = readFileSync(join(prefix, 'bin/svc'), 'utf8');
@@ -146,7 +147,7 @@ test('install refuses, writing nothing, where a file it did not write is in the 
   const prefix = join(dir, 'conflict');
   mkdirSync(join(prefix, 'bin'), { recursive: true });
   writeFileSync(join(prefix, 'bin/svc'), '#!/bin/sh\necho mine\n', { mode: 0o755 });
-  const r = install(prefix, ['--init', 'none']);
+  const r = install(prefix, ['--init', 'none', '--scan-dir', join(dir, 'conflict-scan')]);
   assert.equal(r.status, 100);
   assert.equal(r.stdout, '');
   assert.match(

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fatal, usage, writeStderr } from '@fortress/core/errors';
 import { isLocalAddress, isWildcard } from '../address.js';
 import { parseArgs } from '../args.js';
-import { ConfError, conf } from '../conf/conf.js';
+import { ConfError, conf, NEEDS_ROOT } from '../conf/conf.js';
 import { shellQuote } from '../conf/placeholders.js';
 import { parseInetdConf, readServicePorts } from '../inetd/parse.js';
 
@@ -26,6 +26,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
     return usage('fortress', SYNOPSIS);
   const bad = checkAddress(ip, args.flags.has('allow-wildcard'));
   if (bad) return fatal('fortress', bad, undefined, 100);
+  if (!args.flags.has('dry-run') && process.getuid?.() !== 0) return fatal('fortress', NEEDS_ROOT, undefined, 100);
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');

@@ -36,7 +36,7 @@ const ACCOUNT_VARIABLES = ['USER', 'LOGUSER'];
 
 // Every template switches accounts (envuidgid, setuidgid) and binds as root before dropping to its
 // own: laid out by another user, the service would loop on `unable to setgid`.
-const NEEDS_ROOT =
+export const NEEDS_ROOT =
   'conf needs root: the services it lays out switch to their own accounts, which only root can do ' +
   '(for services running as yourself, copy examples/ as the quick start does)';
 

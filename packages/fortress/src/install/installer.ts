@@ -106,9 +106,13 @@ export function planInstall(options: InstallOptions): InstallPlan {
   }
   const directories = [
     ...new Set(
-      [bin, dirname(recordPath(prefix)), options.scanDir, ...files.map((f) => dirname(f.path))].flatMap(
-        missingDirectories,
-      ),
+      [
+        bin,
+        dirname(recordPath(prefix)),
+        // The boot file's svscanboot needs it; without one, the scan directory is the user's business.
+        ...(options.init === 'none' ? [] : [options.scanDir]),
+        ...files.map((f) => dirname(f.path)),
+      ].flatMap(missingDirectories),
     ),
   ].sort();
   return { prefix, node, files, lines, directories, conflicts };
