@@ -1,11 +1,23 @@
-// A small option parser for the fortress subcommands: `--name VALUE`, `--name=VALUE`, flags, `--`.
+// The fortress subcommands' long options, over node:util's parseArgs: `--name VALUE`,
+// `--name=VALUE`, flags, `--`. Its tokens are checked here so every mistake reads the same way.
+import { parseArgs as parseTokens } from 'node:util';
+
 export interface ParsedArgs {
   /** The last value of each option. */
   options: Map<string, string>;
   /** Every value of each option, in order (for repeatable ones such as --set). */
   lists: Map<string, string[]>;
   flags: Set<string>;
+  /** Every operand, those after `--` included. */
   operands: string[];
+  /** The operands after `--` only (conf takes a command's words there). */
+  afterTerminator: string[];
+}
+
+/** `--help` or `-h` before any `--`: every subcommand answers it with its usage on stdout. */
+export function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
 export class UsageError extends Error {
@@ -14,28 +26,34 @@ export class UsageError extends Error {
 
 /** Parses argv against the option names that take a value and the flags; anything else is a usage error. */
 export function parseArgs(argv: string[], valued: readonly string[], flags: readonly string[]): ParsedArgs {
-  const result: ParsedArgs = { options: new Map(), lists: new Map(), flags: new Set(), operands: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--') {
-      result.operands.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--') || arg === '-') {
-      result.operands.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (valued.includes(name)) {
-      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-      if (value === undefined) throw new UsageError(`option --${name} needs a value`);
-      result.options.set(name, value);
-      result.lists.set(name, [...(result.lists.get(name) ?? []), value]);
-    } else if (flags.includes(name) && eq === -1) {
-      result.flags.add(name);
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const name of valued) options[name] = { type: 'string', multiple: true };
+  for (const name of flags) options[name] = { type: 'boolean' };
+  // Not strict: parseArgs' own errors are worded for programmers; the tokens are checked below.
+  const { tokens } = parseTokens({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const result: ParsedArgs = {
+    options: new Map(),
+    lists: new Map(),
+    flags: new Set(),
+    operands: [],
+    afterTerminator: [],
+  };
+  let terminated = false;
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') {
+      terminated = true;
+    } else if (token.kind === 'positional') {
+      result.operands.push(token.value);
+      if (terminated) result.afterTerminator.push(token.value);
+    } else if (valued.includes(token.name) && token.rawName.startsWith('--')) {
+      if (token.value === undefined) throw new UsageError(`option --${token.name} needs a value`);
+      result.options.set(token.name, token.value);
+      result.lists.set(token.name, [...(result.lists.get(token.name) ?? []), token.value]);
+    } else if (flags.includes(token.name) && token.rawName.startsWith('--')) {
+      if (token.value !== undefined) throw new UsageError(`option --${token.name} takes no value`);
+      result.flags.add(token.name);
     } else {
-      throw new UsageError(`unknown option ${arg}`);
+      throw new UsageError(`unknown option ${argv[token.index]}`);
     }
   }
   return result;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findAccount } from '@fortress/fortress/conf/accounts';
-import { fortress, tempDir } from './helpers.js';
+import { FORTRESS, fortress, tempDir } from './helpers.js';
 
 const dir = tempDir('conf');
 const SERVICE_USER = 'ftestconfsvc';
@@ -104,7 +104,7 @@ test('conf tcpserver, httpd, fingerd: run binds the chosen address, rules deny a
   const cases: [string, string[], RegExp][] = [
     ['tcpserver', ['--command', 'cat /etc/hostname', '--port', '7001'], / 127\.0\.0\.9 7001 cat \/etc\/hostname$/m],
     ['httpd', ['--port', '7002'], / 127\.0\.0\.9 7002 fortress httpd \.\/public$/m],
-    ['fingerd', ['--port', '7003'], / 127\.0\.0\.9 7003 fortress fingerd \/etc\/service$/m],
+    ['fingerd', ['--port', '7003'], / 127\.0\.0\.9 7003 fortress fingerd \/service$/m],
   ];
   for (const [template, extra, runLine] of cases) {
     const target = join(dir, template);
@@ -124,7 +124,7 @@ test('conf tcpserver, httpd, fingerd: run binds the chosen address, rules deny a
     const run = readFileSync(join(target, 'run'), 'utf8');
     assert.match(run, runLine);
     assert.match(run, new RegExp(`exec envuidgid ${SERVICE_USER} tcpserver -vRHl0 -U -x rules.cdb`));
-    assert.match(run, /^tcprules rules\.cdb rules\.tmp < rules \|\| exit 111$/m);
+    assert.match(run, /^if ! tcprules rules\.cdb rules\.tmp < rules; then\n {2}test -f rules\.cdb \|\| exit 111\n/m);
     assert.match(readFileSync(join(target, 'rules'), 'utf8'), /^127\.:allow\n:deny\n$/m);
     assert.equal(owner(join(target, 'rules')), 0);
     assert.equal(owner(join(target, 'log/main')), findAccount(LOG_USER)?.uid);
@@ -274,4 +274,101 @@ test('conf --list names every template', () => {
     .filter(Boolean)
     .map((l) => l.split(':')[0]);
   assert.deepEqual(names, ['dnscache', 'fingerd', 'httpd', 'inetd', 'tcpserver']);
+});
+
+test('every missing required option is named at once (issue 18)', () => {
+  refuses(['tcpserver', join(dir, 'x9')], /^fortress: fatal: template tcpserver needs --port, --user, --command\n$/);
+  refuses(
+    ['inetd', join(dir, 'x9'), '--user', SERVICE_USER],
+    /^fortress: fatal: template inetd needs --ip, --port, --command\n$/,
+  );
+  assert.ok(!existsSync(join(dir, 'x9')));
+});
+
+test('a CIDR client prefix is refused with the form dnscache expects (issue 18)', () => {
+  refuses(
+    ['dnscache', join(dir, 'x10'), '--clients', '127.0.0.0/8'],
+    /^fortress: fatal: bad client prefix: "127\.0\.0\.0\/8" \(expected dotted prefixes such as 127 or 10\.0\.0 or 192\.168\.1\.7, one file each in root\/ip\/ as dnscache reads them; no \/LENGTH\)\n$/,
+  );
+});
+
+test('--command: shell words quoted for run; shell syntax outside quotes refused (issue 18)', () => {
+  refuses(
+    ['tcpserver', join(dir, 'x11'), '--port', '7014', '--user', SERVICE_USER, '--command', 'echo $TCPREMOTEIP'],
+    /^fortress: fatal: --command: \$ outside quotes in "echo \$TCPREMOTEIP": tcpserver runs one program with its arguments; for shell syntax or \$VARS of the connection write sh -c '\.\.\.'\n$/,
+  );
+  refuses(
+    ['tcpserver', join(dir, 'x11'), '--port', '7014', '--user', SERVICE_USER, '--command', 'cat; id'],
+    /--command: ; outside quotes/,
+  );
+  refuses(
+    ['tcpserver', join(dir, 'x11'), '--port', '7014', '--user', SERVICE_USER, '--command', "sh -c 'echo"],
+    /unterminated '/,
+  );
+  const both = fortress(['conf', 'tcpserver', join(dir, 'x11'), '--command', 'cat', '--', 'cat']);
+  assert.equal(both.status, 100);
+  assert.match(both.stderr, /--command and words after -- both give the command/);
+  assert.ok(!existsSync(join(dir, 'x11')));
+});
+
+test('templates write timeout-kill (5000 ms) so a stop is bounded; --set TIMEOUT_KILL changes it', () => {
+  for (const [template, extra] of [
+    ['httpd', ['--port', '7015']],
+    ['fingerd', ['--port', '7016', '--set', 'TIMEOUT_KILL=10000']],
+  ] as const) {
+    const target = join(dir, `tk-${template}`);
+    const r = fortress(['conf', template, target, '--user', SERVICE_USER, '--log-user', LOG_USER, ...extra]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(join(target, 'timeout-kill'), 'utf8'), template === 'httpd' ? '5000\n' : '10000\n');
+  }
+  refuses(['httpd', join(dir, 'x12'), '--set', 'TIMEOUT_KILL=soon'], /bad timeout_kill: soon/);
+});
+
+test('conf as another user than root refuses at once, writing nothing (issue 18)', () => {
+  const target = join(dir, 'as-nobody');
+  const r = spawnSync(
+    'setpriv',
+    [
+      '--reuid=nobody',
+      '--regid=nogroup',
+      '--clear-groups',
+      process.execPath,
+      FORTRESS,
+      'conf',
+      'httpd',
+      target,
+      '--port',
+      '8080',
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.equal(r.status, 100, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    'fortress: fatal: conf needs root: the services it lays out switch to their own accounts, which only root can do ' +
+      '(for services running as yourself, copy examples/ as the quick start does)\n',
+  );
+  assert.ok(!existsSync(target));
+});
+
+test('--help prints the usage on stdout and exits 0, for every subcommand (issue 18)', () => {
+  for (const command of [
+    'conf',
+    'import-inetd',
+    'audit',
+    'status',
+    'quickstart',
+    'httpd',
+    'fingerd',
+    'install',
+    'uninstall',
+  ]) {
+    const r = fortress([command, '--help']);
+    assert.equal(r.status, 0, command);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, new RegExp(`^usage: fortress ${command}( .*)?\\n$`));
+  }
+  assert.match(fortress(['conf', '--help']).stdout, /^usage: fortress conf TEMPLATE DIR \[--ip ADDR\]/);
+  assert.equal(fortress(['httpd', '--help']).stdout, 'usage: fortress httpd DOCROOT\n');
 });

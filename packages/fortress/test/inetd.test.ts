@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseInetdConf } from '@fortress/fortress/inetd/parse';
-import { fortress, tempDir } from './helpers.js';
+import { FORTRESS, fortress, tempDir } from './helpers.js';
 
 const dir = tempDir('inetd');
 after(() => {
@@ -135,4 +135,57 @@ test('import-inetd --dry-run writes nothing; a wildcard or foreign --ip is refus
   const missing = fortress(['import-inetd', join(dir, 'absent.conf'), '--ip', '127.0.0.9', target]);
   assert.equal(missing.status, 111);
   assert.match(missing.stderr, /unable to read .*absent\.conf: file does not exist/);
+});
+
+test('import-inetd warns about cleartext-password services and services run as root (issue 18)', () => {
+  const conf = join(dir, 'inetd3.conf');
+  writeFileSync(
+    conf,
+    'telnet stream tcp nowait root /usr/sbin/tcpd /usr/sbin/in.telnetd\n' +
+      'imap2 stream tcp nowait nobody /usr/sbin/imapd imapd\n' +
+      'gopher stream tcp nowait nobody /usr/sbin/gopherd gopherd\n',
+  );
+  const services = join(dir, 'services3');
+  writeFileSync(services, SERVICES);
+  const r = fortress(['import-inetd', conf, '--ip', '127.0.0.9', join(dir, 'dry3'), '--dry-run'], {
+    ...process.env,
+    FORTRESS_SERVICES: services,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const warnings = r.stdout.split('\n').filter((l) => l.includes(': warning: '));
+  assert.deepEqual(warnings, [
+    'line 1: telnet: warning: telnet sends passwords in cleartext, readable by anyone on the path: prefer ssh, or the protocol over TLS',
+    'line 1: telnet: warning: runs as root: a flaw in in.telnetd gives away the machine; give it an account of its own',
+    'line 2: imap2: warning: imap sends passwords in cleartext, readable by anyone on the path: prefer ssh, or the protocol over TLS',
+  ]);
+});
+
+test('import-inetd as another user than root refuses before converting anything; --dry-run still plans', () => {
+  // On stdin: the test's directory is not nobody's to read.
+  const input = 'finger stream tcp nowait nobody /usr/sbin/in.fingerd in.fingerd\n';
+  const asNobody = (more: string[]) =>
+    spawnSync(
+      'setpriv',
+      [
+        '--reuid=nobody',
+        '--regid=nogroup',
+        '--clear-groups',
+        process.execPath,
+        FORTRESS,
+        'import-inetd',
+        '-',
+        '--ip',
+        '127.0.0.9',
+        join(dir, 'nobody'),
+        ...more,
+      ],
+      { encoding: 'utf8', input, timeout: 60_000 },
+    );
+  const r = asNobody([]);
+  assert.equal(r.status, 100);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^fortress: fatal: conf needs root: /);
+  const dry = asNobody(['--dry-run']);
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.match(dry.stdout, /^line 1: finger: .* tcpserver on 127\.0\.0\.9:79 as nobody/);
 });

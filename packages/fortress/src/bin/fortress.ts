@@ -1,9 +1,11 @@
 // fortress: the umbrella command. Each subcommand lives in its own module, loaded on demand.
 import { usage } from '@fortress/core/errors';
+import { asksForHelp } from '../args.js';
 
 type Main = (argv: string[], env: NodeJS.ProcessEnv) => number | Promise<number>;
+type Command = { main: Main; SYNOPSIS?: string };
 
-const COMMANDS: Record<string, () => Promise<{ main: Main }>> = {
+const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: () => import('../cli/audit.js'),
   conf: () => import('../cli/conf.js'),
   'import-inetd': () => import('../cli/import-inetd.js'),
@@ -11,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<{ main: Main }>> = {
   quickstart: () => import('../cli/quickstart.js'),
   httpd: () => import('../cli/httpd.js'),
   fingerd: () => import('../cli/fingerd.js'),
+  install: () => import('../cli/install.js'),
+  uninstall: () => import('../cli/uninstall.js'),
 };
 
 const SYNOPSIS = `{${Object.keys(COMMANDS).join('|')}} ...`;
@@ -24,5 +28,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   const load = command === undefined ? undefined : COMMANDS[command];
   if (!load) return usage('fortress', SYNOPSIS);
   const module = await load();
+  if (asksForHelp(rest)) {
+    process.stdout.write(`usage: fortress ${module.SYNOPSIS ?? `${command} ...`}\n`);
+    return 0;
+  }
   return module.main(rest, env);
 }

@@ -5,7 +5,7 @@ import { parseAllowList } from '../audit/allow-list.js';
 import { formatAudit } from '../audit/format.js';
 import { auditSockets } from '../audit/report.js';
 
-const SYNOPSIS = 'audit [--json] [--allow PORT[/tcp|/udp],...]';
+export const SYNOPSIS = 'audit [--json] [--allow PORT[/tcp|/udp],...]';
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): number {
   let json: boolean;

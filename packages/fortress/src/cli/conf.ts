@@ -1,13 +1,14 @@
 // fortress conf TEMPLATE DIR [--ip ADDR] [--port N] [--user U] [--log-user L] ...
 import { fatal, usage, writeStderr } from '@fortress/core/errors';
 import { parseArgs } from '../args.js';
+import { CommandError, quoteCommand, splitCommand } from '../conf/command.js';
 import { ConfError, conf } from '../conf/conf.js';
 import { loadManifest, templateNames } from '../conf/manifest.js';
 
-const SYNOPSIS =
+export const SYNOPSIS =
   'conf TEMPLATE DIR [--ip ADDR] [--port N] [--user U] [--log-user L] [--command CMD] [--upstream IP,...] ' +
   '[--forward-only] [--clients PREFIX,...] [--allow-from PREFIX,...] [--cachesize BYTES] [--set NAME=VALUE] ' +
-  '[--allow-wildcard] [--existing-accounts]';
+  '[--allow-wildcard] [--existing-accounts] [-- PROGRAM ARG...]';
 
 // Option -> template variable.
 const VALUED: Record<string, string> = {
@@ -39,11 +40,23 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
     return 0;
   }
   const [template, dir, ...extra] = args.operands;
-  if (template === undefined || dir === undefined || extra.length > 0) return usage('fortress', SYNOPSIS);
+  // The words after `--` are the program and its arguments, as --command gives them in one string.
+  const words = args.afterTerminator.slice(Math.max(0, args.afterTerminator.length - extra.length));
+  if (template === undefined || dir === undefined || extra.length !== words.length) return usage('fortress', SYNOPSIS);
+  if (words.length > 0 && args.options.has('command'))
+    return usage('fortress', `${SYNOPSIS} (--command and words after -- both give the command)`);
   const values: Record<string, string> = {};
   for (const [option, variable] of Object.entries(VALUED)) {
     const value = args.options.get(option);
     if (value !== undefined) values[variable] = value;
+  }
+  try {
+    const command = args.options.get('command');
+    if (command !== undefined) values['COMMAND'] = quoteCommand(splitCommand(command));
+    else if (words.length > 0) values['COMMAND'] = quoteCommand(words);
+  } catch (err) {
+    if (err instanceof CommandError) return fatal('fortress', err.message, undefined, 100);
+    throw err;
   }
   if (values['UPSTREAM'] !== undefined) values['UPSTREAM'] = values['UPSTREAM'].split(',').join('\n');
   if (args.flags.has('forward-only')) values['FORWARDONLY'] = '1';

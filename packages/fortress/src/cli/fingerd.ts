@@ -6,6 +6,7 @@ import { usage } from '@fortress/core/errors';
 import { formatDuration, formatStatus } from '../status/format.js';
 import { scanStatus } from '../status/service-status.js';
 
+export const SYNOPSIS = 'fingerd [SCANDIR]';
 const TIMEOUT_MS = 10_000;
 
 function readLine(): Promise<string> {
@@ -45,7 +46,7 @@ export function statusReport(scanDir: string | undefined): string {
 }
 
 export async function main(argv: string[], _env: NodeJS.ProcessEnv): Promise<number> {
-  if (argv.length > 1) return usage('fortress', 'fingerd [SCANDIR]');
+  if (argv.length > 1) return usage('fortress', SYNOPSIS);
   const query = (await readLine()).replace(/^\/W\s*/, '').trim();
   const reply =
     query === '' ? statusReport(argv[0]) : `${query.slice(0, 64)}: no user information is given out here.\r\n`;

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { usage } from '@fortress/core/errors';
 import { parseRequestLine, resolveTarget } from '../httpd/request.js';
 
+export const SYNOPSIS = 'httpd DOCROOT';
 const MAX_HEAD = 16384;
 const TIMEOUT_MS = 60_000;
 
@@ -40,7 +41,7 @@ function readHead(): Promise<string | undefined> {
 
 export async function main(argv: string[], _env: NodeJS.ProcessEnv): Promise<number> {
   const [root, ...extra] = argv;
-  if (root === undefined || extra.length > 0) return usage('fortress', 'httpd DOCROOT');
+  if (root === undefined || extra.length > 0) return usage('fortress', SYNOPSIS);
   const head = await readHead();
   const request = head === undefined ? undefined : parseRequestLine(head.split(/\r?\n/)[0] ?? '');
   if (!request) {

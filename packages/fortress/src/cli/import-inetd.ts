@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { fatal, usage, writeStderr } from '@fortress/core/errors';
 import { isLocalAddress, isWildcard } from '../address.js';
 import { parseArgs } from '../args.js';
-import { ConfError, conf } from '../conf/conf.js';
+import { ConfError, conf, NEEDS_ROOT } from '../conf/conf.js';
 import { shellQuote } from '../conf/placeholders.js';
 import { parseInetdConf, readServicePorts } from '../inetd/parse.js';
 
-const SYNOPSIS =
+export const SYNOPSIS =
   'import-inetd FILE --ip ADDR DIR [--log-user L] [--allow-from PREFIX,...] [--allow-wildcard] [--dry-run]';
 
 export function main(argv: string[], env: NodeJS.ProcessEnv): number {
@@ -26,6 +26,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
     return usage('fortress', SYNOPSIS);
   const bad = checkAddress(ip, args.flags.has('allow-wildcard'));
   if (bad) return fatal('fortress', bad, undefined, 100);
+  if (!args.flags.has('dry-run') && process.getuid?.() !== 0) return fatal('fortress', NEEDS_ROOT, undefined, 100);
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
@@ -82,6 +83,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
       `line ${s.line}: ${s.name}: ${target}: tcpserver on ${ip}:${s.port} as ${s.user}: ${command}\n`,
     );
     for (const note of s.notes) process.stdout.write(`line ${s.line}: ${s.name}: note: ${note}\n`);
+    for (const warning of s.warnings) process.stdout.write(`line ${s.line}: ${s.name}: warning: ${warning}\n`);
   }
   for (const u of unconvertible) process.stdout.write(`line ${u.line}: ${u.name}: cannot convert: ${u.reason}\n`);
   return failed > 0 ? 111 : 0;

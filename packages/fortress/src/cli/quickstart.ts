@@ -9,7 +9,7 @@ import { fatal, usage, writeStderr } from '@fortress/core/errors';
 import { parseArgs } from '../args.js';
 import { prepareRuntime, type Runtime, repoRoot } from '../quickstart/runtime.js';
 
-const SYNOPSIS = 'quickstart [--upstream IP,...] [--keep] [--verbose]';
+export const SYNOPSIS = 'quickstart [--upstream IP,...] [--keep] [--verbose]';
 const STOP_DEADLINE_MS = 60_000;
 
 function superviseRunning(dir: string): boolean {

@@ -4,10 +4,10 @@ import { parseArgs } from '../args.js';
 import { formatStatus } from '../status/format.js';
 import { type ServiceStatus, scanStatus } from '../status/service-status.js';
 
-const SYNOPSIS = 'status [SCANDIR] [--json] [--watch] [--interval SECONDS]';
+export const SYNOPSIS = 'status [SCANDIR] [--json] [--watch] [--interval SECONDS]';
 
 export function defaultScanDir(env: NodeJS.ProcessEnv): string {
-  return env['FORTRESS_SCANDIR'] ?? '/etc/service';
+  return env['FORTRESS_SCANDIR'] ?? '/service';
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -34,6 +34,12 @@ export class ConfError extends Error {
 
 const ACCOUNT_VARIABLES = ['USER', 'LOGUSER'];
 
+// Every template switches accounts (envuidgid, setuidgid) and binds as root before dropping to its
+// own: laid out by another user, the service would loop on `unable to setgid`.
+export const NEEDS_ROOT =
+  'conf needs root: the services it lays out switch to their own accounts, which only root can do ' +
+  '(for services running as yourself, copy examples/ as the quick start does)';
+
 /** The tcprules text for a listener: the clients allowed, everyone else denied. */
 export function defaultRules(ip: string, allowFrom: string | undefined): string {
   const prefixes = allowFrom
@@ -74,10 +80,11 @@ function validate(values: Record<string, string>, allowWildcard: boolean): void 
     values['CLIENTS'],
     'client prefix',
     (item) => /^[0-9]{1,3}(\.[0-9]{1,3}){0,3}$/.test(item) || isIP(item) === 6,
+    'dotted prefixes such as 127 or 10.0.0 or 192.168.1.7, one file each in root/ip/ as dnscache reads them; no /LENGTH',
   );
   checkList(values['ALLOW_FROM'], 'rules address', (item) => /^[^\s:#]*$/.test(item));
   checkList(values['UPSTREAM']?.split('\n').join(','), 'upstream server', (item) => isIP(item) !== 0);
-  for (const name of ['CACHESIZE', 'DATALIMIT', 'CONCURRENCY']) {
+  for (const name of ['CACHESIZE', 'DATALIMIT', 'CONCURRENCY', 'TIMEOUT_KILL']) {
     const value = values[name];
     if (value !== undefined && !/^[1-9][0-9]{0,11}$/.test(value))
       throw new ConfError(`bad ${name.toLowerCase()}: ${value}`);
@@ -88,25 +95,27 @@ function validate(values: Record<string, string>, allowWildcard: boolean): void 
 }
 
 /** Every comma-separated item must pass: they become file names (root/ip/) or rules lines. */
-function checkList(value: string | undefined, what: string, valid: (item: string) => boolean): void {
+function checkList(value: string | undefined, what: string, valid: (item: string) => boolean, expected?: string): void {
   if (value === undefined) return;
   for (const item of value.split(',')) {
-    if (item === '' || !valid(item)) throw new ConfError(`bad ${what}: ${JSON.stringify(item)}`);
+    if (item === '' || !valid(item))
+      throw new ConfError(`bad ${what}: ${JSON.stringify(item)}${expected ? ` (expected ${expected})` : ''}`);
   }
 }
 
 export function conf(request: ConfRequest, env: NodeJS.ProcessEnv = process.env): ConfResult {
   const manifest = loadManifest(request.template, env);
   if (!manifest) throw new ConfError(`unknown template: ${request.template}`);
+  if (process.getuid?.() !== 0) throw new ConfError(NEEDS_ROOT);
   const dir = resolve(request.dir);
   if (existsSync(dir) || isDanglingLink(dir)) throw new ConfError(`${dir} already exists: refusing to overwrite it`);
   const values: Record<string, string> = { ...manifest.variables, ...request.values, DIR: dir };
-  validate(values, request.allowWildcard);
-  for (const name of manifest.required) {
-    if (!values[name]) {
-      throw new ConfError(`template ${request.template} needs --${name.toLowerCase().replaceAll('_', '-')}`);
-    }
+  const missing = manifest.required.filter((name) => !values[name]);
+  if (missing.length > 0) {
+    const options = missing.map((name) => `--${name.toLowerCase().replaceAll('_', '-')}`);
+    throw new ConfError(`template ${request.template} needs ${options.join(', ')}`);
   }
+  validate(values, request.allowWildcard);
   if ('RULES' in manifest.variables && !request.values['RULES']) {
     values['RULES'] = defaultRules(values['IP'] ?? '127.0.0.1', request.values['ALLOW_FROM']);
   }

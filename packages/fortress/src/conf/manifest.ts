@@ -32,9 +32,9 @@ export interface Manifest {
   optional: string[];
 }
 
-/** The repo's service-templates/ (or $FORTRESS_TEMPLATES). */
+/** The package's own service-templates/ (or $FORTRESS_TEMPLATES): beside dist/, so it travels with `npm pack`. */
 export function templatesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env['FORTRESS_TEMPLATES'] ?? fileURLToPath(new URL('../../../../service-templates/', import.meta.url));
+  return env['FORTRESS_TEMPLATES'] ?? fileURLToPath(new URL('../../service-templates/', import.meta.url));
 }
 
 /** The templates there: directories holding a template.json. */

@@ -13,6 +13,8 @@ export interface InetdService {
   /** Program and arguments for tcpserver (argv[0] of inetd's line dropped, tcpd unwrapped). */
   command: string[];
   notes: string[];
+  /** What the article would say about it: cleartext passwords, root. */
+  warnings: string[];
 }
 
 export interface Unconvertible {
@@ -23,6 +25,32 @@ export interface Unconvertible {
 }
 
 export type ServicePorts = Map<string, number>;
+
+// Protocols that carry passwords in cleartext, by well-known port: a listener is only the start.
+const CLEARTEXT_LOGINS: Record<number, string> = {
+  21: 'ftp',
+  23: 'telnet',
+  109: 'pop2',
+  110: 'pop3',
+  143: 'imap',
+  220: 'imap3',
+  512: 'rexec',
+  513: 'rlogin',
+  514: 'rsh',
+};
+
+/** The warnings a service deserves before it is turned on again. */
+export function serviceWarnings(port: number, user: string, program: string): string[] {
+  const warnings: string[] = [];
+  const protocol = CLEARTEXT_LOGINS[port];
+  if (protocol)
+    warnings.push(
+      `${protocol} sends passwords in cleartext, readable by anyone on the path: prefer ssh, or the protocol over TLS`,
+    );
+  if (user === 'root')
+    warnings.push(`runs as root: a flaw in ${basename(program)} gives away the machine; give it an account of its own`);
+  return warnings;
+}
 
 /** `name port/tcp aliases...` from /etc/services: TCP names and aliases to port numbers. */
 export function readServicePorts(file = '/etc/services'): ServicePorts {
@@ -118,7 +146,8 @@ export function parseInetdConf(
       skip(`service ${name} already imported from an earlier line`);
       continue;
     }
-    services.push({ line, text: trimmed, name, port, user, command, notes });
+    const warnings = serviceWarnings(port, user, command[0] ?? server);
+    services.push({ line, text: trimmed, name, port, user, command, notes, warnings });
   }
   return { services, unconvertible };
 }
