@@ -38,3 +38,54 @@ export function decodeStatus(buf: Buffer): StatusRecord | undefined {
     want: wantByte === 0x75 ? 'up' : wantByte === 0x64 ? 'down' : 'none',
   };
 }
+
+/** The record as daemontools 0.76's svstat reads it, the stamp kept whole: a garbage stamp needs
+ * all 64 bits to print the seconds svstat prints. */
+export interface StatusFields {
+  /** TAI64 seconds of the last pid change (2^62 + 10 + Unix seconds for a real time). */
+  tai: bigint;
+  nanoseconds: number;
+  pid: number;
+  paused: boolean;
+  want: Want;
+}
+
+/** The first 18 bytes as svstat reads them; undefined when fewer. */
+export function statusFields(buf: Buffer): StatusFields | undefined {
+  if (buf.length < STATUS_SIZE) return undefined;
+  const wantByte = buf[17];
+  return {
+    tai: buf.readBigUInt64BE(0),
+    nanoseconds: buf.readUInt32BE(8),
+    pid: buf.readUInt32LE(12),
+    paused: buf[16] !== 0,
+    want: wantByte === 0x75 ? 'up' : wantByte === 0x64 ? 'down' : 'none',
+  };
+}
+
+const TAI_BASE = 0x400000000000000an;
+const UINT64 = 0xffffffffffffffffn;
+
+/**
+ * now − stamp in whole seconds on the TAI64 scale, 0 when the stamp is in the future, as 0.76's
+ * svstat computes it: it goes through a double on the way to printing, so huge differences
+ * (garbage stamps) are rounded to what a double holds.
+ */
+export function elapsedSeconds(tai: bigint, nowUnixSeconds: number): bigint {
+  const now = (TAI_BASE + BigInt(nowUnixSeconds)) & UINT64;
+  if (now < tai) return 0n;
+  return BigInt(Number(now - tai));
+}
+
+/** The latest Unix time in ms a Date can hold (year 275760). */
+export const MAX_TIME_MS = 8.64e15;
+
+/**
+ * The stamp as Unix time in ms; undefined when it is no time a status can hold (before 1970,
+ * beyond what a Date holds, nanoseconds of 10^9 or more): the record is garbage.
+ */
+export function stampMillis(fields: StatusFields): number | undefined {
+  if (fields.tai < TAI_BASE || fields.nanoseconds >= 1e9) return undefined;
+  const ms = Number(fields.tai - TAI_BASE) * 1000 + Math.floor(fields.nanoseconds / 1e6);
+  return ms <= MAX_TIME_MS ? ms : undefined;
+}

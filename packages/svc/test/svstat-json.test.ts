@@ -79,8 +79,10 @@ test('an up service with a current status.json: every field', () => {
       restarts: 2,
       lastStart: stamp * 1000,
       supervisor: process.pid,
+      startError: null,
       error: null,
       errorCode: null,
+      statusJsonError: null,
     },
   );
 });
