@@ -31,6 +31,8 @@ export interface ServiceJson {
   errorCode: string | null;
   /** Why supervise/status.json is there but was not used (`unable to read supervise/status.json: bad format`). */
   statusJsonError: string | null;
+  /** The errno name behind statusJsonError, BADFORMAT for a file that is not of the schema. */
+  statusJsonErrorCode: string | null;
 }
 
 /** DIR is the name to show (Unicode text). */
@@ -55,5 +57,6 @@ export function serviceJson(dir: string, inspection: ServiceInspection): Service
     error: error?.text ?? null,
     errorCode: error?.code ?? null,
     statusJsonError: inspection.extraError?.text ?? null,
+    statusJsonErrorCode: inspection.extraError?.code ?? null,
   };
 }
