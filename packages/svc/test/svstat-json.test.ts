@@ -164,3 +164,14 @@ test('startError: why ./run could not be started, from a current status.json (is
     ],
   );
 });
+
+test('no supervise/ok at all is unsupervised too, with svstat text and ENOENT; the text line is 0.76s', () => {
+  const never = join(root, 'never-supervised');
+  mkdirSync(never);
+  const [j] = svstatJson([never]);
+  assert.deepEqual(
+    [j?.state, j?.error, j?.errorCode, j?.normally],
+    ['unsupervised', 'unable to open supervise/ok: file does not exist', 'ENOENT', 'up'],
+  );
+  assert.equal(ours('svstat', [never]).stdout, `${never}: unable to open supervise/ok: file does not exist\n`);
+});
