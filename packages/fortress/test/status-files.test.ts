@@ -123,6 +123,17 @@ test('status: a run that cannot start says why, in the table and the JSON (issue
   assert.deepEqual([json.state, json.normally, json.want, json.pid, json.error], ['down', 'up', 'up', 0, null]);
 });
 
+test('status: control characters in a start error cannot break the table', () => {
+  const scan = join(dir, 'newline');
+  const text = 'unable to start a\nb\x1b[2J/run: file does not exist';
+  service(scan, 'odd', write(statusBytes(nowS() - 5, 0)), write(extra({ startError: { text, at: Date.now() } })));
+  const out = status(scan);
+  assert.equal(out.split('\n').length, 3, out);
+  assert.match(out, /^odd .* unable to start a\?b\?\[2J\/run: file does not exist \(\d+s ago\)$/m);
+  const [json] = JSON.parse(status(scan, '--json'));
+  assert.equal(json.startError.text, text);
+});
+
 test('status: LAST EXIT is a signal, an exit code, or unknown; never exit null', () => {
   const table = rows(status(whyScan));
   assert.equal(table.get('adopted')?.[5], 'unknown');

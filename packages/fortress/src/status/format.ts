@@ -48,19 +48,27 @@ export function problemText(s: ServiceStatus, nowMs = Date.now()): string {
   return problems.join('; ');
 }
 
+/** Control characters (a newline in a directory name or an error text) would break the table. */
+function printable(cell: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  return cell.replace(/[\x00-\x1f\x7f]/g, '?');
+}
+
 export function formatStatus(services: readonly ServiceStatus[], nowMs = Date.now()): string {
   const rows = [['SERVICE', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'MEMORY (USS)', 'PROBLEM']];
   for (const s of services) {
-    rows.push([
-      s.name,
-      state(s),
-      s.pid === null || s.pid === 0 ? '-' : String(s.pid),
-      s.seconds === null ? '-' : formatDuration(s.seconds),
-      s.restarts === null ? '-' : String(s.restarts),
-      lastExitText(s),
-      s.memory === null ? '-' : formatBytes(s.memory),
-      problemText(s, nowMs),
-    ]);
+    rows.push(
+      [
+        s.name,
+        state(s),
+        s.pid === null || s.pid === 0 ? '-' : String(s.pid),
+        s.seconds === null ? '-' : formatDuration(s.seconds),
+        s.restarts === null ? '-' : String(s.restarts),
+        lastExitText(s),
+        s.memory === null ? '-' : formatBytes(s.memory),
+        problemText(s, nowMs),
+      ].map(printable),
+    );
   }
   return `${formatTable(rows)}\n`;
 }

@@ -3,7 +3,7 @@
 // Node's shared pages in full in every process (about 52 MiB for each of our loggers, 12 MiB of
 // it their own), nor PSS, which moves with whatever else runs on the machine (17.5 to 24 MiB for
 // the same logger, measured).
-import { processGroups, readAllStats, readMemoryUse } from '@fortress/core/proc';
+import { isZombie, processGroups, readAllStats, readMemoryUse, readStat } from '@fortress/core/proc';
 
 export class GroupMemory {
   #groups: Map<number, number[]> | undefined;
@@ -17,12 +17,12 @@ export class GroupMemory {
    * memory may not be read (smaps_rollup needs root or the process's own account). */
   privateBytes(pgid: number): number | null {
     // One pass over /proc per scan, made only when some service is up.
-    this.#groups ??= processGroups(readAllStats(this.#procRoot));
+    this.#groups ??= processGroups(readAllStats(this.#procRoot).filter((s) => !isZombie(s)));
     let sum = 0;
     for (const pid of this.#groups.get(pgid) ?? []) {
       const use = readMemoryUse(pid, this.#procRoot);
-      if (!use) return null;
-      sum += use.uss;
+      if (use) sum += use.uss;
+      else if (readStat(pid, this.#procRoot)) return null; // there, but not ours to read
     }
     return sum;
   }
