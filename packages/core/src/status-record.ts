@@ -1,7 +1,7 @@
 // supervise/status as daemontools 0.76 writes it: 18 bytes.
 //  0..11 TAI64N of the last pid change, 12..15 pid little-endian, 16 paused, 17 want.
 import { Buffer } from 'node:buffer';
-import { packTai64n, unpackTai64n, type WallTime } from './tai64n.js';
+import { packTai64n, TAI64_BASE, unpackTai64n, type WallTime } from './tai64n.js';
 
 export const STATUS_SIZE = 18;
 
@@ -29,14 +29,9 @@ export function encodeStatus(status: StatusRecord): Buffer {
 
 /** Decodes the first 18 bytes; undefined when the record is too short (svstat: "bad format"). */
 export function decodeStatus(buf: Buffer): StatusRecord | undefined {
-  if (buf.length < STATUS_SIZE) return undefined;
-  const wantByte = buf[17];
-  return {
-    since: unpackTai64n(buf, 0),
-    pid: buf.readUInt32LE(12),
-    paused: buf[16] !== 0,
-    want: wantByte === 0x75 ? 'up' : wantByte === 0x64 ? 'down' : 'none',
-  };
+  const fields = statusFields(buf);
+  if (!fields) return undefined;
+  return { since: unpackTai64n(buf, 0), pid: fields.pid, paused: fields.paused, want: fields.want };
 }
 
 /** The record as daemontools 0.76's svstat reads it, the stamp kept whole: a garbage stamp needs
@@ -63,7 +58,6 @@ export function statusFields(buf: Buffer): StatusFields | undefined {
   };
 }
 
-const TAI_BASE = 0x400000000000000an;
 const UINT64 = 0xffffffffffffffffn;
 
 /**
@@ -72,7 +66,7 @@ const UINT64 = 0xffffffffffffffffn;
  * (garbage stamps) are rounded to what a double holds.
  */
 export function elapsedSeconds(tai: bigint, nowUnixSeconds: number): bigint {
-  const now = (TAI_BASE + BigInt(nowUnixSeconds)) & UINT64;
+  const now = (TAI64_BASE + BigInt(nowUnixSeconds)) & UINT64;
   if (now < tai) return 0n;
   return BigInt(Number(now - tai));
 }
@@ -85,7 +79,7 @@ export const MAX_TIME_MS = 8.64e15;
  * beyond what a Date holds, nanoseconds of 10^9 or more): the record is garbage.
  */
 export function stampMillis(fields: StatusFields): number | undefined {
-  if (fields.tai < TAI_BASE || fields.nanoseconds >= 1e9) return undefined;
-  const ms = Number(fields.tai - TAI_BASE) * 1000 + Math.floor(fields.nanoseconds / 1e6);
+  if (fields.tai < TAI64_BASE || fields.nanoseconds >= 1e9) return undefined;
+  const ms = Number(fields.tai - TAI64_BASE) * 1000 + Math.floor(fields.nanoseconds / 1e6);
   return ms <= MAX_TIME_MS ? ms : undefined;
 }
