@@ -1,6 +1,7 @@
 // supervise/status as daemontools 0.76 writes it: 18 bytes.
 //  0..11 TAI64N of the last pid change, 12..15 pid little-endian, 16 paused, 17 want.
 import { Buffer } from 'node:buffer';
+import { readRegularFile } from './bounded-read.js';
 import { packTai64n, TAI64_BASE, unpackTai64n, type WallTime } from './tai64n.js';
 
 export const STATUS_SIZE = 18;
@@ -82,4 +83,14 @@ export function stampMillis(fields: StatusFields): number | undefined {
   if (fields.tai < TAI64_BASE || fields.nanoseconds >= 1e9) return undefined;
   const ms = Number(fields.tai - TAI64_BASE) * 1000 + Math.floor(fields.nanoseconds / 1e6);
   return ms <= MAX_TIME_MS ? ms : undefined;
+}
+
+/**
+ * The record in SERVICEDIR/supervise/status, read as svstat reads it (18 bytes of a regular
+ * file, opened non-blocking: a FIFO or a symlink to /dev/zero there is no record, never a hang
+ * or an endless read); undefined when there is none.
+ */
+export function readStatusRecord(serviceDir: string): StatusRecord | undefined {
+  const read = readRegularFile(`${serviceDir}/supervise/status`, STATUS_SIZE, true);
+  return read.ok ? decodeStatus(read.bytes) : undefined;
 }
