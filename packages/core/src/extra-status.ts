@@ -1,18 +1,33 @@
 // supervise/status.json: what fortress's supervise records beyond the 18-byte status, which the
-// 0.76 tools never read. Written to status.json.new and renamed, like status.
+// 0.76 tools never read. Written to status.json.new and renamed, like status. Readers trust
+// nothing in it: the file is read bounded (bounded-read.ts) and every field is checked against
+// the schema below; a file that fails is "bad format", never passed through.
 // Builtins through getBuiltinModule: an ES import of node:fs builds its whole namespace
 // (about 0.4 MiB and several ms in every program that loads this module).
-const { readFileSync } = process.getBuiltinModule('node:fs');
+import { type FileRead, readRegularFile } from './bounded-read.js';
+import { MAX_TIME_MS } from './status-record.js';
+
 const { join } = process.getBuiltinModule('node:path');
 
 export const EXTRA_STATUS_FILE = 'status.json';
 
+/** The most status.json may hold: its texts are one error message each, so a few KiB is ample. */
+export const EXTRA_STATUS_MAX_BYTES = 16 * 1024;
+
 export interface LastExit {
-  /** Exit code when ./run exited, null when a signal killed it. */
+  /** Exit code when ./run exited, null when a signal killed it (or the exit is unknown). */
   code: number | null;
-  /** Signal name (`SIGTERM`) when a signal killed it, else null. */
+  /** Signal name (`SIGTERM`) when a signal killed it, else null. Both null: supervise adopted
+   * ./run after a restart and could not collect how it ended. */
   signal: string | null;
   /** Unix time in milliseconds of the exit. */
+  at: number;
+}
+
+/** Why ./run could not be started, e.g. `unable to start norun/run: file does not exist`. */
+export interface StartError {
+  text: string;
+  /** Unix time in milliseconds of the failed start. */
   at: number;
 }
 
@@ -28,15 +43,66 @@ export interface ExtraStatus {
   lastExit: LastExit | null;
   /** Pid of supervise itself (or of the process hosting it). */
   supervisor: number;
+  /** The last failed start of ./run, null (or absent, from an older supervise) when the last start
+   * succeeded or none was tried. */
+  startError?: StartError | null;
 }
 
-/** Reads DIR/supervise/status.json; undefined when absent or unreadable or malformed. */
-export function readExtraStatus(serviceDir: string): ExtraStatus | undefined {
+export type ExtraStatusRead = { ok: true; extra: ExtraStatus } | { ok: false; step: 'open' | 'read'; code: string };
+
+/** The longest start error text kept: a message, with a path of at most PATH_MAX bytes. */
+const MAX_TEXT = 8192;
+
+/** Linux's PID_MAX_LIMIT: no pid or process group is larger. */
+const MAX_PID = 4_194_304;
+const isPid = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_PID;
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isTime = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_TIME_MS;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function validLastExit(v: unknown): v is LastExit {
+  if (v === null) return true;
+  if (!isObject(v) || !isTime(v['at'])) return false;
+  const { code, signal } = v;
+  if (code !== null && !(Number.isInteger(code) && (code as number) >= 0 && (code as number) <= 255)) return false;
+  if (signal !== null && !(typeof signal === 'string' && /^SIG[A-Z0-9+-]{1,12}$/.test(signal))) return false;
+  return code === null || signal === null;
+}
+
+function validStartError(v: unknown): v is StartError | null | undefined {
+  if (v === undefined || v === null) return true;
+  return isObject(v) && typeof v['text'] === 'string' && v['text'].length <= MAX_TEXT && isTime(v['at']);
+}
+
+/** The record when VALUE has every field of the schema with its type and range; else undefined.
+ * Fields this version does not know are dropped (a newer supervise may add some). */
+export function validExtraStatus(value: unknown): ExtraStatus | undefined {
+  if (!isObject(value)) return undefined;
+  const { pid, pgid, starts, lastStart, lastExit, supervisor, startError } = value;
+  if (!isPid(pid) || !isPid(pgid) || !isCount(starts)) return undefined;
+  if (lastStart !== null && !isTime(lastStart)) return undefined;
+  if (!validLastExit(lastExit) || !validStartError(startError)) return undefined;
+  if (!isPid(supervisor) || supervisor === 0) return undefined;
+  return { pid, pgid, starts, lastStart, lastExit, supervisor, startError: startError ?? null };
+}
+
+/** Reads and checks PATH (a status.json): the record, or why it cannot be had (BADFORMAT for a
+ * file that is not a regular file, too big, not JSON, or not of the schema). */
+export function readExtraStatusFile(path: string | Buffer): ExtraStatusRead {
+  const read: FileRead = readRegularFile(path, EXTRA_STATUS_MAX_BYTES);
+  if (!read.ok) return read;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(readFileSync(join(serviceDir, 'supervise', EXTRA_STATUS_FILE), 'utf8'));
-    if (typeof value !== 'object' || value === null || typeof (value as ExtraStatus).pid !== 'number') return undefined;
-    return value as ExtraStatus;
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(read.bytes));
   } catch {
-    return undefined;
+    return { ok: false, step: 'read', code: 'BADFORMAT' };
   }
+  const extra = validExtraStatus(value);
+  return extra ? { ok: true, extra } : { ok: false, step: 'read', code: 'BADFORMAT' };
+}
+
+/** Reads DIR/supervise/status.json; undefined when absent, unreadable or not of the schema. */
+export function readExtraStatus(serviceDir: string): ExtraStatus | undefined {
+  const read = readExtraStatusFile(join(serviceDir, 'supervise', EXTRA_STATUS_FILE));
+  return read.ok ? read.extra : undefined;
 }

@@ -220,14 +220,18 @@ test('fortress status: every service and logger up, with pid, uptime and memory'
       'tcpserver/log',
     ],
   );
-  // The httpd group is tcpserver alone between connections: its memory is that process's RSS.
+  // The httpd group is tcpserver alone between connections: its memory is that process's private
+  // memory (USS, issue 18), well below its RSS (Node's shared pages).
   const httpd = services.find((s) => s.name === 'httpd');
   assert.ok(httpd);
-  const rssKb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${httpd.pid}/status`, 'utf8'))?.[1]);
-  assert.ok(httpd.memory > rssKb * 1024 * 0.5 && httpd.memory < rssKb * 1024 * 2, `${httpd.memory} vs ${rssKb} kB`);
+  const rollup = readFileSync(`/proc/${httpd.pid}/smaps_rollup`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(rollup)?.[1]);
+  const ussKb = kb('Private_Clean') + kb('Private_Dirty');
+  assert.ok(httpd.memory > ussKb * 1024 * 0.5 && httpd.memory < ussKb * 1024 * 2, `${httpd.memory} vs ${ussKb} kB`);
+  assert.ok(httpd.memory < kb('Rss') * 1024, `${httpd.memory} below RSS ${kb('Rss')} kB`);
   const table = fortress(['status', scan], env);
   assert.equal(table.status, 0);
-  assert.match(table.stdout, /^SERVICE\s+STATE\s+PID\s+UPTIME\s+RESTARTS\s+LAST EXIT\s+MEMORY$/m);
+  assert.match(table.stdout, /^SERVICE\s+STATE\s+PID\s+UPTIME\s+RESTARTS\s+LAST EXIT\s+MEMORY \(USS\)\s+PROBLEM$/m);
   assert.match(table.stdout, /^httpd\s+up\s+\d+\s+\d+\S*\s+\S+\s+\S+\s+[\d.]+[KM]$/m);
 });
 
@@ -262,13 +266,13 @@ test('fortress audit names the services behind the sockets, all on loopback', ()
       address: string;
       port: number;
       verdict: string;
-      processes: { service: string | null }[];
+      processes: { service: string | null; name: string }[];
     }[];
   };
-  for (const [service, port] of [
-    ['httpd', ports.httpd],
-    ['tcpserver', ports.tcpserver],
-    ['dnscache', ports.dns],
+  for (const [service, port, program] of [
+    ['httpd', ports.httpd, 'tcpserver'],
+    ['tcpserver', ports.tcpserver, 'tcpserver'],
+    ['dnscache', ports.dns, 'dnscache'],
   ] as const) {
     const socket = report.sockets.find((s) => s.proto === 'tcp' && s.port === port);
     assert.ok(socket, `${service} in the audit`);
@@ -277,5 +281,7 @@ test('fortress audit names the services behind the sockets, all on loopback', ()
       socket.processes.some((p) => p.service === join(scan, service)),
       `${service} named`,
     );
+    // PROGRAM is the program's name from its arguments, not Node's thread name (issue 18).
+    assert.deepEqual([...new Set(socket.processes.map((p) => p.name))], [program], `${service}'s program`);
   }
 });

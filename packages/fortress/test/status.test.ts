@@ -29,20 +29,20 @@ test('status --json: services without a running supervise are unsupervised, what
   writeFileSync(join(scan, 'web/supervise/status'), Buffer.alloc(18));
   const r = fortress(['status', scan, '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const list = JSON.parse(r.stdout) as { name: string; state: string; pid: number | null; normallyUp: boolean }[];
+  const list = JSON.parse(r.stdout) as { name: string; state: string; pid: number | null; normally: string }[];
   assert.deepEqual(
-    list.map((s) => [s.name, s.state, s.pid, s.normallyUp]),
+    list.map((s) => [s.name, s.state, s.pid, s.normally]),
     [
-      ['clock', 'unsupervised', null, false],
-      ['web', 'unsupervised', null, true],
-      ['web/log', 'unsupervised', null, true],
+      ['clock', 'unsupervised', null, 'down'],
+      ['web', 'unsupervised', null, 'up'],
+      ['web/log', 'unsupervised', null, 'up'],
     ],
   );
   const table = fortress(['status', scan]);
   assert.match(table.stdout, /^clock\s+unsupervised\s+-\s+-\s+-\s+-\s+-$/m);
 });
 
-test('status: a supervise/ the caller may not enter is an error, not "unsupervised"', () => {
+test('status: a supervise/ the caller may not enter is unknown, with the reason, not "unsupervised"', () => {
   const locked = join(dir, 'locked');
   mkdirSync(join(locked, 'svc/supervise'), { recursive: true });
   execFileSync('mkfifo', [join(locked, 'svc/supervise/ok')]);
@@ -60,9 +60,10 @@ test('status: a supervise/ the caller may not enter is an error, not "unsupervis
     : fortress(['status', locked, '--json']);
   chmodSync(join(locked, 'svc/supervise'), 0o700);
   assert.equal(r.status, 0, r.stderr);
-  const [svc] = JSON.parse(r.stdout) as { state: string; error: string }[];
-  assert.equal(svc?.state, 'error');
+  const [svc] = JSON.parse(r.stdout) as { state: string; error: string; errorCode: string }[];
+  assert.equal(svc?.state, 'unknown');
   assert.equal(svc?.error, 'unable to open supervise/ok: access denied');
+  assert.equal(svc?.errorCode, 'EACCES');
 });
 
 test('status: a missing scan directory is a temporary failure (111); bad usage 100', () => {

@@ -79,8 +79,11 @@ test('an up service with a current status.json: every field', () => {
       restarts: 2,
       lastStart: stamp * 1000,
       supervisor: process.pid,
+      startError: null,
       error: null,
       errorCode: null,
+      statusJsonError: null,
+      statusJsonErrorCode: null,
     },
   );
 });
@@ -139,4 +142,36 @@ test('--json alone prints nothing; --json not first is a directory name', () => 
     ours('svstat', ['nowhere', '--json']).stdout,
     'nowhere: unable to chdir: file does not exist\n--json: unable to chdir: file does not exist\n',
   );
+});
+
+test('startError: why ./run could not be started, from a current status.json (issue 18)', () => {
+  const startError = { text: 'unable to start norun/run: file does not exist', at: 1_790_000_001_000 };
+  const extra = { pid: 0, pgid: 0, starts: 0, lastStart: null, lastExit: null, supervisor: process.pid };
+  const failing = fake('start-error', statusBytes(now() - 3, 0, 0, 0x75), { ...extra, startError });
+  const older = fake('no-start-error-field', statusBytes(now() - 3, 0, 0, 0x75), extra);
+  const stale = fake('start-error-stale', statusBytes(now() - 3, 0, 0, 0x75), {
+    ...extra,
+    startError,
+    supervisor: deadPid(),
+  });
+  const js = svstatJson([failing, older, stale]);
+  assert.deepEqual(
+    js.map((j) => [j.state, j.want, j.startError, j.starts, j.statusJsonError]),
+    [
+      ['down', 'up', startError, 0, null],
+      ['down', 'up', null, 0, null],
+      ['down', 'up', null, null, null],
+    ],
+  );
+});
+
+test('no supervise/ok at all is unsupervised too, with svstat text and ENOENT; the text line is 0.76s', () => {
+  const never = join(root, 'never-supervised');
+  mkdirSync(never);
+  const [j] = svstatJson([never]);
+  assert.deepEqual(
+    [j?.state, j?.error, j?.errorCode, j?.normally],
+    ['unsupervised', 'unable to open supervise/ok: file does not exist', 'ENOENT', 'up'],
+  );
+  assert.equal(ours('svstat', [never]).stdout, `${never}: unable to open supervise/ok: file does not exist\n`);
 });

@@ -2,12 +2,13 @@
 // and the supervised service it belongs to (its own or an ancestor's working directory).
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { listPids, programName, readCmdline, readStatus, realUid } from '@fortress/core/proc';
 
 export interface ProcessInfo {
   pid: number;
   ppid: number;
   uid: number;
-  /** Short name from /proc/PID/comm. */
+  /** The program's name from its arguments (`tcpserver` for `node .../bin/tcpserver.js`). */
   name: string;
   /** Command line, arguments joined by spaces. */
   command: string;
@@ -17,9 +18,8 @@ export interface ProcessInfo {
 /** Maps socket inodes to the pids holding them; processes we may not inspect are skipped. */
 export function socketOwners(procRoot = '/proc'): Map<number, number[]> {
   const owners = new Map<number, number[]>();
-  for (const entry of readdirSync(procRoot)) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
+  for (const pid of listPids(procRoot)) {
+    const entry = String(pid);
     let fds: string[];
     try {
       fds = readdirSync(join(procRoot, entry, 'fd'));
@@ -46,23 +46,23 @@ export function socketOwners(procRoot = '/proc'): Map<number, number[]> {
 
 /** Reads what the audit shows of a process; undefined when it is gone. */
 export function processInfo(pid: number, procRoot = '/proc'): ProcessInfo | undefined {
-  const dir = join(procRoot, String(pid));
+  const status = readStatus(pid, procRoot);
+  const argv = readCmdline(pid, procRoot);
+  if (!status || !argv) return undefined;
+  let cwd: string | undefined;
   try {
-    const status = readFileSync(join(dir, 'status'), 'utf8');
-    const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
-    const name = readFileSync(join(dir, 'comm'), 'utf8').trim();
-    const command = readFileSync(join(dir, 'cmdline'), 'utf8').split('\0').filter(Boolean).join(' ');
-    let cwd: string | undefined;
-    try {
-      cwd = readlinkSync(join(dir, 'cwd'));
-    } catch {
-      cwd = undefined;
-    }
-    return { pid, ppid, uid, name, command, cwd };
+    cwd = readlinkSync(join(procRoot, String(pid), 'cwd'));
   } catch {
-    return undefined;
+    cwd = undefined;
   }
+  return {
+    pid,
+    ppid: Number(status.get('PPid') ?? 0),
+    uid: realUid(status) ?? -1,
+    name: programName(argv, status.get('Name') ?? ''),
+    command: argv.filter(Boolean).join(' '),
+    cwd,
+  };
 }
 
 /** A service directory holds a `run` file and, once supervised, a `supervise/` directory. */

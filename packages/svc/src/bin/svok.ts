@@ -1,7 +1,8 @@
 // svok DIR: exit 0 when a supervise runs for DIR, 100 when none does, 111 on other errors.
-import { errorCode, errorText } from '@fortress/core/error-text';
-import { byteArgs } from '../byte-strings.js';
-import { checkChdir, inService, isNoReader, probeWritable, writeStderr } from '../service-files.js';
+import { errorText } from '@fortress/core/error-text';
+import { checkChdir, checkSupervise } from '@fortress/core/service-dir';
+import { byteArgs, bytesOf } from '../byte-strings.js';
+import { writeStderr } from '../service-files.js';
 
 export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
   const dir = byteArgs(argv)[0];
@@ -10,17 +11,15 @@ export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
     return 100;
   }
   try {
-    checkChdir(dir);
+    checkChdir(bytesOf(dir));
   } catch (err) {
     writeStderr(`svok: fatal: unable to chdir to ${dir}: ${errorText(err)}`);
     return 111;
   }
   try {
-    probeWritable(inService(dir, 'supervise/ok'));
+    return checkSupervise(bytesOf(dir)) === 'running' ? 0 : 100;
   } catch (err) {
-    if (isNoReader(err) || errorCode(err) === 'ENOENT') return 100;
     writeStderr(`svok: fatal: unable to open ${dir}/supervise/ok: ${errorText(err)}`);
     return 111;
   }
-  return 0;
 }
