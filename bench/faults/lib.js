@@ -252,7 +252,6 @@ export function runBounded(
     };
     child.stdout.on('data', collect('stdout'));
     child.stderr.on('data', collect('stderr'));
-    child.on('error', () => {});
     if (input !== undefined) {
       child.stdin.on('error', () => {});
       child.stdin.end(input);
@@ -263,7 +262,10 @@ export function runBounded(
       if (kb > maxRssMb * 1024) stop('grew');
     }, 50);
     const timer = setTimeout(() => stop('hang'), timeoutMs);
-    child.on('close', (code, signal) => {
+    let done = false;
+    const finish = (code, signal) => {
+      if (done) return;
+      done = true;
       clearInterval(sampler);
       clearTimeout(timer);
       killGroup(child.pid);
@@ -278,6 +280,12 @@ export function runBounded(
         stdout: Buffer.concat(out.stdout),
         stderr: Buffer.concat(out.stderr),
       });
+    };
+    child.on('close', finish);
+    // A program that cannot be started at all (not installed) is reported as exit 127.
+    child.on('error', (err) => {
+      out.stderr.push(Buffer.from(`${command}: ${err.message}\n`));
+      finish(127, null);
     });
   });
 }

@@ -63,6 +63,26 @@ function logBytes(dir) {
   return total;
 }
 
+/** The number of the last whole line of a log file, from its last 512 bytes (0 if none). */
+function lastLogged(path) {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.min(512, size));
+      readSync(fd, buf, 0, buf.length, size - buf.length);
+      const lines = buf.toString('latin1').split('\n');
+      for (let i = lines.length - 2; i >= 0; i--) {
+        const m = LINE.exec(lines[i]);
+        if (m) return Number(m[1]);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } catch {}
+  return 0;
+}
+
 /** Counts the lines of every file in the log directory against 1..last. */
 export function countLines(dir, last) {
   const seen = new Uint8Array(last + 2);
@@ -92,14 +112,15 @@ export function countLines(dir, last) {
     }
   }
   let lost = 0;
-  let events = 0;
+  const runs = []; // [first lost number, how many]
   for (let n = 1; n <= last; n++) {
     if (!seen[n]) {
       lost++;
-      if (n === 1 || seen[n - 1]) events++;
+      if (n === 1 || seen[n - 1]) runs.push([n, 0]);
+      runs[runs.length - 1][1]++;
     }
   }
-  return { lost, events, torn, duplicated, beyond, files };
+  return { lost, events: runs.length, runs, torn, duplicated, beyond, files };
 }
 
 async function oneSystem(system, opts) {
@@ -111,6 +132,8 @@ async function oneSystem(system, opts) {
     ctx.spawn(system.bin('svscan'), svscanArgs, { system, log: join(ctx.dir, 'svscan.log') });
     const main = join(svc, 'log/main');
     const started = Date.now();
+    // The last number in the log just before each kill: what is lost after it, the kill lost.
+    const marks = [];
     let kills = 0;
     let stuck = 0;
     for (let i = 0; i < opts.kills; i++) {
@@ -123,6 +146,7 @@ async function oneSystem(system, opts) {
       }
       // Let it work: a backlog builds up while no logger runs, so it reads at full speed.
       await sleep(Math.floor(random() * opts.maxDelayMs));
+      marks.push(lastLogged(join(main, 'current')));
       try {
         process.kill(pid, 'SIGKILL');
         kills++;
@@ -145,7 +169,13 @@ async function oneSystem(system, opts) {
       }
     }, 30_000);
     const counts = countLines(main, last);
-    return { kills, stuck, killSeconds, written: last, refused, caughtUp: Boolean(caughtUp), ...counts };
+    const lostBy = (k) => {
+      const bound = k < marks.length ? marks[k] : Number.POSITIVE_INFINITY;
+      return counts.runs.filter(([first]) => first <= bound).reduce((n, [, len]) => n + len, 0);
+    };
+    const checkpoints = [...new Set([Math.round(kills / 4), Math.round(kills / 2), kills])].filter((k) => k > 0);
+    const byKills = checkpoints.map((k) => `${k}: ${lostBy(k)}`).join(', ');
+    return { kills, stuck, killSeconds, written: last, refused, caughtUp: Boolean(caughtUp), byKills, ...counts };
   } finally {
     ctx.cleanup();
   }
@@ -164,6 +194,7 @@ export async function logLoss(opts) {
     ["service's writes refused (EAGAIN), retried", (x) => x.refused],
     ['lines lost', (x) => x.lost],
     ['loss events (runs of lost lines)', (x) => x.events],
+    ['lines lost by the first K kills (K: lost)', (x) => x.byKills],
     ['lost lines per 100 kills', per100],
     ['torn lines', (x) => x.torn],
     ['duplicated lines', (x) => x.duplicated],

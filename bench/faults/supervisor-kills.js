@@ -93,10 +93,14 @@ async function oneMode(mode, opts) {
       await waitFor(() => !alive(victim), 5000, 5);
       if (mode.oneProcess) svscan = startSvscan();
       // Debian's svscan notices a dead supervise at its next scan, within 5 s.
-      const back = await waitFor(() => {
-        const pid = supervisorOf(dir);
-        return pid && pid !== victim;
-      }, 20_000);
+      const back = await waitFor(
+        () => {
+          const pid = supervisorOf(dir);
+          return pid && pid !== victim;
+        },
+        20_000,
+        100,
+      );
       if (!back) late++;
       await sleep(200 + Math.floor(random() * 300));
       let duplicates = 0;
@@ -105,7 +109,16 @@ async function oneMode(mode, opts) {
     }
     // Settle: every service supervised again (Debian's next scan), or 15 s.
     await waitFor(everyUp, 15_000, 100);
-    const result = { kills, late, maxDuplicates, duplicates: 0, untracked: 0, unsupervised: 0, restarts: 0 };
+    const result = {
+      kills,
+      late,
+      maxDuplicates,
+      duplicates: 0,
+      untracked: 0,
+      unsupervised: 0,
+      restarts: 0,
+      byService: [],
+    };
     for (const s of SERVICES) {
       const dir = dirs[s.name];
       const live = liveInstances(dir, markerOf(s.name));
@@ -113,7 +126,9 @@ async function oneMode(mode, opts) {
       result.duplicates += Math.max(0, live.length - 1);
       result.untracked += live.filter((pid) => pid !== tracked).length;
       if (!supervisorOf(dir)) result.unsupervised++;
-      result.restarts += pidsIn(join(dir, 'instances')).length - 1;
+      const again = pidsIn(join(dir, 'instances')).length - 1;
+      result.restarts += again;
+      result.byService.push(`${s.name} ${again}`);
     }
     // Stop every service, as an operator would, and see what is left after the deadline.
     await ctx.run(mode.system.bin('svc'), ['-d', ...SERVICES.map((s) => dirs[s.name])], {
@@ -140,7 +155,7 @@ async function oneMode(mode, opts) {
     const exited = await Promise.race([svscan.exited, sleep(opts.stopDeadlineMs + 5000).then(() => null)]);
     result.termExit = exited
       ? `${((Date.now() - t0) / 1000).toFixed(1)} s`
-      : `still running after ${(Date.now() - t0) / 1000} s`;
+      : `still running after ${((Date.now() - t0) / 1000).toFixed(0)} s`;
     result.termOk = Boolean(exited);
     return result;
   } finally {
@@ -155,7 +170,7 @@ export async function supervisorKills(opts) {
   const cell = (x, f) => (x.error ? `error: ${x.error}` : f(x));
   const rows = [
     ['supervisor SIGKILLs', (x) => `${x.kills}${x.late ? ` (${x.late} not back within 20 s)` : ''}`],
-    ['./run started again (each a duplicate here)', (x) => x.restarts],
+    ['./run started again (each a duplicate here)', (x) => `${x.restarts} (${x.byService.join(', ')})`],
     ['most duplicates alive at once', (x) => x.maxDuplicates],
     ['duplicates alive at the end', (x) => x.duplicates],
     ['instances the status file does not name', (x) => x.untracked],
