@@ -82,19 +82,57 @@ function makeCase(ctx, i, c) {
 
 const READERS = [
   { label: 'ours svstat', system: ours, args: (p) => [ours.bin('svstat'), [p.dir]] },
-  { label: 'ours svstat --json', system: ours, args: (p) => [ours.bin('svstat'), ['--json', p.dir]], json: true },
-  { label: 'ours fortress status', system: ours, args: (p) => [ours.bin('fortress'), ['status', p.scan]], json: true },
+  { label: 'ours svstat --json', system: ours, args: (p) => [ours.bin('svstat'), ['--json', p.dir]], schema: true },
+  { label: 'ours fortress status', system: ours, args: (p) => [ours.bin('fortress'), ['status', p.scan]], text: true },
   { label: "Debian's svstat", system: debian, args: (p) => [debian.bin('svstat'), [p.dir]] },
 ];
 
-// Absurd numbers or JavaScript's placeholders in output meant for programs and people.
+// Absurd numbers or JavaScript's placeholders in output meant for people.
 const GARBAGE = /\de\+\d|undefined|NaN|Infinity|\[object/;
+
+const count = (v) => v === null || (Number.isSafeInteger(v) && v >= 0);
+const CHECKS = {
+  state: (v) => ['up', 'down', 'unsupervised', 'unknown'].includes(v),
+  pid: (v) => v === null || (Number.isInteger(v) && v >= 0 && v < 2 ** 32),
+  supervisor: (v) => v === undefined || v === null || (Number.isInteger(v) && v > 0 && v < 2 ** 32),
+  seconds: count,
+  since: count,
+  lastStart: (v) => v === undefined || count(v),
+  starts: (v) => v === undefined || count(v),
+  restarts: (v) => v === undefined || count(v),
+  lastExit: (v) =>
+    v === undefined ||
+    v === null ||
+    (typeof v === 'object' &&
+      !Array.isArray(v) &&
+      (v.code === null || (Number.isInteger(v.code) && v.code >= 0 && v.code <= 255)) &&
+      (v.signal === null || typeof v.signal === 'string') &&
+      count(v.at ?? null)),
+};
+
+/** The first field of svstat --json's line that breaks its schema, or null. */
+function jsonFault(text) {
+  let o;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  for (const [field, ok] of Object.entries(CHECKS)) {
+    if (!ok(o[field])) return `${field}: ${JSON.stringify(o[field])?.slice(0, 40)}`;
+  }
+  return null;
+}
 
 function verdict(r, reader) {
   const word = classify(r);
-  if (!word.startsWith('ok')) return word;
-  if (reader.json && GARBAGE.test(r.stdout.toString('latin1'))) return `garbage(${r.code})`;
-  return word;
+  if (!word.startsWith('ok')) return { word };
+  const out = r.stdout.toString('latin1');
+  if (reader.schema) {
+    const fault = jsonFault(out);
+    if (fault) return { word: `garbage(${r.code})`, why: fault };
+  } else if (reader.text && GARBAGE.test(out)) return { word: `garbage(${r.code})`, why: GARBAGE.exec(out)[0] };
+  return { word };
 }
 
 export async function statusFiles(opts) {
@@ -113,7 +151,7 @@ export async function statusFiles(opts) {
       for (let job = jobs.shift(); job; job = jobs.shift()) {
         const [command, args] = job.reader.args(prepared[job.i]);
         const r = await ctx.run(command, args, { system: job.reader.system, timeoutMs: opts.statusTimeoutMs });
-        results.set(`${job.i}/${job.reader.label}`, { r, word: verdict(r, job.reader) });
+        results.set(`${job.i}/${job.reader.label}`, { r, ...verdict(r, job.reader) });
       }
     };
     await Promise.all([worker(), worker()]);
@@ -145,6 +183,12 @@ export async function statusFiles(opts) {
       header: ['case', ...READERS.map((r) => r.label)],
       rows,
       notes: [
+        '\ngarbage found (the first field out of its schema, or the text):\n',
+        ...list.flatMap((c, i) =>
+          READERS.map((reader) => [reader.label, results.get(`${i}/${reader.label}`).why])
+            .filter(([, why]) => why)
+            .map(([label, why]) => `  ${c.name}, ${label}: ${why}`),
+        ),
         '\nwhat svstat printed (D = the service directory):\n',
         ...tableLines(['case', 'ours svstat', "Debian's svstat"], texts),
       ],
