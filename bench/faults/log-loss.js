@@ -3,10 +3,14 @@
 // directory is counted: lost (never in any file), torn (not a whole line), duplicated.
 import {
   chmodSync,
+  closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   statSync,
   symlinkSync,
   writeFileSync,
