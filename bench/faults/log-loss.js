@@ -90,6 +90,9 @@ function lastLogged(path) {
 /** Counts the lines of every file in the log directory against 1..last. */
 export function countLines(dir, last) {
   const seen = new Uint8Array(last + 2);
+  // Which file each line is in, so a gap can be placed: inside a file, or between two.
+  const fileOf = new Uint32Array(last + 2);
+  const names = [];
   let torn = 0;
   let duplicated = 0;
   let beyond = 0;
@@ -97,6 +100,7 @@ export function countLines(dir, last) {
   for (const name of readdirSync(dir)) {
     if (!(name === 'current' || name === 'previous' || name === 'processed' || name.startsWith('@'))) continue;
     files++;
+    names.push(name);
     const text = readFileSync(join(dir, name), 'latin1');
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
@@ -112,7 +116,10 @@ export function countLines(dir, last) {
         continue;
       }
       if (seen[n]) duplicated++;
-      else seen[n] = 1;
+      else {
+        seen[n] = 1;
+        fileOf[n] = names.length - 1;
+      }
     }
   }
   let lost = 0;
@@ -124,7 +131,16 @@ export function countLines(dir, last) {
       runs[runs.length - 1][1]++;
     }
   }
-  return { lost, events: runs.length, runs, torn, duplicated, beyond, files };
+  const where = ([first, len]) => {
+    const before = first > 1 ? names[fileOf[first - 1]] : 'start';
+    const after = first + len <= last ? names[fileOf[first + len]] : 'end';
+    return `${len} after L${first - 1} (${before === after ? `inside ${before}` : `${before} | ${after}`})`;
+  };
+  const largest = [...runs]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(where);
+  return { lost, events: runs.length, runs, largest, torn, duplicated, beyond, files };
 }
 
 async function oneSystem(system, opts) {
@@ -225,7 +241,13 @@ export async function logLoss(opts) {
     ['caught up after the kills', (x) => (x.caughtUp ? 'yes' : 'NO')],
   ].map(([label, f]) => [label, cell(r.ours, f), cell(r.debian, f)]);
   const pass = (x) => !x.error && x.lost === 0 && x.torn === 0 && x.duplicated === 0 && x.caughtUp;
+  const largest = (x) => (x.error || !x.largest.length ? 'none' : x.largest.join('; '));
   return {
+    notes: [
+      `\nlargest loss events (lines, the line before the gap, its file | the next line's file):`,
+      `  ours: ${largest(r.ours)}`,
+      `  Debian's: ${largest(r.debian)}`,
+    ],
     title: `log loss: ${opts.kills} SIGKILLs of the logger under svscan, ${opts.rate} lines/s offered`,
     rows,
     verdict: { ours: pass(r.ours), debian: pass(r.debian) },
