@@ -29,8 +29,8 @@ function parseArgs(argv) {
   const quick = argv.includes('--quick');
   const opts = {
     quick,
-    kills: quick ? 25 : 160,
-    supKills: quick ? 5 : 20,
+    kills: quick ? 20 : 160,
+    supKills: quick ? 4 : 20,
     fuzzBytes: quick ? 2000 : 10_000,
     rate: 10_000,
     seed: 20,
