@@ -87,6 +87,13 @@ function lastLogged(path) {
   return 0;
 }
 
+function listing(dir) {
+  return readdirSync(dir)
+    .map((name) => `${name} ${statSync(join(dir, name)).size}`)
+    .slice(-6)
+    .join(', ');
+}
+
 /** Counts the lines of every file in the log directory against 1..last. */
 export function countLines(dir, last) {
   const seen = new Uint8Array(last + 2);
@@ -197,6 +204,11 @@ async function oneSystem(system, opts) {
       }
     }, 30_000);
     const counts = countLines(main, last);
+    // Seen at the end of `current` a moment ago, so it must have been counted.
+    const vanished =
+      caughtUp && counts.runs.some(([first, len]) => first + len > last)
+        ? `L${last} was at the end of current, then missing: ${listing(main)}`
+        : null;
     const lostBy = (k) => {
       const bound = k < marks.length ? marks[k] : Number.POSITIVE_INFINITY;
       return counts.runs.filter(([first]) => first <= bound).reduce((n, [, len]) => n + len, 0);
@@ -212,6 +224,7 @@ async function oneSystem(system, opts) {
       refused,
       caughtUp: Boolean(caughtUp),
       byKills,
+      vanished,
       ...counts,
     };
   } finally {
@@ -247,6 +260,7 @@ export async function logLoss(opts) {
       `\nlargest loss events (lines, the line before the gap, its file | the next line's file):`,
       `  ours: ${largest(r.ours)}`,
       `  Debian's: ${largest(r.debian)}`,
+      ...[r.ours, r.debian].filter((x) => x.vanished).map((x) => `  counting raced the log: ${x.vanished}`),
     ],
     title: `log loss: ${opts.kills} SIGKILLs of the logger under svscan, ${opts.rate} lines/s offered`,
     rows,
