@@ -11,6 +11,7 @@ import { POLLIN, pipe2, poll, pollAsync } from '@fortress/core/libc';
 import { tee } from './logpipe.js';
 
 const O_NONBLOCK = 0o4000;
+const POLLHUP = 0x10;
 const O_CLOEXEC = 0o2000000;
 
 /** read()'s answer when a signal or a wake-up, not input, ended the wait. */
@@ -27,6 +28,8 @@ export class InputReader {
   private readonly copyWrite: number = -1;
   private readonly pollfds = Buffer.alloc(24);
   private scratch: Buffer | undefined;
+  /** The last wait saw that no writer holds the pipe any more: what is in it is all there will be. */
+  hungUp = false;
 
   constructor(fd: number, signalFd = -1) {
     this.fd = fd;
@@ -136,6 +139,8 @@ export class InputReader {
       return INTERRUPTED;
     }
     if (this.pollfds.readInt16LE(22) !== 0) return INTERRUPTED;
-    return this.pollfds.readInt16LE(6) !== 0;
+    const events = this.pollfds.readInt16LE(6);
+    this.hungUp = (events & POLLHUP) !== 0;
+    return events !== 0;
   }
 }

@@ -120,7 +120,8 @@ export async function runMultilog(script: Script): Promise<number> {
         break;
       }
       inHand = input.peeks ? portion(engine.arena, n, signals.terminate) : n;
-      if (input.peeks && inHand === n && n < CHUNK && engine.arena[n - 1] !== NEWLINE && tailWaits < TAIL_WAITS) {
+      const partOfALine = inHand === n && n < CHUNK && engine.arena[n - 1] !== NEWLINE;
+      if (input.peeks && partOfALine && !input.hungUp && tailWaits < TAIL_WAITS) {
         // Only part of a line waits in the pipe: its writer is usually still writing it, so give it
         // a moment rather than cut the line in two (a kill after that would tear it).
         tailWaits++;
