@@ -56,6 +56,11 @@ export class LogDir extends BufferedOutput {
   private readonly processor: string | undefined;
   private readonly maxAge: number;
   private ageTimer: NodeJS.Timeout | undefined;
+  private rotationDue = false;
+  /** Called when the age limit makes a rotation due (multilog then stops waiting for input). */
+  onRotationDue: () => void = () => {};
+  /** A step failed after SIGTERM: current must not be marked complete. */
+  private broken = false;
   private readonly lockFd: number;
   private currentFd = -1;
   /** Bytes in `current` on disk (queued bytes not counted). */
@@ -135,6 +140,10 @@ export class LogDir extends BufferedOutput {
    * SIZE - 2000 bytes it is rotated at the next newline.
    */
   protected writeThrough(src: Buffer, start: number, end: number): void {
+    this.guard(() => this.append(src, start, end));
+  }
+
+  private append(src: Buffer, start: number, end: number): void {
     const threshold = this.size - 2000;
     while (start < end) {
       if (this.bytes >= this.size) this.rotateNow();
@@ -178,7 +187,8 @@ export class LogDir extends BufferedOutput {
     if (this.maxAge <= 0 || this.ageTimer) return;
     this.ageTimer = setTimeout(() => {
       this.ageTimer = undefined;
-      if (this.currentFd >= 0) this.rotateIfNotEmpty();
+      this.rotationDue = true;
+      this.onRotationDue();
     }, this.maxAge * 1000);
     this.ageTimer.unref();
   }
@@ -190,8 +200,27 @@ export class LogDir extends BufferedOutput {
 
   /** SIGALRM: rotate now if current has anything in it. */
   rotateIfNotEmpty(): void {
-    this.flush();
-    if (this.bytes > 0) this.rotateNow();
+    this.guard(() => {
+      this.flush();
+      if (this.bytes > 0) this.rotateNow();
+    });
+  }
+
+  /** The age limit: rotate if the timer said so (called between reads, all outputs flushed). */
+  rotateIfDue(): void {
+    if (!this.rotationDue) return;
+    this.rotationDue = false;
+    if (this.currentFd >= 0) this.rotateIfNotEmpty();
+  }
+
+  /** Runs a step that may give up (GaveUp after SIGTERM), noting that the directory is then broken. */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    }
   }
 
   /** 0.76's fullcurrent: sync, current becomes previous, a fresh current, then process or finish previous. */
@@ -211,12 +240,26 @@ export class LogDir extends BufferedOutput {
 
   /** Exit: flush, sync and mark current as safely written (0744). */
   close(): void {
+    if (this.currentFd < 0) return;
+    if (this.broken) {
+      this.abandon();
+      return;
+    }
     this.stopAgeTimer();
-    this.flush();
     const current = this.file('current');
-    persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
-    persist(`unable to set mode of ${current}`, () => fchmodSync(this.currentFd, 0o744));
+    this.guard(() => {
+      this.flush();
+      persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
+      persist(`unable to set mode of ${current}`, () => fchmodSync(this.currentFd, 0o744));
+    });
     closeSync(this.currentFd);
+    this.currentFd = -1;
+  }
+
+  /** Stop without marking current complete: the next start makes it a .u file. */
+  abandon(): void {
+    this.stopAgeTimer();
+    if (this.currentFd >= 0) closeSync(this.currentFd);
     this.currentFd = -1;
   }
 }
