@@ -1,9 +1,10 @@
 // svok DIR: exit 0 when a supervise runs for DIR, 100 when none does, 111 on other errors.
 import { errorCode, errorText } from '@fortress/core/error-text';
+import { program } from '@fortress/core/program';
 import { byteArgs } from '../byte-strings.js';
 import { checkChdir, inService, isNoReader, probeWritable, writeStderr } from '../service-files.js';
 
-export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
+export const main = program('svok', 'dir', (argv) => {
   const dir = byteArgs(argv)[0];
   if (dir === undefined) {
     writeStderr('svok: usage: svok dir');
@@ -23,4 +24,4 @@ export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
     return 111;
   }
   return 0;
-}
+});
