@@ -38,7 +38,7 @@ export function program(name: string, usageText: string, main: Main): Main {
     process.on('uncaughtException', (err) => {
       // A program with its own handler (tcpserver's handler modules) decides for itself.
       if (process.listenerCount('uncaughtException') > 1) return;
-      process.exit(internalError(name, err));
+      process.exit(report(name, usageText, err));
     });
     try {
       const testThrow = (globalThis as Record<symbol, unknown>)[TEST_THROW];

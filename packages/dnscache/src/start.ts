@@ -1,11 +1,11 @@
 // dnscache's start, in dnscache.c's order: bind, give up root, read the seed, the settings and
 // servers/, then serve. Fatal errors come back as exit codes, printed in djb's shape.
 import { readSync } from 'node:fs';
-import { fatal } from '@fortress/core/errors';
+import { FortressError, fatal } from '@fortress/core/errors';
 import { Acl } from './acl.js';
 import { Cache } from './cache.js';
 import { cacheSize, listenAddress, listenPort, sendAddress } from './config.js';
-import { dropRoot, SetupError } from './droproot.js';
+import { dropRoot, setupError } from './droproot.js';
 import { logLine } from './log.js';
 import { randomSeed } from './random.js';
 import { responseHideTtl } from './response.js';
@@ -39,14 +39,14 @@ function setUp(env: NodeJS.ProcessEnv): { cache: Cache; roots: Roots; forwardOnl
   try {
     cache = new Cache(size, randomSeed(seed));
   } catch {
-    throw new SetupError(`not enough memory for cache of size ${size}`);
+    throw setupError(`not enough memory for cache of size ${size}`);
   }
   responseHideTtl(env['HIDETTL'] !== undefined);
   let roots: Roots;
   try {
     roots = new Roots(readRoots('servers'));
   } catch (err) {
-    throw new SetupError('unable to read servers', (err as { cause?: unknown }).cause);
+    throw setupError('unable to read servers', (err as { cause?: unknown }).cause);
   }
   return { cache, roots, forwardOnly: env['FORWARDONLY'] !== undefined, localIp };
 }
@@ -69,14 +69,14 @@ export async function startDnscache(env: NodeJS.ProcessEnv): Promise<number> {
       server.attach(resolver);
     } catch (err) {
       server.close();
-      if (err instanceof SetupError) return fatal(PROG, err.text, err.cause);
+      if (err instanceof FortressError) return fatal(PROG, err.text, err.cause);
       throw err;
     }
     server.serve();
     logLine('starting');
     return 0;
   } catch (err) {
-    if (err instanceof SetupError) return fatal(PROG, err.text, err.cause);
+    if (err instanceof FortressError) return fatal(PROG, err.text, err.cause);
     throw err;
   }
 }

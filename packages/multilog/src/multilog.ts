@@ -1,12 +1,11 @@
 // multilog's main loop: read a chunk, process it, flush every output, repeat; signals act between reads.
-import { fatal } from '@fortress/core/errors';
+import { fatal, isFortressError } from '@fortress/core/errors';
 import { InputReader } from './input.js';
 import { CHUNK, LineEngine, type Step } from './line-engine.js';
 import { LogDir } from './log-dir.js';
 import type { Output } from './output.js';
 import type { Script } from './script.js';
 import { Stamper } from './stamp.js';
-import { StartupError } from './startup-error.js';
 import { StatusFile } from './status-file.js';
 import { StdoutOutput } from './stdout-output.js';
 
@@ -59,7 +58,7 @@ export async function runMultilog(script: Script): Promise<number> {
   try {
     setup = setUp(script);
   } catch (err) {
-    if (err instanceof StartupError) return fatal(PROG, err.text, err.cause);
+    if (isFortressError(err, 'ERR_STARTUP')) return fatal(PROG, err.text, err.cause);
     throw err;
   }
   const { steps, dirs } = setup;

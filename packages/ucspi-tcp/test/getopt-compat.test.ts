@@ -16,7 +16,17 @@ function outcome(argv: string[]) {
 }
 
 test('tcpserver and tcpclient: unknown letters, missing values, --word, - and missing operands', { skip }, () => {
-  const cases = [['-Z'], ['-Hz', '0', '0', 'true'], ['-c'], ['-v', '-b'], ['--x'], ['--help', 'x'], ['-'], ['-c', '5'], []];
+  const cases = [
+    ['-Z'],
+    ['-Hz', '0', '0', 'true'],
+    ['-c'],
+    ['-v', '-b'],
+    ['--x'],
+    ['--help', 'x'],
+    ['-'],
+    ['-c', '5'],
+    [],
+  ];
   for (const name of ['tcpserver', 'tcpclient']) {
     for (const args of cases) {
       const mine = outcome([process.execPath, bin(name), ...args]);

@@ -1,7 +1,7 @@
 // envfile FILE CHILD...: run CHILD with the variables of a dotenv-style FILE (read on every start).
-import { EXIT_PERMANENT, fatal } from '@fortress/core/errors';
-import { program, usageError } from '@fortress/core/program';
-import { EnvFileSyntaxError, parseEnvFile } from '../envfile.js';
+import { FortressError, isFortressError } from '@fortress/core/errors';
+import { fatalError, program, usageError } from '@fortress/core/program';
+import { parseEnvFile } from '../envfile.js';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { fs } from '../node-fs.js';
@@ -13,14 +13,14 @@ export const main = program('envfile', 'file child', (argv, env) => {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    return fatal('envfile', `unable to read ${file}`, err);
+    throw fatalError(`unable to read ${file}`, err);
   }
   let changes: ReturnType<typeof parseEnvFile>;
   try {
     changes = parseEnvFile(text);
   } catch (err) {
-    if (!(err instanceof EnvFileSyntaxError)) throw err;
-    return fatal('envfile', `unable to parse ${file}: ${err.message}`, undefined, EXIT_PERMANENT);
+    if (!isFortressError(err, 'ERR_ENVFILE_SYNTAX')) throw err;
+    throw new FortressError(err.code, `unable to parse ${file}: ${err.text}`, undefined, err.exitCode);
   }
   return chainTo('envfile', child, applyEnvChanges(env, changes), env['PATH']);
 });

@@ -1,10 +1,10 @@
 // setlock [-nNxX] FILE CHILD...: run CHILD holding an exclusive flock on FILE.
-import { EXIT_OK, fatal } from '@fortress/core/errors';
+import { EXIT_OK, isFortressError } from '@fortress/core/errors';
 import { getopt } from '@fortress/core/getopt';
 import { program, usageError } from '@fortress/core/program';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
-import { LockError, takeLock } from '../lock-file.js';
+import { takeLock } from '../lock-file.js';
 
 export const main = program('setlock', '[ -nNxX ] file program [ arg ... ]', async (argv, env) => {
   const { options, operands, problem } = getopt(argv, 'nNxX');
@@ -20,8 +20,8 @@ export const main = program('setlock', '[ -nNxX ] file program [ arg ... ]', asy
   try {
     await takeLock(file, wait);
   } catch (err) {
-    if (!(err instanceof LockError)) throw err;
-    return quiet ? EXIT_OK : fatal('setlock', `${err.message} ${file}`, err.cause);
+    if (quiet && isFortressError(err, 'ERR_LOCK')) return EXIT_OK;
+    throw err;
   }
   return chainTo('setlock', child, applyEnvChanges(env, []), env['PATH']);
 });

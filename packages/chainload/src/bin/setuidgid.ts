@@ -1,7 +1,6 @@
 // setuidgid ACCOUNT[:GROUP...] CHILD...: run CHILD as ACCOUNT, in this same process.
-import { fatal } from '@fortress/core/errors';
 import { fatalError, program, usageError } from '@fortress/core/program';
-import { resolveCredentials, SwitchError, switchTo } from '../credentials.js';
+import { resolveCredentials, switchTo } from '../credentials.js';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 
@@ -10,11 +9,6 @@ export const main = program('setuidgid', 'account child', (argv, env) => {
   if (spec === undefined || child.length === 0) throw usageError();
   const result = resolveCredentials(spec);
   if (!result.ok) throw fatalError(`unknown ${result.unknown} ${result.name}`);
-  try {
-    switchTo(result.credentials);
-  } catch (err) {
-    if (err instanceof SwitchError) return fatal('setuidgid', err.message, err.cause);
-    throw err;
-  }
+  switchTo(result.credentials);
   return chainTo('setuidgid', child, applyEnvChanges(env, []), env['PATH']);
 });

@@ -1,7 +1,7 @@
 // fortress conf TEMPLATE DIR [--ip ADDR] [--port N] [--user U] [--log-user L] ...
-import { fatal, usage, writeStderr } from '@fortress/core/errors';
+import { fatal, isFortressError, usage, writeStderr } from '@fortress/core/errors';
 import { parseArgs } from '../args.js';
-import { ConfError, conf } from '../conf/conf.js';
+import { conf } from '../conf/conf.js';
 import { loadManifest, templateNames } from '../conf/manifest.js';
 
 const SYNOPSIS =
@@ -67,7 +67,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
     process.stdout.write(`${result.dir}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof ConfError) return fatal('fortress', err.message, undefined, err.exitCode);
+    if (isFortressError(err, 'ERR_CONF')) return fatal('fortress', err.text, undefined, err.exitCode);
     return fatal('fortress', `unable to set up ${dir}`, err);
   }
 }

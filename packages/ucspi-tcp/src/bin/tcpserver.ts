@@ -14,14 +14,8 @@ export const main = program('tcpserver', SERVER_USAGE, (argv, env) => {
   if (host === undefined) throw fatalError(`no IP address for ${o.host}`);
   const port = resolvePort(o.port);
   if (port === undefined) throw fatalError(`unable to figure out port number for ${o.port}`);
-  let uid: number;
-  let gid: number;
-  try {
-    uid = resolveId(o.user, 'user');
-    gid = resolveId(o.group, 'group');
-  } catch (err) {
-    throw fatalError((err as Error).message);
-  }
+  const uid = resolveId(o.user, 'user');
+  const gid = resolveId(o.group, 'group');
   configureResolver(env);
   return serve(o, { host, port, uid, gid }, baseEnvironment(env));
 });
