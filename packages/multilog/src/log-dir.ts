@@ -15,14 +15,13 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { errorCode } from '@fortress/core/errors';
+import { errorCode, FortressError } from '@fortress/core/errors';
 import { flock, LOCK_EX, LOCK_NB } from '@fortress/core/libc';
 import { finishFile, type Retention } from './finish.js';
 import { BufferedOutput } from './output.js';
 import { pauseAfter, persist } from './pause.js';
 import { processPrevious } from './processor.js';
 import type { DirSettings } from './script.js';
-import { StartupError } from './startup-error.js';
 
 const BATCH = 64 * 1024;
 const NEWLINE = 10;
@@ -66,7 +65,7 @@ export class LogDir extends BufferedOutput {
   /** Bytes in `current` on disk (queued bytes not counted). */
   private bytes = 0;
 
-  /** Creates (0700), locks and recovers the directory; start-up failures throw StartupError. */
+  /** Creates (0700), locks and recovers the directory; start-up failures throw FortressError (ERR_STARTUP). */
   constructor(settings: DirSettings) {
     super(BATCH);
     this.path = settings.path;
@@ -82,13 +81,13 @@ export class LogDir extends BufferedOutput {
     try {
       closeSync(openSync(this.path, constants.O_RDONLY | constants.O_DIRECTORY));
     } catch (err) {
-      throw new StartupError(`unable to open directory ${this.path}`, err);
+      throw new FortressError('ERR_STARTUP', `unable to open directory ${this.path}`, err);
     }
     try {
       this.lockFd = openSync(`${this.path}/lock`, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
       flock(this.lockFd, LOCK_EX | LOCK_NB);
     } catch (err) {
-      throw new StartupError(`unable to lock directory ${this.path}`, err);
+      throw new FortressError('ERR_STARTUP', `unable to lock directory ${this.path}`, err);
     }
     this.recover();
   }
@@ -213,7 +212,7 @@ export class LogDir extends BufferedOutput {
     if (this.currentFd >= 0) this.rotateIfNotEmpty();
   }
 
-  /** Runs a step that may give up (GaveUp after SIGTERM), noting that the directory is then broken. */
+  /** Runs a step that may give up (GAVE_UP after SIGTERM), noting that the directory is then broken. */
   private guard(step: () => void): void {
     try {
       step();

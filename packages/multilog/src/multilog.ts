@@ -1,15 +1,14 @@
 // multilog's main loop: look at a chunk of input, process it, write every output, only then take
 // the chunk out of the input pipe; signals and due rotations act between chunks.
-import { fatal, warning } from '@fortress/core/errors';
+import { fatal, isFortressError, warning } from '@fortress/core/errors';
 import { INTERRUPTED, InputReader } from './input.js';
 import { CHUNK, LineEngine, type Step } from './line-engine.js';
 import { LogDir } from './log-dir.js';
 import type { Output } from './output.js';
-import { GaveUp, pauseOn } from './pause.js';
+import { GAVE_UP, pauseOn } from './pause.js';
 import type { Script } from './script.js';
 import { Signals } from './signals.js';
 import { Stamper } from './stamp.js';
-import { StartupError } from './startup-error.js';
 import { StatusFile } from './status-file.js';
 import { StdoutOutput } from './stdout-output.js';
 
@@ -81,8 +80,8 @@ export async function runMultilog(script: Script): Promise<number> {
   try {
     setup = setUp(script);
   } catch (err) {
-    if (err instanceof StartupError) return fatal(PROG, err.text, err.cause);
-    if (err instanceof GaveUp) return fatal(PROG, `${err.text}; stopping on SIGTERM`);
+    if (isFortressError(err, 'ERR_STARTUP')) return fatal(PROG, err.text, err.cause);
+    if (isFortressError(err, GAVE_UP)) return fatal(PROG, `${err.text}; stopping on SIGTERM`);
     throw err;
   }
   const { steps, dirs } = setup;
@@ -138,7 +137,7 @@ export async function runMultilog(script: Script): Promise<number> {
     closeAll(dirs, engine);
     return 0;
   } catch (err) {
-    if (!(err instanceof GaveUp)) throw err;
+    if (!isFortressError(err, GAVE_UP)) throw err;
     for (const dir of dirs) closeOrAbandon(dir);
     const where = input.peeks ? 'left in the pipe' : 'lost';
     const unwritten = inHand > 0 ? ` with up to ${inHand} bytes of input not written (${where})` : '';
@@ -157,7 +156,7 @@ function closeOrAbandon(dir: LogDir): void {
   try {
     dir.close();
   } catch (err) {
-    if (!(err instanceof GaveUp)) throw err;
+    if (!isFortressError(err, GAVE_UP)) throw err;
     dir.abandon();
   }
 }

@@ -1,8 +1,8 @@
 // multilog never gives up on a write while it runs: it warns, sleeps and tries again, blocking its
 // input meanwhile. Only a SIGTERM ends that: the pause ends at once, the step is tried once more,
-// and a second failure throws GaveUp, which multilog reports before it exits.
+// and a second failure throws a FortressError (GAVE_UP), which multilog reports before it exits.
 import { writeSync } from 'node:fs';
-import { errorText } from '@fortress/core/errors';
+import { errorText, FortressError } from '@fortress/core/errors';
 import { noSignals, type Signals } from './signals.js';
 
 const PAUSE_MS = 5000;
@@ -20,15 +20,8 @@ export function sleepSync(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-/** A step failed again after SIGTERM: multilog stops instead of pausing. */
-export class GaveUp extends Error {
-  /** The warning's text and reason, as `unable to write to ./main/current: out of disk space`. */
-  readonly text: string;
-  constructor(text: string) {
-    super(text);
-    this.text = text;
-  }
-}
+/** A step failed again after SIGTERM, so multilog stops instead of pausing: what a pause throws after SIGTERM (a FortressError, ERR_GAVE_UP); its text is the warning's. */
+export const GAVE_UP = 'ERR_GAVE_UP';
 
 function reasonText(reason: unknown): string {
   return reason === undefined ? '' : `: ${typeof reason === 'string' ? reason : errorText(reason)}`;
@@ -40,7 +33,7 @@ function reasonText(reason: unknown): string {
  */
 export function pauseAfter(text: string, reason?: unknown): void {
   const why = reasonText(reason);
-  if (signals.terminate) throw new GaveUp(`${text}${why}`);
+  if (signals.terminate) throw new FortressError(GAVE_UP, `${text}${why}`);
   const line = Buffer.from(`multilog: warning: ${text}, pausing${why}\n`);
   let done = 0;
   // Like writeAll, inlined: write-all.ts depends on this module for its sleep.

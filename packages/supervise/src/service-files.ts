@@ -1,8 +1,8 @@
 // Opens what supervise holds in DIR/supervise/, in daemontools 0.76's order (its error messages
 // depend on it): stat DIR, stat down, mkdir supervise, lock, control FIFO (read, then write),
 // ok FIFO; then fortress's lock.run, which ./run inherits (see README "No duplicates").
+import { FortressError } from '@fortress/core/errors';
 import { makeFifo, tryLockExclusive } from './libc-ops.js';
-import { SetupError } from './setup-error.js';
 
 const { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, statSync } =
   process.getBuiltinModule('node:fs');
@@ -23,7 +23,7 @@ export interface ServiceFiles {
   runLockHeld: boolean;
 }
 
-/** Opens and locks everything; throws SetupError with 0.76's message. Closes what it opened on failure. */
+/** Opens and locks everything; throws a FortressError (ERR_SETUP) with 0.76's message. Closes what it opened on failure. */
 export function openServiceFiles(dir: string, name = dir): ServiceFiles {
   const opened: number[] = [];
   const open = (path: string, flags: number, mode?: number): number => {
@@ -35,7 +35,7 @@ export function openServiceFiles(dir: string, name = dir): ServiceFiles {
     try {
       return fn();
     } catch (err) {
-      throw new SetupError(text, err);
+      throw new FortressError('ERR_SETUP', text, err);
     }
   };
   try {

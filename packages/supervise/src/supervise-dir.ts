@@ -1,9 +1,8 @@
 // The body of the `supervise DIR` program, shared with svscan's pre-started spare processes.
 // The directory is reached through a descriptor (/proc/self/fd/N), so renaming the scan
 // directory's entry does not lose the service; messages still quote DIR as given.
-import { EXIT_OK, EXIT_TEMPORARY, errorText, writeStderr } from '@fortress/core/errors';
+import { EXIT_OK, EXIT_TEMPORARY, errorText, FortressError, writeStderr } from '@fortress/core/errors';
 import { settleMemory } from './settle-memory.js';
-import { SetupError } from './setup-error.js';
 import { Supervisor } from './supervisor.js';
 
 const { constants, openSync } = process.getBuiltinModule('node:fs');
@@ -50,7 +49,7 @@ export async function superviseDir(options: SuperviseDirOptions): Promise<number
     await supervisor.start();
   } catch (err) {
     stopListening();
-    writeStderr(`supervise: fatal: ${err instanceof SetupError ? err.message : String(err)}`);
+    writeStderr(`supervise: fatal: ${err instanceof FortressError ? err.message : String(err)}`);
     return EXIT_TEMPORARY;
   }
   // After ./run's first start, off its path: the start-up garbage is all there is to collect.

@@ -119,7 +119,7 @@ export class Supervisor extends EventEmitter {
 
   /**
    * Creates and locks DIR/supervise/, writes the status and starts ./run unless `down` exists.
-   * Rejects with a SetupError (`unable to acquire DIR/supervise/lock: temporary failure`, ...).
+   * Rejects with a FortressError, ERR_SETUP (`unable to acquire DIR/supervise/lock: temporary failure`, ...).
    */
   async start(): Promise<void> {
     if (this.#files || this.#closed) throw new Error('Supervisor: start() called twice or after shutdown()');

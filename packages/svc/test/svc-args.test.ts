@@ -41,10 +41,38 @@ test('duplicates are dropped and the bytes keep command-line order, as Debian sv
   assert.equal(svc(ours, ['-udopchaitkx', 'sv']).sent, 'udopchaitkx');
 });
 
-test('the extension letters q 1 2 w are sent as the bytes q 1 2 w', () => {
-  assert.deepEqual(svc(ours, ['-q12w', 'sv']), { status: 0, stdout: '', stderr: '', sent: 'q12w' });
-  assert.equal(svc(ours, ['-w', '-1', '-w', '-2', '-q', '-1', 'sv']).sent, 'w12q');
-  assert.equal(svc(ours, ['-udopchaitkxq12w', 'sv']).sent, 'udopchaitkxq12w');
+test('the extension letters q 1 2 are sent as the bytes q 1 2', () => {
+  assert.deepEqual(svc(ours, ['-q12', 'sv']), { status: 0, stdout: '', stderr: '', sent: 'q12' });
+  assert.equal(svc(ours, ['-2', '-1', '-2', '-q', '-1', 'sv']).sent, '21q');
+  assert.equal(svc(ours, ['-udopchaitkxq12', 'sv']).sent, 'udopchaitkxq12');
+});
+
+// Issue 18: -wu sent WINCH and up. w is s6's "wait" letter (svc -wu: wait until up): until
+// the waiting letters exist it is unknown, as in 0.76, and nothing at all is sent.
+test('svc -wu DIR: w is an unknown letter, nothing is sent, as Debian svc', () => {
+  for (const args of [
+    ['-wu', 'sv'],
+    ['-uw', 'sv'],
+    ['-u', '-w', 'sv'],
+  ]) {
+    const mine = svc(ours, args);
+    assert.deepEqual(mine, {
+      status: 100,
+      stdout: '',
+      stderr: `svc: illegal option -- w\n${USAGE_076}, q quit, 1 usr1, 2 usr2\n`,
+      sent: '',
+    });
+    const theirs = svc(debian, args);
+    assert.deepEqual([theirs.status, theirs.sent], [100, '']);
+    assert.equal(theirs.stderr, `svc: illegal option -- w\n${USAGE_076}\n`);
+  }
+});
+
+// Issue 18: svc --help printed nothing (djb getopt skips it as it skips --).
+test('svc --help alone: the usage on stdout, exit 0; with a DIR it is skipped as 0.76 does', () => {
+  const help = ours('svc', ['--help'], root);
+  assert.deepEqual(help, { status: 0, stdout: 'usage: svc [-udopchaitkxq12] dir ...\n', stderr: '' });
+  assert.equal(svc(ours, ['--help', 'sv']).sent, '');
 });
 
 test('the same command goes to every directory, each once', () => {
@@ -58,7 +86,7 @@ test('an unknown letter: illegal option, the usage line, exit 100, nothing sent'
   assert.deepEqual(mine, {
     status: 100,
     stdout: '',
-    stderr: `svc: illegal option -- z\n${USAGE_076}, q quit, 1 usr1, 2 usr2, w winch\n`,
+    stderr: `svc: illegal option -- z\n${USAGE_076}, q quit, 1 usr1, 2 usr2\n`,
     sent: '',
   });
   const theirs = svc(debian, ['-uz', 'sv']);
