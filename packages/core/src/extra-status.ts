@@ -16,6 +16,14 @@ export interface LastExit {
   at: number;
 }
 
+/** Why ./run could not be started (supervise's message without its prefix), and when. */
+export interface StartError {
+  /** `unable to start DIR/run: file does not exist` */
+  text: string;
+  /** Unix time in milliseconds of the failed start. */
+  at: number;
+}
+
 export interface ExtraStatus {
   /** Pid of ./run, 0 when down (same as the 18-byte record). */
   pid: number;
@@ -28,6 +36,8 @@ export interface ExtraStatus {
   lastExit: LastExit | null;
   /** Pid of supervise itself (or of the process hosting it). */
   supervisor: number;
+  /** The last failed start of ./run; null once ./run starts (absent in files of older supervises). */
+  startError?: StartError | null;
 }
 
 /** Reads DIR/supervise/status.json; undefined when absent or unreadable or malformed. */

@@ -1,11 +1,18 @@
-// Stop escalation (`svc -d` with a `timeout-kill` file): after the timeout, SIGKILL to what is
-// left of ./run's process group and to its descendants, including those that left the group:
-// the ones seen at `d` time (a /proc snapshot, checked against pid reuse) and, while ./run
-// itself still lives, its whole tree (tree-kill, imported only here, only when needed).
+// Stop escalation: SIGKILL to what is left of ./run's process group and to its descendants,
+// including those that left the group: the ones seen when the stop began (a /proc snapshot,
+// checked against pid reuse) and, while ./run itself still lives, its whole tree (tree-kill,
+// imported only here, only when needed). After `svc -d` only when a `timeout-kill` file says so
+// (0.76 waits forever); in a tree stop (supervise's SIGTERM, svscan's) always, after
+// `timeout-kill` ms or else the tree's grace time.
 import { groupAlive, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
 
 const { readFileSync } = process.getBuiltinModule('node:fs');
 const { join } = process.getBuiltinModule('node:path');
+
+/** Default time a tree stop gives a service between SIGTERM and SIGKILL (s6-overlay's too). */
+export const KILL_GRACE_MS = 3000;
+/** The environment variable that overrides it (milliseconds), like s6-overlay's S6_KILL_GRACETIME. */
+export const KILL_GRACE_ENV = 'FORTRESS_KILL_GRACETIME';
 
 /** Milliseconds from DIR/NAME (s6's `timeout-kill`, `timeout-finish`); `fallback` when absent or invalid. */
 export function readTimeoutFile(dir: string, name: string, fallback: number): number {
@@ -18,9 +25,23 @@ export function readTimeoutFile(dir: string, name: string, fallback: number): nu
   }
 }
 
+/** The tree stop's grace time from FORTRESS_KILL_GRACETIME (decimal ms), else KILL_GRACE_MS. */
+export function killGraceFrom(env: NodeJS.ProcessEnv): number {
+  const text = env[KILL_GRACE_ENV]?.trim();
+  return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : KILL_GRACE_MS;
+}
+
 /** Whether anything of a stopped service is left: its process group or a descendant seen at `d`. */
 export function remnantsAlive(pgid: number, seen: readonly ProcessIdentity[]): boolean {
   return groupAlive(pgid) || seen.some(sameProcess);
+}
+
+/** SIGTERM then SIGCONT to what is left once ./run is gone (its group, the descendants seen). */
+export function terminateRemnants(pgid: number, seen: readonly ProcessIdentity[]): void {
+  for (const signal of ['SIGTERM', 'SIGCONT'] as const) {
+    for (const p of seen) if (sameProcess(p)) sendSignal(p.pid, signal);
+    if (groupAlive(pgid)) sendSignal(-pgid, signal);
+  }
 }
 
 /** SIGKILL to `pid`'s whole tree (when `pidAlive`), to process group `pgid`, and to `seen`. */
