@@ -4,7 +4,7 @@
 // imported only here, only when needed). After `svc -d` only when a `timeout-kill` file says so
 // (0.76 waits forever); in a tree stop (supervise's SIGTERM, svscan's) always, after
 // `timeout-kill` ms or else the tree's grace time.
-import { groupAlive, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
+import { groupAlive, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
 
 const { readFileSync } = process.getBuiltinModule('node:fs');
 const { join } = process.getBuiltinModule('node:path');
@@ -31,9 +31,13 @@ export function killGraceFrom(env: NodeJS.ProcessEnv): number {
   return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : KILL_GRACE_MS;
 }
 
-/** Whether anything of a stopped service is left: its process group or a descendant seen at `d`. */
+/**
+ * Whether anything of a stopped service is left: a descendant seen at `d`, or a live member of
+ * its process group (zombies not counted: they are dead, only not yet reaped by their parent;
+ * the /proc scan runs only when the group is not empty).
+ */
 export function remnantsAlive(pgid: number, seen: readonly ProcessIdentity[]): boolean {
-  return groupAlive(pgid) || seen.some(sameProcess);
+  return seen.some(sameProcess) || (groupAlive(pgid) && membersOf(pgid).length > 0);
 }
 
 /** SIGTERM then SIGCONT to what is left once ./run is gone (its group, the descendants seen). */

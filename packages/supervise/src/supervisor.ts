@@ -77,6 +77,8 @@ interface Escalation {
   ms: number;
   /** Looks for the end of what is left once ./run is gone (tree stops only). */
   poll?: NodeJS.Timeout;
+  /** The deadline has passed and the SIGKILLs are on their way. */
+  firing?: boolean;
 }
 
 /** At least this long between two starts of ./run. */
@@ -337,6 +339,7 @@ export class Supervisor extends EventEmitter {
     const pending = this.#escalations.get(pgid);
     const seen = pending?.seen ?? [];
     this.#remnants = undefined;
+    if (pending?.firing) return;
     if (!remnantsAlive(pgid, seen)) {
       this.#endEscalation(pgid);
       return;
@@ -345,10 +348,8 @@ export class Supervisor extends EventEmitter {
       this.#sweepRemnants(pgid, seen);
       return;
     }
-    setImmediate(() => {
-      const members = membersOf(pgid);
-      if (members.length > 0 || seen.length > 0) this.#remnants = { pgid, seen: [...seen, ...members] };
-    });
+    const members = membersOf(pgid);
+    this.#remnants = { pgid, seen: [...seen.filter(sameProcess), ...members] };
   }
 
   #restartsAtOnce(): boolean {
@@ -454,7 +455,10 @@ export class Supervisor extends EventEmitter {
     ms: number,
     pgid = cur?.pgid ?? 0,
   ): Promise<void> {
-    if (!this.#escalations.has(pgid)) return;
+    const pending = this.#escalations.get(pgid);
+    if (!pending) return;
+    pending.firing = true;
+    clearInterval(pending.poll);
     const pidAlive = cur !== undefined && this.#current === cur && (!cur.adopted || stillRunning(cur));
     if (pidAlive || remnantsAlive(pgid, seen)) {
       try {
