@@ -111,6 +111,44 @@ export function membersOf(pgid: number): ProcessIdentity[] {
   return found;
 }
 
+let bootMs: number | undefined;
+
+// Boot time (ms since the epoch) from /proc/stat's btime: start times are ticks since boot.
+function bootTimeMs(): number {
+  if (bootMs === undefined) {
+    try {
+      bootMs = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'latin1'))?.[1] ?? 0) * 1000;
+    } catch {
+      bootMs = 0;
+    }
+  }
+  return bootMs;
+}
+
+/** Clock ticks per second of /proc/PID/stat's start time (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** Live leaders of their own session and process group that started at `sinceMs` or later. */
+export function sessionLeadersSince(sinceMs: number): ProcessIdentity[] {
+  const found: ProcessIdentity[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  const boot = bootTimeMs();
+  for (const name of entries) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    const f = statFields(pid);
+    if (!f || f[STATE] === 'Z' || Number(f[SESSION]) !== pid || Number(f[PGRP]) !== pid) continue;
+    const start = f[START_TIME] ?? '';
+    if (boot + (Number(start) * 1000) / TICKS_PER_SECOND >= sinceMs) found.push({ pid, start });
+  }
+  return found;
+}
+
 /** True when the process still exists and is the same one (same start time). */
 export function sameProcess(p: ProcessIdentity): boolean {
   const f = statFields(p.pid);

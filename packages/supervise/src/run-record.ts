@@ -5,9 +5,12 @@
 // each boot). Only supervise writes it (supervise/ is 0700, the file 0600), and ./run inherits
 // no descriptor of it or of any other file under supervise/: a service can neither forge nor
 // withdraw the record, it can only really exit.
-import { type ProcessIdentity, processState } from './proc-info.js';
+// Just before each spawn the line says `pending MS BOOT` (one pwrite): should supervise die
+// between the spawn and the record, the next one looks for that ./run in /proc (see
+// findUnrecordedRun).
+import { type ProcessIdentity, processState, sessionLeadersSince } from './proc-info.js';
 
-const { readFileSync, readSync, writeSync } = process.getBuiltinModule('node:fs');
+const { readFileSync, readSync, statSync, writeSync } = process.getBuiltinModule('node:fs');
 
 export const RUN_RECORD_FILE = 'run.id';
 /** Fixed length, so an overwrite in place (one pwrite, no rename) never leaves a longer tail. */
@@ -31,9 +34,9 @@ export function identityOf(pid: number): ProcessIdentity {
   return { pid, start: processState(pid)?.start ?? '' };
 }
 
-/** Records `run` in place; pid 0 records that nothing runs. Failures are reported, not thrown. */
+/** Records `run` in place, or (no `run`) that a spawn is about to happen. Failures are reported, not thrown. */
 export function writeRunRecord(fd: number, run: ProcessIdentity | undefined, warn: (err: unknown) => void): void {
-  const line = run ? `${run.pid} ${run.start} ${currentBootId()}` : '0 - -';
+  const line = run ? `${run.pid} ${run.start} ${currentBootId()}` : `pending ${Date.now()} ${currentBootId()}`;
   try {
     writeSync(fd, `${line.padEnd(RECORD_BYTES - 1)}\n`, 0, 'latin1');
   } catch (err) {
@@ -46,7 +49,7 @@ export function writeRunRecord(fd: number, run: ProcessIdentity | undefined, war
  * same boot, and still the leader of its own session (as every ./run is from its spawn on: a
  * session leader cannot leave its session or group).
  */
-export function recordedRunAlive(fd: number): ProcessIdentity | undefined {
+export function recordedRunAlive(fd: number, dir: string): ProcessIdentity | undefined {
   const buf = Buffer.alloc(RECORD_BYTES);
   let n: number;
   try {
@@ -54,10 +57,37 @@ export function recordedRunAlive(fd: number): ProcessIdentity | undefined {
   } catch {
     return undefined;
   }
-  const [pidText, start, boot] = buf.toString('latin1', 0, n).trim().split(/ +/);
-  const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0 || start === undefined || boot !== currentBootId()) return undefined;
+  const [first, start, boot] = buf.toString('latin1', 0, n).trim().split(/ +/);
+  if (start === undefined || boot !== currentBootId()) return undefined;
+  if (first === 'pending') return findUnrecordedRun(dir, Number(start));
+  const pid = Number(first);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
   return stillRunning({ pid, start }) ? { pid, start } : undefined;
+}
+
+/**
+ * A ./run started at `sinceMs` or later whose record was never written: a live leader of its
+ * own session and process group whose working directory is DIR (posix_spawn put it there).
+ * The earliest such process, in case ./run started another session in DIR.
+ */
+export function findUnrecordedRun(dir: string, sinceMs: number): ProcessIdentity | undefined {
+  let here: { dev: number; ino: number };
+  try {
+    here = statSync(dir);
+  } catch {
+    return undefined;
+  }
+  // Start times have 10 ms ticks, and the clock may have been stepped: one second of slack.
+  const candidates = sessionLeadersSince(sinceMs - 1000).filter(({ pid }) => {
+    try {
+      const cwd = statSync(`/proc/${pid}/cwd`);
+      return cwd.dev === here.dev && cwd.ino === here.ino;
+    } catch {
+      return false;
+    }
+  });
+  candidates.sort((a, b) => Number(a.start) - Number(b.start));
+  return candidates[0];
 }
 
 /** True while `run` is the same live process, leading its own session. */

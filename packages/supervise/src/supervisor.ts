@@ -158,7 +158,7 @@ export class Supervisor extends EventEmitter {
     loadSpawnAddon();
     listenForChildExits();
     this.#want = files.normallyDown ? 'down' : 'up';
-    const orphan = recordedRunAlive(files.runRecordFd);
+    const orphan = recordedRunAlive(files.runRecordFd, this.dir);
     if (orphan) this.#adopt(orphan);
     this.#writeStatus();
     const control = new net.Socket({ fd: files.controlReadFd, readable: true, writable: false });
@@ -279,6 +279,11 @@ export class Supervisor extends EventEmitter {
     }
     this.#clearStartTimer();
     this.#lastStartMono = performance.now();
+    const recordFd = this.#files!.runRecordFd;
+    const warnRecord = (err: unknown): void =>
+      this.#log('warning', `unable to write ${this.name}/supervise/run.id: ${errorText(err)}`);
+    // `pending` first: a supervise killed between the spawn and the record leaves a trace.
+    writeRunRecord(recordFd, undefined, warnRecord);
     let pid: number;
     try {
       pid = spawnService('run', [], this.#spawnSettings());
@@ -289,9 +294,7 @@ export class Supervisor extends EventEmitter {
     onChildExit(pid, (code, signal) => this.#serviceGone(code, signal));
     // Recorded before anything else: a supervise started after a crash of this one finds it.
     const run = identityOf(pid);
-    writeRunRecord(this.#files!.runRecordFd, run, (err) =>
-      this.#log('warning', `unable to write ${this.name}/supervise/run.id: ${errorText(err)}`),
-    );
+    writeRunRecord(recordFd, run, warnRecord);
     this.#current = { ...run, pgid: pid, adopted: false };
     this.#startError = null;
     this.#starts++;
@@ -489,6 +492,10 @@ export class Supervisor extends EventEmitter {
     const record = readStatusRecord(this.dir);
     const cur: RunningService = { ...run, pgid: run.pid, adopted: true };
     this.#current = cur;
+    // Found through a `pending` record: record it properly now.
+    writeRunRecord(this.#files!.runRecordFd, run, (err) =>
+      this.#log('warning', `unable to write ${this.name}/supervise/run.id: ${errorText(err)}`),
+    );
     if (record?.pid === run.pid) this.#since = record.since;
     if (extra) {
       this.#lastStart = extra.lastStart;

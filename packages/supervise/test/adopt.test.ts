@@ -2,7 +2,8 @@
 // supervise adopts it (the pid, start time and boot recorded in supervise/run.id) instead of
 // starting a second copy, and starts ./run normally once the old one is gone.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -167,5 +168,30 @@ test('issue 20.2: adopted ./run gone while a background child lives on: down at 
   second.proc.kill('SIGTERM');
   assert.deepEqual(await second.exit, { code: 0, signal: null });
   await waitFor('nothing left of the group', () => groupMembers(pid1).length === 0, 10_000);
+  assert.deepEqual(starts(dir), [pid1]);
+});
+
+test('supervise killed between the spawn of ./run and its record: the next one finds that ./run in /proc', async () => {
+  // What a supervise leaves when it dies right after posix_spawn: run.id still says `pending`,
+  // and a ./run (a session leader working in DIR) runs unrecorded. Made by hand here.
+  const dir = makeService(tmp, 'adopt-pending', 'echo $$ >> starts; exec sleep 1000');
+  mkdirSync(join(dir, 'supervise'), { mode: 0o700 });
+  const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+  writeFileSync(join(dir, 'supervise/run.id'), `pending ${Date.now()} ${boot}`.padEnd(79) + '\n');
+  const orphan = spawn('./run', [], { cwd: dir, detached: true, stdio: 'ignore' });
+  orphan.unref();
+  const pid1 = orphan.pid!;
+  await waitFor('orphan ran', () => starts(dir).length === 1);
+  const s = supervise(dir);
+  await waitFor('adopted', () => readStatusJson(dir).supervisor === s.proc.pid && servicePid(dir) === pid1);
+  assert.match(readFileSync(join(dir, 'supervise/run.id'), 'latin1'), new RegExp(`^${pid1} \\d+ ${boot} *\\n$`));
+  const until = Date.now() + 1000;
+  while (Date.now() < until) {
+    assert.deepEqual(starts(dir), [pid1]);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  debianSvc(['-dx', dir]);
+  assert.deepEqual(await s.exit, { code: 0, signal: null });
+  await waitFor('orphan stopped', () => !alive(pid1));
   assert.deepEqual(starts(dir), [pid1]);
 });

@@ -15,13 +15,27 @@ export interface Slot {
   timer: NodeJS.Timeout | undefined;
   /** After a 111 exit nobody explains: wait for the next scan instead of spinning. */
   waitForScan: boolean;
-  /** Control letters have been accepted by this slot's supervisor while stopping. */
+  /** A stop (or the logger's `x`) has been accepted by this slot's supervisor. */
   stopSent: boolean;
   stopSentAt: number;
+  /** The stop went through the FIFO (`dx`): svscan enforces its deadline. */
+  stopByFifo: boolean;
+  /** The logger's time to drain its pipe is over: it is being stopped. */
+  drainEnded: boolean;
 }
 
 function emptySlot(): Slot {
-  return { supervision: undefined, startedAt: 0, timer: undefined, waitForScan: false, stopSent: false, stopSentAt: 0 };
+  const slot = { supervision: undefined, startedAt: 0, timer: undefined, waitForScan: false } as Slot;
+  resetStop(slot);
+  return slot;
+}
+
+/** Forgets a stop under way (a removed service that came back). */
+export function resetStop(slot: Slot): void {
+  slot.stopSent = false;
+  slot.stopSentAt = 0;
+  slot.stopByFifo = false;
+  slot.drainEnded = false;
 }
 
 export class Entry {

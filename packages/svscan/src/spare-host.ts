@@ -53,7 +53,7 @@ export function spareHost(): SupervisorHost {
       const child = take();
       const channel = child.stdio[3] as NodeJS.WritableStream & { end(data: string): void };
       channel.end(`${JSON.stringify(job)}\n`);
-      return childSupervision(child, request, onExit);
+      return childSupervision(child, request, onExit, true);
     },
     close(): void {
       closed = true;

@@ -1,5 +1,6 @@
 // svscan [-1] [-k] [-j] [-q] [-s supervise] [-t ms] [dir]: supervises every service directory in dir.
 import { EXIT_OK, fatal, usage } from '@fortress/core/errors';
+import { killGraceFrom } from '@fortress/supervise/escalation';
 import { type Events, jsonEvents, textEvents } from '../events.js';
 import { OptionError, parseOptions, type SvscanOptions, USAGE } from '../options.js';
 import { processHost } from '../process-host.js';
@@ -26,13 +27,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
   const scanDir = process.cwd();
   const events: Events = options.json ? await jsonEvents(PROG) : textEvents(PROG, options.quiet);
-  const host = await makeHost(options, events);
+  const killGraceMs = killGraceFrom(env);
+  const host = await makeHost(options, events, killGraceMs);
   const scanner = new Scanner({
     scanDir,
     host,
     events,
     keepOnRemove: options.keepOnRemove,
     intervalMs: options.intervalMs,
+    killGraceMs,
   });
   const watcher = await watchScanDirectory(scanDir, () => scanner.requestScan(), events);
   return new Promise<number>((resolve) => {
@@ -61,12 +64,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   });
 }
 
-async function makeHost(options: SvscanOptions, events: Events): Promise<SupervisorHost> {
+async function makeHost(options: SvscanOptions, events: Events, killGraceMs: number): Promise<SupervisorHost> {
   if (options.mode === 'process') {
     if (options.supervise !== undefined) return processHost(options.supervise);
     const { spareHost } = await import('../spare-host.js');
     return spareHost();
   }
   const { inProcessHost } = await import('../in-process-host.js');
-  return inProcessHost(events);
+  return inProcessHost(events, killGraceMs);
 }
