@@ -1,10 +1,10 @@
 // Stop escalation: SIGKILL to what is left of ./run's process group and to its descendants,
 // including those that left the group: the ones seen when the stop began (a /proc snapshot,
-// checked against pid reuse) and, while ./run itself still lives, its whole tree (tree-kill,
-// imported only here, only when needed). After `svc -d` only when a `timeout-kill` file says so
+// checked against pid reuse) and, while ./run itself still lives, its whole tree as /proc shows
+// it then (one walk of /proc: tree-kill's `ps` per process took 100 times longer). After `svc -d` only when a `timeout-kill` file says so
 // (0.76 waits forever); in a tree stop (supervise's SIGTERM, svscan's) always, after
 // `timeout-kill` ms or else the tree's grace time.
-import { groupAlive, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
+import { descendantsOf, groupAlive, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
 
 const { readFileSync } = process.getBuiltinModule('node:fs');
 const { join } = process.getBuiltinModule('node:path');
@@ -49,17 +49,13 @@ export function terminateRemnants(pgid: number, seen: readonly ProcessIdentity[]
 }
 
 /** SIGKILL to `pid`'s whole tree (when `pidAlive`), to process group `pgid`, and to `seen`. */
-export async function killEverything(
-  pid: number,
-  pgid: number,
-  pidAlive: boolean,
-  seen: readonly ProcessIdentity[],
-): Promise<void> {
+export function killEverything(pid: number, pgid: number, pidAlive: boolean, seen: readonly ProcessIdentity[]): void {
   for (const p of seen) if (sameProcess(p)) sendSignal(p.pid, 'SIGKILL');
   if (pidAlive && pid > 0) {
-    const { default: treeKill } = await import('tree-kill');
-    await new Promise<void>((done) => treeKill(pid, 'SIGKILL', () => done()));
+    // ./run first: it can fork no more; then what it had (still linked to it while it lives).
+    const tree = descendantsOf(pid);
     sendSignal(pid, 'SIGKILL');
+    for (const p of tree) sendSignal(p.pid, 'SIGKILL');
   }
   if (groupAlive(pgid)) sendSignal(-pgid, 'SIGKILL');
 }

@@ -431,7 +431,7 @@ export class Supervisor extends EventEmitter {
     if ((ms <= 0 && !this.#treeStop) || this.#escalations.has(cur.pgid)) return;
     // Descendants now, while ./run still links them: once it exits they are orphans.
     const seen = descendantsOf(cur.pid);
-    const timer = setTimeout(() => void this.#killAtDeadline(cur, seen, ms), ms);
+    const timer = setTimeout(() => this.#killAtDeadline(cur, seen, ms), ms);
     this.#escalations.set(cur.pgid, { timer, seen, ms });
   }
 
@@ -441,7 +441,7 @@ export class Supervisor extends EventEmitter {
     let pending = this.#escalations.get(pgid);
     if (!pending) {
       const ms = this.#stopDeadline();
-      const timer = setTimeout(() => void this.#killAtDeadline(undefined, seen, ms, pgid), ms);
+      const timer = setTimeout(() => this.#killAtDeadline(undefined, seen, ms, pgid), ms);
       pending = { timer, seen, ms };
       this.#escalations.set(pgid, pending);
     }
@@ -452,12 +452,7 @@ export class Supervisor extends EventEmitter {
     }, REMNANT_POLL_MS);
   }
 
-  async #killAtDeadline(
-    cur: RunningService | undefined,
-    seen: ProcessIdentity[],
-    ms: number,
-    pgid = cur?.pgid ?? 0,
-  ): Promise<void> {
+  #killAtDeadline(cur: RunningService | undefined, seen: ProcessIdentity[], ms: number, pgid = cur?.pgid ?? 0): void {
     const pending = this.#escalations.get(pgid);
     if (!pending) return;
     pending.firing = true;
@@ -465,7 +460,7 @@ export class Supervisor extends EventEmitter {
     const pidAlive = cur !== undefined && this.#current === cur && (!cur.adopted || stillRunning(cur));
     if (pidAlive || remnantsAlive(pgid, seen)) {
       try {
-        await killEverything(cur?.pid ?? 0, pgid, pidAlive, seen);
+        killEverything(cur?.pid ?? 0, pgid, pidAlive, seen);
         this.#log('warning', `${this.name} did not stop within ${ms} ms: sent SIGKILL to process group ${pgid}`);
       } catch (err) {
         this.#log('warning', `unable to kill ${this.name}/run: ${errorText(err)}`);
