@@ -351,8 +351,11 @@ export class Supervisor extends EventEmitter {
       this.#sweepRemnants(pgid, seen);
       return;
     }
-    const members = membersOf(pgid);
-    this.#remnants = { pgid, seen: [...seen.filter(sameProcess), ...members] };
+    // After the restart: a /proc walk is not for the way from an exit to the next ./run.
+    setImmediate(() => {
+      const members = membersOf(pgid);
+      if (members.length > 0 || seen.length > 0) this.#remnants = { pgid, seen: [...seen, ...members] };
+    });
   }
 
   #restartsAtOnce(): boolean {
