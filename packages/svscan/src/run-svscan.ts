@@ -1,5 +1,6 @@
 // svscan's life once its directory is chosen: scan, watch, and stop every service on TERM/INT.
 import { EXIT_OK } from '@fortress/core/errors';
+import { killGraceFrom } from '@fortress/supervise/escalation';
 import { type Events, jsonEvents, textEvents } from './events.js';
 import type { SvscanOptions } from './options.js';
 import { processHost } from './process-host.js';
@@ -10,16 +11,18 @@ import { watchScanDirectory } from './watcher.js';
 const PROG = 'svscan';
 
 /** Supervises every service directory in the current directory until SIGTERM or SIGINT. */
-export async function runSvscan(options: SvscanOptions): Promise<number> {
+export async function runSvscan(options: SvscanOptions, env: NodeJS.ProcessEnv): Promise<number> {
   const scanDir = process.cwd();
   const events: Events = options.json ? await jsonEvents(PROG) : textEvents(PROG, options.quiet);
-  const host = await makeHost(options, events);
+  const killGraceMs = killGraceFrom(env);
+  const host = await makeHost(options, events, killGraceMs);
   const scanner = new Scanner({
     scanDir,
     host,
     events,
     keepOnRemove: options.keepOnRemove,
     intervalMs: options.intervalMs,
+    killGraceMs,
   });
   const watcher = await watchScanDirectory(scanDir, () => scanner.requestScan(), events);
   return new Promise<number>((resolve) => {
@@ -48,12 +51,12 @@ export async function runSvscan(options: SvscanOptions): Promise<number> {
   });
 }
 
-async function makeHost(options: SvscanOptions, events: Events): Promise<SupervisorHost> {
+async function makeHost(options: SvscanOptions, events: Events, killGraceMs: number): Promise<SupervisorHost> {
   if (options.mode === 'process') {
     if (options.supervise !== undefined) return processHost(options.supervise);
     const { spareHost } = await import('./spare-host.js');
     return spareHost();
   }
   const { inProcessHost } = await import('./in-process-host.js');
-  return inProcessHost(events);
+  return inProcessHost(events, killGraceMs);
 }

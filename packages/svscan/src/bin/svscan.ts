@@ -12,5 +12,5 @@ export const main = program('svscan', USAGE, (argv, env) => {
       throw fatalError(`unable to chdir to ${options.dir}`, err);
     }
   }
-  return runSvscan(options);
+  return runSvscan(options, env);
 });
