@@ -1,4 +1,4 @@
-// Exit codes and message shapes shared by every program (DESIGN.md decision 10).
+// Exit codes and message shapes shared by every program (ARCHITECTURE.md, "Exit codes and messages").
 // Builtins through getBuiltinModule: an ES `import ... from 'node:fs'` costs about 8 ms of start-up.
 import { errnoName, errorText } from './error-text.js';
 

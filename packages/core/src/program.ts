@@ -1,4 +1,4 @@
-// The program layer every fortress program runs through (DESIGN.md decision 10): `--help`,
+// The program layer every fortress program runs through (ARCHITECTURE.md, "Exit codes and messages"): `--help`,
 // usage errors (exit 100), FortressError as `PROG: fatal: TEXT: ERR`, and anything unexpected
 // as one line, `PROG: fatal: internal error: MESSAGE`, exit 111, never a Node stack trace.
 // It loads only errors.ts (and error-text.ts behind it): chain loaders and svc start with it.
