@@ -15,7 +15,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     changes = readEnvDir(dir);
   } catch (err) {
-    if (err instanceof EnvDirError) return fatal(PROG, err.message, err.cause);
+    if (err instanceof EnvDirError) return fatal(PROG, err.text, err.cause);
     throw err;
   }
   // The child is searched in the caller's PATH, not one the directory sets (as pathexec_run).

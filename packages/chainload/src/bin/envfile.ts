@@ -3,7 +3,7 @@
 import { EnvFileSyntaxError, parseEnvFile } from '../envfile.js';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
-import { fs } from '../node-fs.js';
+import { readNow } from '../read-now.js';
 import { EXIT_PERMANENT, fatal, guard, usage } from '../report.js';
 
 const PROG = 'envfile';
@@ -13,7 +13,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (file === undefined || child.length === 0) return usage(PROG, 'file child');
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readNow(file).toString('utf8');
   } catch (err) {
     return fatal(PROG, `unable to read ${file}`, err);
   }
