@@ -1,8 +1,8 @@
 // tcprules RULES.cdb RULES.tmp < rules.txt
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { EXIT_PERMANENT, fatal, usage } from '@fortress/core/errors';
+import { fatal, usage } from '@fortress/core/errors';
 import { CdbMaker } from '../cdb-make.js';
-import { parseRules, RuleSyntaxError } from '../rules-parse.js';
+import { parseRules, RuleSyntaxError, reportSyntaxError } from '../rules-parse.js';
 
 const PROG = 'tcprules';
 
@@ -26,7 +26,7 @@ export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
     try {
       records = parseRules(text);
     } catch (err) {
-      if (err instanceof RuleSyntaxError) return fatal(PROG, err.message, undefined, EXIT_PERMANENT);
+      if (err instanceof RuleSyntaxError) return reportSyntaxError(PROG, err);
       throw err;
     }
     const maker = new CdbMaker();

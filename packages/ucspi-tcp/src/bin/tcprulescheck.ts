@@ -1,9 +1,9 @@
 // tcprulescheck RULES.cdb — the decision for $TCPREMOTEIP/$TCPREMOTEHOST/$TCPREMOTEINFO.
 // Extension: `tcprulescheck -t rules.txt` checks a rules text file without building a cdb.
 import { writeSync } from 'node:fs';
-import { EXIT_PERMANENT, fatal, usage } from '@fortress/core/errors';
+import { fatal, usage } from '@fortress/core/errors';
 import { clientAddressText } from '@fortress/core/ipv6';
-import { RuleSyntaxError } from '../rules-parse.js';
+import { RuleSyntaxError, reportSyntaxError } from '../rules-parse.js';
 import { formatDecision } from '../rules-report.js';
 import { checkCdbFile, checkTextFile } from '../rules-source.js';
 
@@ -20,7 +20,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
     writeSync(1, formatDecision(decision));
     return 0;
   } catch (err) {
-    if (err instanceof RuleSyntaxError) return fatal(PROG, err.message, undefined, EXIT_PERMANENT);
+    if (err instanceof RuleSyntaxError) return reportSyntaxError(PROG, err);
     return fatal(PROG, `unable to read ${file}`, err);
   }
 }
