@@ -1,22 +1,26 @@
-// svscanboot [-1] [-j] [-l logdir] [dir]: svscan on dir (default /service) for init, systemd or a container.
+// svscanboot [-1] [-j] [-l logdir | -p] [dir]: svscan on dir (default /service) for init, systemd or a container.
 import { fatal, usage, writeStderr } from '@fortress/core/errors';
 import { boot } from '../boot.js';
 
 const PROG = 'svscanboot';
-const USAGE = '[-1] [-j] [-l logdir] [dir]';
+const USAGE = '[-1] [-j] [-l logdir | -p] [dir]';
+// 0.76's svscanboot: svscan's errors shown at the end of readproctitle's 400 dots, in ps.
+const PROCTITLE = ['readproctitle', 'service', 'errors:', '.'.repeat(400)];
 const DEFAULT_PATH = '/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin';
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const svscanArgs: string[] = [];
-  let logDir: string | undefined;
+  let logger: string[] | undefined;
   const args = [...argv];
   while (args.length > 0 && args[0]!.startsWith('-')) {
     const arg = args.shift()!;
     if (arg === '--') break;
     if (arg === '-1' || arg === '-j') svscanArgs.push(arg);
+    else if (arg === '-p') logger = PROCTITLE;
     else if (arg === '-l') {
-      logDir = args.shift();
+      const logDir = args.shift();
       if (logDir === undefined || logDir === '') return usage(PROG, `${USAGE}\n${PROG}: option -l needs a value`);
+      logger = ['multilog', 't', logDir];
     } else return usage(PROG, `${USAGE}\n${PROG}: unknown option ${arg}`);
   }
   if (args.length > 1) return usage(PROG, `${USAGE}\n${PROG}: one directory expected, got ${args.length}`);
@@ -26,7 +30,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   try {
     return await boot({
       dir,
-      logDir,
+      logger,
       svscanArgs,
       path: env.PATH || DEFAULT_PATH,
       keep,
