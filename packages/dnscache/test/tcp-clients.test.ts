@@ -40,26 +40,35 @@ interface Conn {
   closed: () => boolean;
 }
 
-/** Connects from source; resolves once connected (the kernel completes the handshake). */
-function open(ip: string, source: string): Promise<Conn> {
-  return new Promise((resolve) => {
-    const s = connect({ host: ip, port: 53, localAddress: source });
-    const replies: Buffer[] = [];
-    let got = Buffer.alloc(0);
-    let isClosed = false;
-    s.on('error', () => {});
-    s.on('close', () => {
-      isClosed = true;
-    });
-    s.on('data', (d) => {
-      got = Buffer.concat([got, d]);
-      while (got.length >= 2 && got.length >= 2 + got.readUInt16BE(0)) {
-        replies.push(got.subarray(2, 2 + got.readUInt16BE(0)));
-        got = got.subarray(2 + got.readUInt16BE(0));
-      }
-    });
-    s.on('connect', () => resolve({ s, replies, closed: () => isClosed }));
+/** Connects from source; resolves once connected (the kernel completes the handshake even
+ * while dnscache is stopped, as long as the listen backlog has room), fails after 20 s. */
+async function open(ip: string, source: string): Promise<Conn> {
+  const s = connect({ host: ip, port: 53, localAddress: source });
+  const replies: Buffer[] = [];
+  let got = Buffer.alloc(0);
+  let isClosed = false;
+  let connected = false;
+  s.on('error', () => {});
+  s.on('close', () => {
+    isClosed = true;
   });
+  s.on('data', (d) => {
+    got = Buffer.concat([got, d]);
+    while (got.length >= 2 && got.length >= 2 + got.readUInt16BE(0)) {
+      replies.push(got.subarray(2, 2 + got.readUInt16BE(0)));
+      got = got.subarray(2 + got.readUInt16BE(0));
+    }
+  });
+  s.on('connect', () => {
+    connected = true;
+  });
+  try {
+    await waitFor(() => connected || isClosed, `a connection from ${source} to ${ip}`);
+  } catch (err) {
+    s.destroy();
+    throw err;
+  }
+  return { s, replies, closed: () => isClosed };
 }
 
 /** Runs fn with our dnscache stopped (SIGSTOP), so that connections queue in the kernel. */
