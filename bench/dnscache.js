@@ -11,7 +11,7 @@
 // sent beyond loopback: every server's root or forwarder is the local tinydns.
 //
 // BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_IDLE_TCP (20), BENCH_GARBAGE (2000) change the
-// sizes; BENCH_ALSO_OURS=PATH adds another build of our dnscache (bin/dnscache.js of an older
+// sizes; BENCH_SERVERS picks servers by kind; BENCH_ALSO_OURS=PATH adds another build of our dnscache (bin/dnscache.js of an older
 // tree) to the same interleaved run, for before/after comparisons on a noisy machine.
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -332,6 +332,10 @@ if (existsSync(DNSMASQ)) {
   });
 } else console.log('(dnsmasq not installed: skipped; apt-get install dnsmasq)');
 
+// BENCH_SERVERS=ours,also,… keeps only those kinds, in that order (debian, ours, also, unbound1,
+// unboundN, dnsmasq).
+const only = process.env.BENCH_SERVERS?.split(',');
+if (only) servers.splice(0, servers.length, ...only.map((k) => servers.find((s) => s.kind === k)).filter(Boolean));
 for (const s of servers) {
   s.child = s.start(s);
   children.push(s.child);
@@ -397,7 +401,7 @@ for (const r of results) {
 }
 const ours = results.find((r) => r.label === 'ours');
 console.log('');
-for (const peer of results) {
+for (const peer of ours ? results : []) {
   if (peer === ours) continue;
   console.log(
     `ours/${peer.label}: hits ${f(ours.hit.qps / peer.hit.qps, 2)}x q/s (CPU per query ${f(ours.hitCpu / peer.hitCpu, 2)}x),` +

@@ -141,6 +141,11 @@ export class TcpFront {
 
   /** Reads bytes of the current message; a complete question stops reading until answered. */
   private take(c: TcpClient, chunk: Buffer): void {
+    if (c.state !== READING) {
+      // Not expected (the socket is paused); kept for after the answer rather than lost.
+      c.rest = c.rest ? Buffer.concat([c.rest, chunk]) : chunk;
+      return;
+    }
     let pos = 0;
     while (pos < chunk.length && this.clients.has(c)) {
       if (c.lengthBytes < 2) {
