@@ -5,6 +5,8 @@
 // the earliest deadline is always at the head of one of them. An entry is cancelled by its
 // owner changing its generation number; cancelled entries are dropped as they reach a head.
 
+import { logInternalError } from './log.js';
+
 /** What a deadline calls when it passes, if its generation is still the owner's. */
 export interface Expiring {
   readonly generation: number;
@@ -93,7 +95,10 @@ function sweep(): void {
       }
       try {
         q.take().expire();
-      } catch {}
+      } catch (err) {
+        // One expiry's bug must not stop the sweep (the other deadlines would never fire).
+        logInternalError('timeout', err);
+      }
     }
     q.compact();
   }

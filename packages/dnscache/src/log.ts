@@ -4,11 +4,32 @@
 import { writeSync } from 'node:fs';
 import { domainText } from './domain.js';
 
+// The bytes the lines are put together from (ASCII).
+const NEWLINE = 10;
+const SPACE = 32;
+const DOT = 46;
+const DIGIT_0 = 48;
+const COLON = 58;
+const QUESTION_MARK = 63;
+const UPPER_A = 65;
+const UPPER_Z = 90;
+const TILDE = 126;
+/** 'A' + TO_LOWER is 'a'. */
+const TO_LOWER = 32;
+/** Room a line is begun with: a name is at most 255 bytes, every line is well under this. */
+const LINE_ROOM = 1024;
+/** A server list: 16 IPv4 addresses of 4 bytes, unused ones zero (query.c's servers). */
+const SERVER_LIST = 64;
+/** rr lines show at most this many bytes of a record's data. */
+const RR_DATA_SHOWN = 32;
+/** The log buffer: lines gathered in one event-loop turn, written at once. */
+const LOG_BUFFER = 65536;
+
 // Lines are written into one preallocated buffer and flushed when it fills or the turn ends.
-const out = Buffer.allocUnsafe(65536);
+const out = Buffer.allocUnsafe(LOG_BUFFER);
 let used = 0;
 let scheduled = false;
-let fd = 2;
+let fd = 2; // stderr, as the original
 let enabled = true;
 
 export function logTo(descriptor: number | undefined): void {
@@ -26,6 +47,9 @@ export function logFlush(): void {
     try {
       pos += writeSync(fd, out, pos, used - pos);
     } catch (err) {
+      // The original's log writes ignore errors too (buffer_2): a closed or full log must not
+      // stop the cache; what could not be written is dropped. EAGAIN (a non-blocking fd 2) is
+      // retried.
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') break;
     }
   }
@@ -39,7 +63,7 @@ export function logLine(line: string): void {
     if (line.length + 1 > out.length) line = line.slice(0, out.length - 1);
   }
   used += out.write(line, used, 'latin1');
-  out[used++] = 10;
+  out[used++] = NEWLINE;
   if (!scheduled) {
     scheduled = true;
     setImmediate(logFlush);
@@ -76,7 +100,7 @@ export function name(d: Uint8Array): string {
 // The lines written for every question are put together byte by byte in the buffer: no
 // strings are made for them. A line is begun with room for 1024 bytes (a name is at most 255).
 function begin(): void {
-  if (used + 1024 > out.length) logFlush();
+  if (used + LINE_ROOM > out.length) logFlush();
   if (!scheduled) {
     scheduled = true;
     setImmediate(logFlush);
@@ -100,7 +124,7 @@ function dec(n: number): void {
     const end = used + digits;
     for (let p = end - 1; p >= used; p--) {
       const q = (v / 10) | 0;
-      o[p] = 48 + v - q * 10;
+      o[p] = DIGIT_0 + v - q * 10;
       v = q;
     }
     used = end;
@@ -125,7 +149,9 @@ function hex16(n: number): void {
 }
 
 // A name's bytes as the log shows them: lowercase, `?` for spaces, controls and 8-bit bytes.
-const LOG_CHAR = new Uint8Array(256).map((_, ch) => (ch <= 32 || ch > 126 ? 63 : ch >= 65 && ch <= 90 ? ch + 32 : ch));
+const LOG_CHAR = new Uint8Array(256).map((_, ch) =>
+  ch <= SPACE || ch > TILDE ? QUESTION_MARK : ch >= UPPER_A && ch <= UPPER_Z ? ch + TO_LOWER : ch,
+);
 
 /** A name in the log form of domainText: lowercase, `?` for odd bytes, `.` for the root. */
 function domain(d: Uint8Array, pos = 0): void {
@@ -135,7 +161,7 @@ function domain(d: Uint8Array, pos = 0): void {
   let p = pos;
   let c = p < n ? d[p]! : 0;
   if (c === 0) {
-    o[u++] = 46;
+    o[u++] = DOT;
     used = u;
     return;
   }
@@ -144,8 +170,8 @@ function domain(d: Uint8Array, pos = 0): void {
     const have = Math.min(end, n);
     let i = p + 1;
     for (; i < have; i++) o[u++] = LOG_CHAR[d[i]!]!;
-    for (; i < end; i++) o[u++] = 63; // a label cut short (never from getName)
-    o[u++] = 46;
+    for (; i < end; i++) o[u++] = QUESTION_MARK; // a label cut short (never from getName)
+    o[u++] = DOT;
     p = end;
     c = p < n ? d[p]! : 0;
   }
@@ -164,17 +190,17 @@ export function logQuery(n: number, ip: string, port: number, id: number, type: 
   begin();
   text('query ');
   dec(n);
-  out[used++] = 32;
+  out[used++] = SPACE;
   text(ip);
-  out[used++] = 58;
+  out[used++] = COLON;
   hex16(port);
-  out[used++] = 58;
+  out[used++] = COLON;
   hex16(id);
-  out[used++] = 32;
+  out[used++] = SPACE;
   dec(type);
-  out[used++] = 32;
+  out[used++] = SPACE;
   domain(q);
-  out[used++] = 10;
+  out[used++] = NEWLINE;
 }
 
 export function logSent(n: number, len: number): void {
@@ -182,9 +208,9 @@ export function logSent(n: number, len: number): void {
   begin();
   text('sent ');
   dec(n);
-  out[used++] = 32;
+  out[used++] = SPACE;
   dec(len);
-  out[used++] = 10;
+  out[used++] = NEWLINE;
 }
 
 /** `cached TYPE NAME` (TYPE a number, or a word such as nxdomain). */
@@ -194,9 +220,9 @@ export function logCached(type: number | string, d: Uint8Array): void {
   text('cached ');
   if (typeof type === 'number') dec(type);
   else text(type);
-  out[used++] = 32;
+  out[used++] = SPACE;
   domain(d);
-  out[used++] = 10;
+  out[used++] = NEWLINE;
 }
 
 /** `cached KIND NAME TARGET` (cname, ns), the name starting at pos of d. */
@@ -205,11 +231,11 @@ export function logCachedPair(kind: string, d: Uint8Array, pos: number, target: 
   begin();
   text('cached ');
   text(kind);
-  out[used++] = 32;
+  out[used++] = SPACE;
   domain(d, pos);
-  out[used++] = 32;
+  out[used++] = SPACE;
   domain(target);
-  out[used++] = 10;
+  out[used++] = NEWLINE;
 }
 
 /** `rr SERVER TTL KIND NAME [PREF] TARGET` for cname, ns, ptr and mx records. */
@@ -225,19 +251,19 @@ export function logRrName(
   begin();
   text('rr ');
   text(server);
-  out[used++] = 32;
+  out[used++] = SPACE;
   dec(ttl);
-  out[used++] = 32;
+  out[used++] = SPACE;
   text(kind);
-  out[used++] = 32;
+  out[used++] = SPACE;
   domain(d);
-  out[used++] = 32;
+  out[used++] = SPACE;
   if (pref >= 0) {
     dec(pref);
-    out[used++] = 32;
+    out[used++] = SPACE;
   }
   domain(target);
-  out[used++] = 10;
+  out[used++] = NEWLINE;
 }
 
 /** `stats QUERIES MOTION UDP TCP`, written after every answer. */
@@ -246,13 +272,20 @@ export function logStats(queries: number, motion: number, udp: number, tcp: numb
   begin();
   text('stats ');
   dec(queries);
-  out[used++] = 32;
+  out[used++] = SPACE;
   dec(motion);
-  out[used++] = 32;
+  out[used++] = SPACE;
   dec(udp);
-  out[used++] = 32;
+  out[used++] = SPACE;
   dec(tcp);
-  out[used++] = 10;
+  out[used++] = NEWLINE;
+}
+
+/** A bug caught where one question must not stop the others: one line, never silence. Not a
+ * line of the original's (which has no such catch); the text says what and where. */
+export function logInternalError(where: string, err: unknown): void {
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  logLine(`internal error in ${where}: ${what.replace(/\n/g, ' ')}`);
 }
 
 export function logDrop(n: number, err: string): void {
@@ -264,19 +297,19 @@ export function logTx(g: number, type: number, q: Uint8Array, control: Uint8Arra
   begin();
   text('tx ');
   dec(g);
-  out[used++] = 32;
+  out[used++] = SPACE;
   dec(type);
-  out[used++] = 32;
+  out[used++] = SPACE;
   domain(q);
-  out[used++] = 32;
+  out[used++] = SPACE;
   domain(control);
-  for (let i = at; i < at + 64; i += 4) {
+  for (let i = at; i < at + SERVER_LIST; i += 4) {
     if (servers[i] || servers[i + 1] || servers[i + 2] || servers[i + 3]) {
-      out[used++] = 32;
+      out[used++] = SPACE;
       ip4(servers, i);
     }
   }
-  out[used++] = 10;
+  out[used++] = NEWLINE;
 }
 
 /** rr line for a record without a special form: data as hex, at most 32 bytes then `...`. */
@@ -293,16 +326,16 @@ export function logRr(
   begin();
   text('rr ');
   ip4(server);
-  out[used++] = 32;
+  out[used++] = SPACE;
   dec(ttl);
-  out[used++] = 32;
+  out[used++] = SPACE;
   dec(type);
-  out[used++] = 32;
+  out[used++] = SPACE;
   domain(q);
-  out[used++] = 32;
+  out[used++] = SPACE;
   // As log.c: at most 32 bytes, and `...` once the 32nd is written (even if it was the last).
-  const n = Math.min(len, 32);
+  const n = Math.min(len, RR_DATA_SHOWN);
   for (let i = 0; i < n; i++) hexByte(buf[pos + i]!);
-  if (len >= 32) text('...');
-  out[used++] = 10;
+  if (len >= RR_DATA_SHOWN) text('...');
+  out[used++] = NEWLINE;
 }

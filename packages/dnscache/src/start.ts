@@ -24,7 +24,10 @@ function readSeed(): Buffer {
       if (r <= 0) break;
       n += r;
     }
-  } catch {}
+  } catch {
+    // As the original: a read error ends the seed, which is then the bytes read so far (none
+    // from a closed or unreadable stdin); dnscache runs on with it.
+  }
   // The original closes stdin here; libuv must never see a socket on fd 0..2, so it stays open.
   return seed.subarray(0, n);
 }

@@ -7,6 +7,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { deadline, type Expiring } from './deadlines.js';
 import { domainEqual, domainLength } from './domain.js';
+import { logInternalError } from './log.js';
 import { getName, packetNameView, u16 } from './packet.js';
 import { randomBelow, randomPort } from './random.js';
 import { addon, addressBytes, EADDRINUSE, ECONNREFUSED, type Handle, META, META_INTS, Slots } from './udp.js';
@@ -33,7 +34,10 @@ function upstreamSet(): Handle {
       if (t === undefined) continue;
       try {
         t.udpReady(i);
-      } catch {}
+      } catch (err) {
+        // One answer's bug must not lose the others read in the same batch.
+        logInternalError('upstream answer', err);
+      }
     }
   });
   return upstream;

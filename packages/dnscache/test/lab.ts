@@ -150,7 +150,10 @@ export class Lab {
     for (const c of this.closers) {
       try {
         c();
-      } catch {}
+      } catch (err) {
+        // One cleanup failing must not leave the others (and their processes) undone.
+        console.error(`lab cleanup: ${(err as Error).message}`);
+      }
     }
     rmSync(this.dir, { recursive: true, force: true });
   }

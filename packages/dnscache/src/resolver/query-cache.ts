@@ -1,10 +1,10 @@
 // Answers and servers from the cache (query.c): the cached NXDOMAIN, CNAME and records of a
 // name, and the nearest configured or cached servers above it.
-import { domainLength } from './domain.js';
-import { logCached, logCachedPair } from './log.js';
-import { getName, packetName, T_A, T_ANY, T_AXFR, T_CNAME, T_MX, T_NS, T_PTR, typeMatch, u16 } from './packet.js';
+import { domainLength } from '../domain.js';
+import { logCached, logCachedPair } from '../log.js';
+import { getName, packetName, T_A, T_ANY, T_AXFR, T_CNAME, T_MX, T_NS, T_PTR, typeMatch, u16 } from '../packet.js';
+import { responseAddBytes, responseAddName, responseCname, responseRFinish, responseRStart } from '../response.js';
 import { key, L, MAXNS, makeKey, type QueryState } from './query-state.js';
-import { responseAddBytes, responseAddName, responseCname, responseRFinish, responseRStart } from './response.js';
 
 const CACHED_KINDS = [T_NS, T_PTR, T_MX, T_A];
 

@@ -1,13 +1,14 @@
 // Taking in an upstream answer (query.c after HAVEPACKET): lame servers, what the answer says
 // (records, CNAME, NXDOMAIN, no-data, referral), caching it through absorb, and the client's
 // answer when it is final.
+
+import { domainEqual, domainLength, domainSuffix, domainSuffixPos } from '../domain.js';
+import { logLine, name } from '../log.js';
+import { getName, packetName, T_A, T_ANY, T_AXFR, T_CNAME, T_MX, T_NS, T_PTR, typeMatch } from '../packet.js';
+import { parseSections, ttlGet } from '../records.js';
+import { responseAddBytes, responseAddName, responseRFinish, responseRStart } from '../response.js';
 import { absorb } from './absorb.js';
-import { domainEqual, domainLength, domainSuffix, domainSuffixPos } from './domain.js';
-import { logLine, name } from './log.js';
-import { getName, packetName, T_A, T_ANY, T_AXFR, T_CNAME, T_MX, T_NS, T_PTR, typeMatch } from './packet.js';
 import { key, L, MAXLOOP, MAXNS, makeKey, type QueryState } from './query-state.js';
-import { parseSections, ttlGet } from './records.js';
-import { responseAddBytes, responseAddName, responseRFinish, responseRStart } from './response.js';
 
 const serverScratch = Buffer.alloc(4);
 

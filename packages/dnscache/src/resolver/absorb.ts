@@ -1,11 +1,11 @@
 // Caching what an upstream answer says (the record loop of query.c): records grouped by name and
 // type; groups outside the asked server's bailiwick (not under its zone, or under another
 // servers/ entry) are ignored; each kind is logged and stored in the cache's own layout.
-import { domainEqual, domainLength, domainSuffix } from './domain.js';
-import { hex2, logLine, logRr, logRrName, name } from './log.js';
-import { getName, packetName, T_A, T_ANY, T_AXFR, T_CNAME, T_MX, T_NS, T_PTR, T_SOA, u16, u32 } from './packet.js';
-import type { ResolverContext } from './query.js';
-import { type Rec, type Sections, sortedRecords, ttlGet } from './records.js';
+import { domainEqual, domainLength, domainSuffix } from '../domain.js';
+import { hex2, logLine, logRr, logRrName, name } from '../log.js';
+import { getName, packetName, T_A, T_ANY, T_AXFR, T_CNAME, T_MX, T_NS, T_PTR, T_SOA, u16, u32 } from '../packet.js';
+import { type Rec, type Sections, sortedRecords, ttlGet } from '../records.js';
+import type { ResolverContext } from './query-state.js';
 
 const save = Buffer.alloc(8192);
 let saveLen = 0;

@@ -1,10 +1,10 @@
 // The state of one question being resolved (struct query in query.c), shared by the modules
 // that move it on: query.ts (the state machine), query-cache.ts (answers and servers from the
 // cache), query-answer.ts (taking in an upstream answer). Its fields are theirs alone.
-import type { Cache } from './cache.js';
-import { responseCname, responseQuery } from './response.js';
-import type { Roots } from './roots.js';
-import type { Transmit } from './transmit.js';
+import type { Cache } from '../cache.js';
+import { responseCname, responseQuery } from '../response.js';
+import type { Roots } from '../roots.js';
+import type { Transmit } from '../transmit.js';
 
 export const MAXLEVEL = 5;
 export const MAXALIAS = 16;

@@ -2,13 +2,10 @@
 // configured servers following referrals, NS names resolved at deeper levels, CNAME chains,
 // bailiwick checks, negative caching. `start` and the transmit callback drive one state
 // machine; its result is 1 (answer in response.ts), 0 (waiting upstream) or -1 (drop).
-import { domainLength } from './domain.js';
-import { logLine, logTx, name } from './log.js';
-import { T_A, T_PTR, typeMatch } from './packet.js';
-import { havePacket } from './query-answer.js';
-import { findServers, fromCache } from './query-cache.js';
-import { L, MAXALIAS, MAXLEVEL, MAXLOOP, MAXNS, QueryState, type ResolverContext } from './query-state.js';
-import { shuffleServers } from './random.js';
+import { domainLength } from '../domain.js';
+import { logInternalError, logLine, logTx, name } from '../log.js';
+import { T_A, T_PTR, typeMatch } from '../packet.js';
+import { shuffleServers } from '../random.js';
 import {
   responseAddBytes,
   responseAddName,
@@ -16,11 +13,13 @@ import {
   responseRFinish,
   responseRStart,
   responseServfail,
-} from './response.js';
-import { globalIp, isLocalhostPtr, LOCALHOST } from './special.js';
-import { Transmit } from './transmit.js';
+} from '../response.js';
+import { globalIp, isLocalhostPtr, LOCALHOST } from '../special.js';
+import { Transmit } from '../transmit.js';
+import { havePacket } from './query-answer.js';
+import { findServers, fromCache } from './query-cache.js';
+import { L, MAXALIAS, MAXLEVEL, MAXLOOP, MAXNS, QueryState, type ResolverContext } from './query-state.js';
 
-export type { ResolverContext } from './query-state.js';
 export type QueryDone = (result: 1 | -1) => void;
 
 export class Query extends QueryState {
@@ -49,7 +48,8 @@ export class Query extends QueryState {
     let r: number;
     try {
       r = this.doit(ok ? L.HAVEPACKET : -1);
-    } catch {
+    } catch (err) {
+      logInternalError('answer of an upstream server', err);
       r = -1;
     }
     if (r !== 0) this.done(r as 1 | -1);
