@@ -1,6 +1,7 @@
 // The fortress subcommands' long options, over node:util's parseArgs: `--name VALUE`,
 // `--name=VALUE`, flags, `--`. Its tokens are checked here so every mistake reads the same way.
 import { parseArgs as parseTokens } from 'node:util';
+import { usageError } from '@fortress/core/program';
 
 export interface ParsedArgs {
   /** The last value of each option. */
@@ -20,11 +21,7 @@ export function asksForHelp(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
-export class UsageError extends Error {
-  readonly code = 'ERR_USAGE';
-}
-
-/** Parses argv against the option names that take a value and the flags; anything else is a usage error. */
+/** Parses argv against the option names that take a value and the flags; anything else throws a usage error (a FortressError, ERR_USAGE). */
 export function parseArgs(argv: string[], valued: readonly string[], flags: readonly string[]): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const name of valued) options[name] = { type: 'string', multiple: true };
@@ -46,14 +43,14 @@ export function parseArgs(argv: string[], valued: readonly string[], flags: read
       result.operands.push(token.value);
       if (terminated) result.afterTerminator.push(token.value);
     } else if (valued.includes(token.name) && token.rawName.startsWith('--')) {
-      if (token.value === undefined) throw new UsageError(`option --${token.name} needs a value`);
+      if (token.value === undefined) throw usageError(`option --${token.name} needs a value`);
       result.options.set(token.name, token.value);
       result.lists.set(token.name, [...(result.lists.get(token.name) ?? []), token.value]);
     } else if (flags.includes(token.name) && token.rawName.startsWith('--')) {
-      if (token.value !== undefined) throw new UsageError(`option --${token.name} takes no value`);
+      if (token.value !== undefined) throw usageError(`option --${token.name} takes no value`);
       result.flags.add(token.name);
     } else {
-      throw new UsageError(`unknown option ${argv[token.index]}`);
+      throw usageError(`unknown option ${argv[token.index]}`);
     }
   }
   return result;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseArgs, UsageError } from '@fortress/fortress/args';
+import { isFortressError } from '@fortress/core/errors';
+import { parseArgs } from '@fortress/fortress/args';
 
 test('parseArgs: valued options in both spellings, flags, operands, `--`, repeated options', () => {
   const a = parseArgs(
@@ -19,8 +20,11 @@ test('parseArgs: valued options in both spellings, flags, operands, `--`, repeat
 test('parseArgs: unknown options, a flag with a value, a missing value are usage errors', () => {
   assert.throws(
     () => parseArgs(['--nope'], [], []),
-    (e: unknown) => e instanceof UsageError && /unknown option --nope/.test(e.message),
+    (e: unknown) => isFortressError(e, 'ERR_USAGE') && /unknown option --nope/.test(e.message),
   );
-  assert.throws(() => parseArgs(['--json=1'], [], ['json']), UsageError);
+  assert.throws(
+    () => parseArgs(['--json=1'], [], ['json']),
+    (e: unknown) => isFortressError(e, 'ERR_USAGE'),
+  );
   assert.throws(() => parseArgs(['--ip'], ['ip'], []), /option --ip needs a value/);
 });
