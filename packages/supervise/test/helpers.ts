@@ -1,7 +1,16 @@
 // Test fixtures: temporary service directories, our and Debian's supervise as real processes,
 // polling with deadlines, cleanup by pid and process group.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -159,7 +168,22 @@ export function cleanup(started: Started[], dirs: string[], pgids: number[] = []
         // no status
       }
     }
+    killWorkingIn(d);
     rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/** SIGKILL to every process working under `dir`: what a failed test's services left behind
+ * (a background child of ./run outlives its group's record once the service is down). */
+function killWorkingIn(dir: string): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${entry}/cwd`).replace(/ \(deleted\)$/, '');
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) killQuietly(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
   }
 }
 
