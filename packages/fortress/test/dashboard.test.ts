@@ -199,9 +199,10 @@ test('live: a status change is pushed on /events as a diff of the changed cells'
           fx.svc('-d', 's02');
         }
         const m = /event: change\ndata: (\{"name":"s02","cells":\{[^\n]*)\n\n/.exec(data.split('fx-sent')[1] ?? '');
-        if (m?.[1] && m[1].includes('state-down')) {
+        const found = m?.[1];
+        if (found?.includes('state-down')) {
           req.destroy();
-          resolve(m[1]);
+          resolve(found);
         }
       });
     });

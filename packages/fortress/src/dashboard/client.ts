@@ -21,7 +21,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .state-unsupervised,.state-backoff{color:var(--warn)}.state-unknown,.state-failed{color:var(--bad)}
 .state-waiting{color:var(--wait)}
 .note{color:var(--muted);font-size:.85rem}
-.history .h-axis{stroke:var(--line)}.history .h-start{fill:var(--up)}.history .h-exit{fill:var(--bad)}
+.history .h-axis{stroke:var(--line)}.history .h-run{fill:var(--up)}.history .h-done{fill:var(--down)}.history .h-fail{fill:var(--bad)}
 td.log{white-space:normal;max-width:34rem}
 td.log summary{cursor:pointer;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-family:ui-monospace,monospace;font-size:.8rem;color:var(--muted)}
 td.log pre{margin:.3rem 0 0;font-size:.78rem;white-space:pre-wrap;word-break:break-all}

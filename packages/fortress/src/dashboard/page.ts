@@ -45,7 +45,7 @@ export function renderPage(scanDir: string, services: readonly Tracked[], contro
     ? `<p id="controls" hidden><label>Control token <input id="token" type="password" autocomplete="off" size="24"></label> ` +
       `<span id="control-result" role="status" aria-live="polite"></span></p>`
     : '';
-  const generated = new Date().toString();
+  const generated = new Date().toLocaleString('sv-SE'); // YYYY-MM-DD HH:MM:SS, local time
   return `<!doctype html>
 <html lang="en">
 <head>

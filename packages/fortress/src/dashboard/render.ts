@@ -21,7 +21,7 @@ export const COLUMNS: readonly { key: keyof Cells; title: string }[] = [
   { key: 'restarts', title: 'Restarts' },
   { key: 'lastExit', title: 'Last exit' },
   { key: 'memory', title: 'Memory' },
-  { key: 'history', title: 'Last hour' },
+  { key: 'history', title: 'Runs' },
   { key: 'logger', title: 'Logger' },
 ];
 
@@ -65,7 +65,7 @@ export function renderCells(t: Tracked, _control: boolean): Cells {
         }</time>`
       : '–',
     memory: t.view.memory === null ? '–' : formatBytes(t.view.memory),
-    history: historySvg(t.history.events, Date.now()),
+    history: historySvg(t.history.runs, Date.now()),
     logger: t.logger ? stateCell(t.logger) : '–',
   };
 }

@@ -56,7 +56,9 @@ export function readService(entry: ServiceEntry, memory: () => Map<number, numbe
   const json = serviceJson(byteDir, inspection, unixNow());
   let view: ServiceView = { name: entry.name, dir: entry.dir, json, memory: null };
   if (json.state === 'up' && json.pid) {
-    const pgid = readExtraStatus(entry.dir)?.pgid || readStat(json.pid)?.pgrp;
+    const extra = readExtraStatus(entry.dir);
+    // status.json is written just after status: its pgid counts only when it describes this pid.
+    const pgid = (extra?.pid === json.pid ? extra.pgid : undefined) || readStat(json.pid)?.pgrp;
     if (pgid) view = { ...view, memory: memory().get(pgid) ?? 0 };
   }
   return view;
