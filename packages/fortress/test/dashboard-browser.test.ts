@@ -4,7 +4,7 @@
 // and a page reached under another host name (DNS rebinding) or from another origin is refused.
 // FORTRESS_SCREENSHOT=FILE also saves a screenshot of the page (packages/fortress/docs/dashboard.png).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +143,25 @@ test('the control buttons work with the token and are refused without it', { ski
   await waitFor('s07 down on the page', async () => (await cell('s07', 'state')).startsWith('down'), 20_000);
   await page.getByRole('button', { name: 'up s07' }).click();
   await waitFor('s07 up', () => fx.svstat([fx.path('s07')])[0]?.state === 'up', 20_000);
+});
+
+test('a service added to the scan directory gets a row; one moved away loses it', { skip }, async () => {
+  fx.addService('s21');
+  await waitFor(
+    's21 up on the page',
+    async () => (await page.locator('tr[data-name="s21"]').count()) === 1 && (await cell('s21', 'state')) === 'up',
+    60_000,
+  );
+  assert.deepEqual(await page.locator('tbody th[scope=row]').allTextContents(), [...fx.names, 's21']);
+  assert.equal(await text(page.locator('caption')), `Services under ${fx.scan} (21)`);
+  // A dot-name is not a service (svscan and fortress status skip it too).
+  renameSync(fx.path('s21'), join(fx.scan, '.s21'));
+  await waitFor(
+    's21 gone from the page',
+    async () => (await page.locator('tr[data-name="s21"]').count()) === 0,
+    30_000,
+  );
+  assert.equal(await text(page.locator('caption')), `Services under ${fx.scan} (20)`);
 });
 
 test('another host name for the same address (DNS rebinding) gets no page and no control', { skip }, async () => {

@@ -2,7 +2,7 @@
 // dashboard on it, for dashboard*.test.ts and bench/dashboard.js's twin. Everything started here
 // is stopped by stop(): the dashboard by pid, svscan by SIGTERM, leftovers under the directory.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { BIN, FORTRESS, killUnder, suitePath, tempDir, waitFor } from './helpers.js';
@@ -33,14 +33,16 @@ export class ScanFixture {
     for (const name of this.names) this.addService(name);
   }
 
+  /** Lays a service out beside the scan directory, then moves it in: svscan never sees half of it. */
   addService(name: string): void {
-    const sv = join(this.scan, name);
+    const sv = join(this.dir, `new-${name}`);
     mkdirSync(join(sv, 'log'), { recursive: true });
     // $$ is the pid ./run keeps after exec: each start logs a line naming it.
     writeFileSync(join(sv, 'run'), `#!/bin/sh\nexec 2>&1\necho "${name} started pid $$"\nexec sleep 100000\n`, {
       mode: 0o755,
     });
     writeFileSync(join(sv, 'log/run'), '#!/bin/sh\nexec multilog t ./main\n', { mode: 0o755 });
+    renameSync(sv, join(this.scan, name));
   }
 
   /** Starts svscan and waits until every service and logger is up. */

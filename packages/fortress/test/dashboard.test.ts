@@ -136,7 +136,7 @@ test('every request must name this dashboard in Host: another name (DNS rebindin
   const good = await http(target, 'GET', '/', { Host: host });
   assert.equal(good.status, 200);
   assert.match(String(good.headers['content-security-policy']), /default-src 'none'; script-src 'sha256-/);
-  assert.match(good.body, /<caption>Services under .* \(3\)<\/caption>/);
+  assert.match(good.body, /<caption>Services under .* \(<span id="count">3<\/span>\)<\/caption>/);
   assert.equal((await http(target, 'GET', '/api/services', { Host: `localhost:${port}` })).status, 200);
 });
 
@@ -187,28 +187,37 @@ test('control needs the token (compared whole), a POST and a same-origin request
 
 test('live: a status change is pushed on /events as a diff of the changed cells', async () => {
   const { request } = await import('node:http');
+  let timer: NodeJS.Timeout | undefined;
   const got = await new Promise<string>((resolve, reject) => {
-    let data = '';
+    let before = '';
+    let after: string | undefined;
     const req = request({ host: ip, port, path: '/events', headers: { Host: host } }, (res) => {
       assert.equal(res.headers['content-type'], 'text/event-stream; charset=utf-8');
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
-        data += chunk;
-        if (data.includes('"snapshot":true') && !data.includes('fx-sent')) {
-          data += 'fx-sent';
+        if (after === undefined) {
+          before += chunk;
+          // Once the snapshot of every row has arrived, change one service.
+          if (!/"name":"s03","lines"/.test(before)) return;
+          after = '';
           fx.svc('-d', 's02');
+          return;
         }
-        const m = /event: change\ndata: (\{"name":"s02","cells":\{[^\n]*)\n\n/.exec(data.split('fx-sent')[1] ?? '');
-        const found = m?.[1];
-        if (found?.includes('state-down')) {
+        after += chunk;
+        for (const m of after.matchAll(/event: change\ndata: (\{"name":"s02","cells":\{[^\n]*)\n\n/g)) {
+          if (!m[1]?.includes('state-down')) continue;
           req.destroy();
-          resolve(found);
+          resolve(m[1]);
         }
       });
     });
     req.on('error', reject);
     req.end();
-  });
+    timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error('no change event for s02 within 60 s'));
+    }, 60_000);
+  }).finally(() => clearTimeout(timer));
   const change = JSON.parse(got) as { name: string; cells: Record<string, string>; snapshot?: boolean };
   assert.equal(change.snapshot, undefined);
   assert.ok(!('restarts' in change.cells), 'only the cells that changed');

@@ -33,7 +33,12 @@ button{font:inherit;font-size:.8rem;padding:.05rem .45rem;margin-right:.2rem}
 export const SCRIPT = `
 (() => {
   const rows = new Map();
-  const index = () => { rows.clear(); for (const tr of document.querySelectorAll('tr[data-name]')) rows.set(tr.dataset.name, tr); };
+  const index = () => {
+    rows.clear();
+    for (const tr of document.querySelectorAll('tr[data-name]')) rows.set(tr.dataset.name, tr);
+    const count = document.getElementById('count');
+    if (count) count.textContent = String(rows.size);
+  };
   index();
   const say = (text) => { const el = document.getElementById('announce'); if (el) el.textContent = text; };
   const fmt = (s) => s < 60 ? s + 's' : s < 3600 ? Math.floor(s / 60) + 'm' + (s % 60) + 's'

@@ -68,7 +68,7 @@ export class LogFollower {
     this.file = join(logDir, 'current');
   }
 
-  /** Reads what changed; returns the complete new lines (already kept in `lines`). */
+  /** Reads what changed; returns the complete new lines (already kept in `lines`), the first tail included. */
   update(): string[] {
     let fd: number;
     try {
@@ -104,7 +104,7 @@ export class LogFollower {
       if (parts[0]?.startsWith('\0')) parts.shift();
       const fresh = parts.map(localTimeLine);
       this.lines = [...this.lines, ...fresh].slice(-KEPT_LINES);
-      return first ? [] : fresh.slice(-KEPT_LINES);
+      return fresh.slice(-KEPT_LINES);
     } finally {
       closeSync(fd);
     }

@@ -93,6 +93,11 @@ export class DashboardModel extends EventEmitter<ModelEvents> {
     return this.services().filter((t) => t.parent === undefined);
   }
 
+  /**
+   * Memory per process group, from one pass over /proc made by the sweep: an event's refresh
+   * (svc -d, a log line) does not pay for reading every process of the machine. A group the
+   * table does not know yet (a service just started) shows its memory after the next sweep.
+   */
   private memory = (): Map<number, number> => {
     this.memo ??= memoryTable();
     return this.memo;
@@ -121,7 +126,6 @@ export class DashboardModel extends EventEmitter<ModelEvents> {
   }
 
   private flush(): void {
-    this.memo = undefined;
     if (this.rescan) {
       this.rescan = false;
       try {
@@ -141,6 +145,7 @@ export class DashboardModel extends EventEmitter<ModelEvents> {
   }
 
   private sweepAll(): void {
+    this.memo = undefined;
     this.rescan = true;
     for (const name of this.tracked.keys()) {
       this.dirty.add(name);

@@ -63,7 +63,7 @@ ${controls}
 <main>
 <div id="announce" class="sr" role="status" aria-live="polite"></div>
 <table>
-<caption>Services under ${escapeHtml(scanDir)} (${services.length})</caption>
+<caption>Services under ${escapeHtml(scanDir)} (<span id="count">${services.length}</span>)</caption>
 <thead><tr><th scope="col">Service</th>${heads}<th scope="col">Log</th>${controlHead}</tr></thead>
 <tbody>
 ${services.map((t) => renderRow(t, control)).join('\n')}

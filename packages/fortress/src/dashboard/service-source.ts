@@ -59,7 +59,8 @@ export function readService(entry: ServiceEntry, memory: () => Map<number, numbe
     const extra = readExtraStatus(entry.dir);
     // status.json is written just after status: its pgid counts only when it describes this pid.
     const pgid = (extra?.pid === json.pid ? extra.pgid : undefined) || readStat(json.pid)?.pgrp;
-    if (pgid) view = { ...view, memory: memory().get(pgid) ?? 0 };
+    const bytes = pgid ? memory().get(pgid) : undefined;
+    if (bytes !== undefined) view = { ...view, memory: bytes };
   }
   return view;
 }
