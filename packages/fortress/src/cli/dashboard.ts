@@ -1,9 +1,10 @@
 // fortress dashboard SCANDIR (--ip ADDR --port N | --socket PATH) [--control TOKENFILE]
-import { isIP } from 'node:net';
 import { fatal, usage, writeStderr } from '@fortress/core/errors';
 import { isWildcard } from '../address.js';
 import { parseArgs } from '../args.js';
 import type { Binding } from '../dashboard/security.js';
+
+const { isIP } = process.getBuiltinModule('node:net');
 
 export const SYNOPSIS = 'dashboard SCANDIR (--ip ADDR --port N | --socket PATH) [--control TOKENFILE]';
 

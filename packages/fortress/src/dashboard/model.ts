@@ -2,7 +2,6 @@
 // service's directory, its supervise/ and its log directory, and on the scan directory itself.
 // Events only mark services dirty; one shared timer refreshes them together and reports what
 // changed, so a burst of writes costs one read per service and there is no timer per service.
-import { EventEmitter } from 'node:events';
 import type { FSWatcher } from 'node:fs';
 import { RestartHistory } from './history.js';
 import { LogFollower, logDirOf } from './log-tail.js';
@@ -17,6 +16,8 @@ import {
 } from './service-source.js';
 
 const { watch } = process.getBuiltinModule('node:fs');
+// Builtins through getBuiltinModule: an ES import builds the module's whole namespace.
+const { EventEmitter } = process.getBuiltinModule('node:events');
 
 /** Delay that gathers a burst of file events into one refresh. */
 const GATHER_MS = 15;
