@@ -57,6 +57,8 @@ export class DashboardModel extends EventEmitter<ModelEvents> {
   private sweep: NodeJS.Timeout | undefined;
   private scanWatcher: FSWatcher | undefined;
   private memo: Map<number, number> | undefined;
+  /** The first reading is the page itself; only later arrivals are announced as added. */
+  private started = false;
 
   constructor(scanDir: string, options: { control: boolean }) {
     super();
@@ -163,7 +165,7 @@ export class DashboardModel extends EventEmitter<ModelEvents> {
       this.tracked.delete(name);
       this.emit('remove', name);
     }
-    const before = [...this.tracked.keys()];
+    const known = new Set(this.tracked.keys());
     const ordered = new Map<string, Tracked>();
     for (const entry of entries) {
       let t = this.tracked.get(entry.name);
@@ -196,7 +198,8 @@ export class DashboardModel extends EventEmitter<ModelEvents> {
     for (const t of ordered.values()) if (!t.cells.state) t.cells = renderCells(t, this.control);
     this.tracked.clear();
     for (const [name, t] of ordered) this.tracked.set(name, t);
-    for (const name of ordered.keys()) if (before.length > 0 && !before.includes(name)) this.emit('add', name);
+    if (this.started) for (const name of ordered.keys()) if (!known.has(name)) this.emit('add', name);
+    this.started = true;
   }
 
   /** Watches DIR (down file, supervise/ appearing), DIR/supervise and the log directory. */
