@@ -3,7 +3,7 @@
 // on every request, control needs the token and a same-origin request, bad setups refuse to start.
 import assert from 'node:assert/strict';
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { http, ScanFixture } from './dashboard-fixture.js';
@@ -278,4 +278,48 @@ test('--socket PATH: a Unix socket only its owner may use; Host is not checked t
     '{"service":"s01","command":"down"}',
   );
   assert.equal(control.status, 403, 'no token given: control is off');
+});
+
+test('an empty scan directory: a directory made there is pushed as added, and as removed when gone', async () => {
+  const empty = new ScanFixture('dashboard-empty', 0);
+  try {
+    const emptyPort = port + 3;
+    await empty.dashboard(['--ip', ip, '--port', String(emptyPort)]);
+    const { request } = await import('node:http');
+    let timer: NodeJS.Timeout | undefined;
+    const events = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      const req = request(
+        { host: ip, port: emptyPort, path: '/events', headers: { Host: `${ip}:${emptyPort}` } },
+        (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            const first = data === '';
+            data += chunk;
+            if (first) mkdirSync(empty.path('late'));
+            if (data.includes('event: add\n') && !data.includes('event: remove\n') && existsSync(empty.path('late')))
+              rmdirSync(empty.path('late'));
+            if (data.includes('event: remove\n')) {
+              req.destroy();
+              resolve(data);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+      timer = setTimeout(() => {
+        req.destroy();
+        reject(new Error('no add and remove events within 60 s'));
+      }, 60_000);
+    }).finally(() => clearTimeout(timer));
+    const add = /event: add\ndata: (.*)\n\n/.exec(events)?.[1];
+    const parsed = JSON.parse(add ?? '{}') as { name: string; html: string; after: string | null };
+    assert.equal(parsed.name, 'late');
+    assert.equal(parsed.after, null);
+    assert.match(parsed.html, /^<tr data-name="late"><th scope="row">late<\/th>/);
+    assert.match(events, /event: remove\ndata: \{"name":"late"\}\n\n/);
+  } finally {
+    await empty.stop();
+  }
 });
