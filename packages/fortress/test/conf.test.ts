@@ -273,7 +273,7 @@ test('conf --list names every template', () => {
     .split('\n')
     .filter(Boolean)
     .map((l) => l.split(':')[0]);
-  assert.deepEqual(names, ['dnscache', 'fingerd', 'httpd', 'inetd', 'tcpserver']);
+  assert.deepEqual(names, ['dashboard', 'dnscache', 'fingerd', 'httpd', 'inetd', 'tcpserver']);
 });
 
 test('every missing required option is named at once (issue 18)', () => {

@@ -125,7 +125,7 @@ test('npm pack of the fortress package carries the templates; conf finds them wh
       .split('\n')
       .filter(Boolean)
       .map((l) => l.split(':')[0]),
-    ['dnscache', 'fingerd', 'httpd', 'inetd', 'tcpserver'],
+    ['dashboard', 'dnscache', 'fingerd', 'httpd', 'inetd', 'tcpserver'],
   );
   const target = join(dir, 'web');
   const args = [

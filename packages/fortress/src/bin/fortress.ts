@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   fingerd: () => import('../cli/fingerd.js'),
   install: () => import('../cli/install.js'),
   uninstall: () => import('../cli/uninstall.js'),
+  dashboard: () => import('../cli/dashboard.js'),
 };
 
 const SYNOPSIS = `{${Object.keys(COMMANDS).join('|')}} ...`;
