@@ -56,6 +56,12 @@ export interface InspectOptions {
   extra?: boolean;
   /** Unix time in seconds for `seconds`. Default: now. */
   nowUnixSeconds?: number;
+  /**
+   * For a reader that may read supervise/ but not open the root-owned ok FIFO for writing
+   * (svstat's liveness test): on EACCES there, a valid status.json whose supervisor process
+   * exists stands in for it (the dashboard under its own account). Default false, as svstat.
+   */
+  supervisorFromStatusJson?: boolean;
 }
 
 const BAD_FORMAT = 'bad format';
@@ -98,7 +104,10 @@ export function inspectService(dir: DirName, options: InspectOptions = {}): Serv
   try {
     supervise = checkSupervise(dir);
   } catch (err) {
-    return fail('ok', `unable to open supervise/ok: ${errorText(err)}`, codeOf(err));
+    if (!(options.supervisorFromStatusJson && codeOf(err) === 'EACCES' && supervisorRecorded(dir))) {
+      return fail('ok', `unable to open supervise/ok: ${errorText(err)}`, codeOf(err));
+    }
+    supervise = 'running';
   }
   if (supervise !== 'running') {
     out.state = 'unsupervised';
@@ -143,6 +152,12 @@ function readExtra(dir: DirName, out: ServiceInspection): void {
   if (extra.pid !== out.pid || !processExists(extra.supervisor)) return;
   out.extra = extra;
   out.startError = extra.startError ?? null;
+}
+
+/** status.json is valid and the supervisor it names runs. */
+function supervisorRecorded(dir: DirName): boolean {
+  const read = readExtraStatusFile(servicePath(dir, `supervise/${EXTRA_STATUS_FILE}`));
+  return read.ok && processExists(read.extra.supervisor);
 }
 
 function processExists(pid: number): boolean {

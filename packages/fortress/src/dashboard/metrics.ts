@@ -29,7 +29,7 @@ export function renderMetrics(services: readonly MetricInput[]): string {
   const restarts = family('fortress_service_restarts_total', 'counter', 'Starts of ./run beyond the first.');
   const uptime = family('fortress_service_uptime_seconds', 'gauge', 'Seconds since ./run started; 0 when down.');
   const ready = family('fortress_service_ready', 'gauge', 'Whether the service said it is ready (when known).');
-  const memory = family('fortress_service_memory_bytes', 'gauge', 'Resident bytes of the service process group.');
+  const memory = family('fortress_service_memory_bytes', 'gauge', 'Private bytes (USS) of the service process group.');
   const logBytes = family(
     'fortress_service_log_bytes_written_total',
     'counter',

@@ -3,6 +3,7 @@
 // Events only mark services dirty; one shared timer refreshes them together and reports what
 // changed, so a burst of writes costs one read per service and there is no timer per service.
 import type { FSWatcher } from 'node:fs';
+import type { GroupMemory } from '../status/process-memory.js';
 import { RestartHistory } from './history.js';
 import { LogFollower, logDirOf } from './log-tail.js';
 import { type Cells, renderCells, sameCell } from './render.js';
@@ -56,7 +57,7 @@ export class DashboardModel extends EventEmitter<ModelEvents> {
   private gather: NodeJS.Timeout | undefined;
   private sweep: NodeJS.Timeout | undefined;
   private scanWatcher: FSWatcher | undefined;
-  private memo: Map<number, number> | undefined;
+  private memo: GroupMemory | undefined;
   /** The first reading is the page itself; only later arrivals are announced as added. */
   private started = false;
 
@@ -101,7 +102,7 @@ export class DashboardModel extends EventEmitter<ModelEvents> {
    * (svc -d, a log line) does not pay for reading every process of the machine. A group the
    * table does not know yet (a service just started) shows its memory after the next sweep.
    */
-  private memory = (): Map<number, number> => {
+  private memory = (): GroupMemory => {
     this.memo ??= memoryTable();
     return this.memo;
   };

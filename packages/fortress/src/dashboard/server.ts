@@ -1,6 +1,7 @@
 // The dashboard's HTTP server: the page, /events (server-sent events), /api/services, /metrics,
 // and POST /control when a token was given. Every request's Host header is checked first.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { GroupMemory } from '../status/process-memory.js';
 import { renderMetrics } from './metrics.js';
 import { DashboardModel, type Tracked } from './model.js';
 import { CONTROL_COMMANDS, contentSecurityPolicy, renderPage, renderRow } from './page.js';
@@ -150,8 +151,8 @@ export class Dashboard {
 
   /** The services read again now (an API answer or a scrape is never older than the request). */
   private fresh(): Tracked[] {
-    let table: Map<number, number> | undefined;
-    const memory = (): Map<number, number> => {
+    let table: GroupMemory | undefined;
+    const memory = (): GroupMemory => {
       table ??= memoryTable();
       return table;
     };
