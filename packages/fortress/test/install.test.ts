@@ -101,7 +101,7 @@ test('installed launchers run the pinned Node under env -i, as root and as anoth
   assert.equal(control.stderr, `svc: warning: unable to chdir to ${join(dir, 'nosuch')}: file does not exist\n`);
   const boot = clean(prefix, ['svscanboot', '-x']);
   assert.equal(boot.status, 100);
-  assert.match(String(boot.stderr), /^svscanboot: usage: /);
+  assert.match(String(boot.stderr), /^svscanboot: illegal option -- x\nsvscanboot: usage: /);
   const help = clean(prefix, ['fortress', 'install', '--help']);
   assert.equal(help.status, 0);
   assert.match(String(help.stdout), /^usage: fortress install /);
