@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   fingerd: () => import('../cli/fingerd.js'),
   install: () => import('../cli/install.js'),
   uninstall: () => import('../cli/uninstall.js'),
+  init: () => import('../cli/init.js'),
 };
 
 const SYNOPSIS = `{${Object.keys(COMMANDS).join('|')}} ...`;
