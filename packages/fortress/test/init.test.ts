@@ -175,7 +175,11 @@ describe('fortress init', { skip, timeout: 180_000 }, () => {
     const dirs: string[] = [];
     for (let i = 0; i < 20; i++) dirs.push(addService(root, `s${i}`, 'exec sleep 1000'));
     // A daemon that left its service: only the sweep's TERM can make it write its note.
-    addService(root, 'daemon', `(trap 'echo termed > ${root}/daemon-termed; exit 0' TERM; sleep 1000 & wait) & exec sleep 1000`);
+    addService(
+      root,
+      'daemon',
+      `(trap 'echo termed > ${root}/daemon-termed; exit 0' TERM; sleep 1000 & wait) & exec sleep 1000`,
+    );
     const run = startInit(root, []);
     try {
       await waitFor('20 services up', () => dirs.every((d) => runPid(d) !== 0), 60_000);
@@ -214,7 +218,12 @@ describe('fortress init', { skip, timeout: 180_000 }, () => {
     chownSync(join(root, 'service'), NOBODY, NOBODY);
     chownSync(svc, NOBODY, NOBODY);
     const asNobody = ['/usr/bin/setpriv', '--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups'];
-    const run = startInit(root, ['sh', '-c', `while [ ! -e ${root}/said ]; do sleep 0.05; done; id -u >&2`], {}, asNobody);
+    const run = startInit(
+      root,
+      ['sh', '-c', `while [ ! -e ${root}/said ]; do sleep 0.05; done; id -u >&2`],
+      {},
+      asNobody,
+    );
     try {
       assert.equal(await run.exited, 0);
       assert.match(run.stdout(), /^who: 65534$/m);

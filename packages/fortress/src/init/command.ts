@@ -22,7 +22,13 @@ export function startCommand(argv: readonly string[], env: NodeJS.ProcessEnv): R
     if (value !== undefined) envp.push(`${key}=${value}`);
   }
   // Moves through spare descriptors: they clear the close-on-exec flag Node may have set on 0-2.
-  const pid = spawn(argv[0]!, [...argv], envp, { moves: [[0, 0], [1, 1], [2, 2]] });
+  const pid = spawn(argv[0]!, [...argv], envp, {
+    moves: [
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ],
+  });
   let finished = false;
   const exited = new Promise<number>((resolve) => {
     onChildExit(pid, (code, signal) => {

@@ -2,9 +2,10 @@
 // then the image's command; on TERM/INT/QUIT or the command's exit, stop in order: the command
 // (TERM, KILL after its grace), the services (svscan's stop: each service, then its logger),
 // then TERM and KILL to whatever is left. Exit code: the command's, or 0.
+
+import { claimNodeChildren } from '@fortress/core/child-registry';
 import { errorCode, errorText } from '@fortress/core/errors';
 import { setChildSubreaper } from '@fortress/core/libc';
-import { claimNodeChildren } from '@fortress/core/child-registry';
 import { fatalError } from '@fortress/core/program';
 import { startReaper } from '@fortress/core/reaper';
 import { type EventName, type Events, jsonEvents, textEvents } from '@fortress/svscan/events';

@@ -1,8 +1,9 @@
 // When the image's command may start: once every service the first scan found has its ./run
 // started (or is meant to be down), as s6-overlay starts CMD after its services. Readiness
 // (`svwait -U`, when supervise records it) plugs in here: wait for "ready" instead of "started".
-import type { Scanner } from '@fortress/svscan/scanner';
+
 import { waitFor } from '@fortress/core/wait-for';
+import type { Scanner } from '@fortress/svscan/scanner';
 
 const { existsSync } = process.getBuiltinModule('node:fs');
 

@@ -21,14 +21,20 @@ export async function sweep(wholeNamespace: boolean, killGraceMs: number): Promi
   if (first.length === 0) return 0;
   for (const p of first) signal(p, 'SIGTERM');
   for (const p of first) signal(p, 'SIGCONT');
-  const gone = await waitFor('the processes left to exit', () => leftoverProcesses(wholeNamespace).length === 0, killGraceMs).then(
+  const gone = await waitFor(
+    'the processes left to exit',
+    () => leftoverProcesses(wholeNamespace).length === 0,
+    killGraceMs,
+  ).then(
     () => true,
     () => false,
   );
   if (gone) return 0;
   const rest = leftoverProcesses(wholeNamespace);
   for (const p of rest) signal(p, 'SIGKILL');
-  await waitFor('the killed processes to exit', () => leftoverProcesses(wholeNamespace).length === 0, 2000).catch(() => {});
+  await waitFor('the killed processes to exit', () => leftoverProcesses(wholeNamespace).length === 0, 2000).catch(
+    () => {},
+  );
   return rest.length;
 }
 
