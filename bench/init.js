@@ -6,7 +6,16 @@
 //    (PID 1 and its supervisors, not the services) with 1, 10 and 50 services.
 // 2. Stop: time from SIGTERM to PID 1 to the namespace being gone, with 20 services.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
