@@ -109,7 +109,10 @@ async function withTree(system, n, body) {
   });
   const exited = new Promise((r) => child.on('exit', r));
   try {
-    const all = () => readdirSync(scan).every((s) => existsSync(join(scan, s, 'started')));
+    const all = () =>
+      readdirSync(scan)
+        .filter((s) => !s.startsWith('.'))
+        .every((s) => existsSync(join(scan, s, 'started')));
     if (!(await waitUntil(all, 120_000))) throw new Error(`${n} services did not all start`);
     await sleep(2000);
     return await body(child, exited);

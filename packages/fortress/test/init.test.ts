@@ -211,6 +211,35 @@ describe('fortress init', { skip, timeout: 180_000 }, () => {
     }
   });
 
+  test('as a subreaper (not PID 1): orphans reaped, TERM reaches the descendants it inherited', async () => {
+    const root = scanDir();
+    addService(
+      root,
+      'orphans',
+      `i=0; while [ $i -lt 100 ]; do (sleep 0 &); i=$((i+1)); done; touch ${root}/forked; exec sleep 1000`,
+    );
+    addService(
+      root,
+      'daemon',
+      `(trap 'echo termed > ${root}/daemon-termed; exit 0' TERM; sleep 1000 & wait) & exec sleep 1000`,
+    );
+    // sh stays PID 1 (it has more to do after node), so init is its child.
+    const run = startInit(root, [], {}, ['/bin/sh', '-c', '"$@"; echo "init exited $?" >&2', 'sh']);
+    try {
+      await waitFor('the orphans to be forked', () => existsSync(join(root, 'forked')), 120_000);
+      const sh = await waitFor('sh', () => initPid(run));
+      const init = await waitFor('init below sh', () => readAllStats().find((s) => s.ppid === sh)?.pid);
+      await waitFor('no zombie below init', () => treeBelow(init).every((p) => p.state !== 'Z'), 60_000);
+      process.kill(init, 'SIGTERM');
+      assert.equal(await run.exited, 0);
+      assert.match(run.stderr(), /^init exited 0$/m);
+      assert.equal(readFileSync(join(root, 'daemon-termed'), 'utf8'), 'termed\n');
+      assert.doesNotMatch(run.stderr(), /killed|still running/);
+    } finally {
+      killGroup(run.child);
+    }
+  });
+
   test('runs as nobody with a writable scan directory', async () => {
     const root = scanDir();
     const svc = addService(root, 'who', `id -u; touch ${root}/said; exec sleep 1000`);

@@ -15,7 +15,7 @@ import { type RunningCommand, startCommand, stopCommand } from './command.js';
 import type { InitOptions } from './options.js';
 import { prefixingHost } from './prefixing-host.js';
 import { waitForServices } from './services-started.js';
-import { sweep } from './sweep.js';
+import { procIsOurs, sweep } from './sweep.js';
 
 const PROG = 'fortress init';
 /** How long the supervisors may take to write their last status once the sweep is done. */
@@ -30,6 +30,7 @@ const COMMAND_EXITED = 'command-exited' as EventName;
 
 export async function runInit(options: InitOptions): Promise<number> {
   const pid1 = process.pid === 1;
+  const sweeps = procIsOurs();
   // Orphans of our descendants come to us, as they would to PID 1.
   if (!pid1) setChildSubreaper(true);
   claimNodeChildren();
@@ -64,7 +65,7 @@ export async function runInit(options: InitOptions): Promise<number> {
         new Promise<boolean>((resolve) => setTimeout(resolve, options.servicesGraceMs, false).unref()),
       ]);
       if (!inTime) events.warn(`services still running after ${options.servicesGraceMs} ms; sweeping`);
-      const killed = await sweep(pid1, options.killGraceMs);
+      const killed = sweeps ? await sweep(pid1, options.killGraceMs) : 0;
       if (killed > 0) events.warn(`killed ${killed} processes still running after ${options.killGraceMs} ms`);
       await Promise.race([servicesDown, new Promise((resolve) => setTimeout(resolve, SETTLE_MS).unref())]);
       host.close?.();
@@ -82,6 +83,7 @@ export async function runInit(options: InitOptions): Promise<number> {
 
   for (const signal of STOP_SIGNALS) process.on(signal, () => stop(signal));
   process.on('SIGHUP', () => scanner.requestScan());
+  if (!sweeps) events.warn("/proc is not this PID namespace's: no reaping, and no sweep at the stop");
   events.info('started', `scanning ${options.scanDir}`, { dir: options.scanDir, pid: process.pid, pid1 });
   scanner.start();
 
