@@ -113,7 +113,7 @@ function runPid(serviceDir: string): number {
   }
 }
 
-describe('fortress init', { skip, timeout: 180_000 }, () => {
+describe('fortress init', { skip, timeout: 300_000 }, () => {
   test('1,000 double-forked orphans leave no zombie; the services keep their own statuses', async () => {
     const root = scanDir();
     addService(
@@ -124,7 +124,7 @@ describe('fortress init', { skip, timeout: 180_000 }, () => {
     const exit7 = addService(root, 'exit7', 'exit 7');
     const run = startInit(root, []);
     try {
-      await waitFor('the orphans to be forked', () => existsSync(join(root, 'forked')), 120_000);
+      await waitFor('the orphans to be forked', () => existsSync(join(root, 'forked')), 150_000);
       const init = await waitFor('init', () => initPid(run));
       const zombies = await waitFor(
         'no zombie in the namespace',
@@ -226,7 +226,7 @@ describe('fortress init', { skip, timeout: 180_000 }, () => {
     // sh stays PID 1 (it has more to do after node), so init is its child.
     const run = startInit(root, [], {}, ['/bin/sh', '-c', '"$@"; echo "init exited $?" >&2', 'sh']);
     try {
-      await waitFor('the orphans to be forked', () => existsSync(join(root, 'forked')), 120_000);
+      await waitFor('the orphans to be forked', () => existsSync(join(root, 'forked')), 150_000);
       const sh = await waitFor('sh', () => initPid(run));
       const init = await waitFor('init below sh', () => readAllStats().find((s) => s.ppid === sh)?.pid);
       await waitFor('no zombie below init', () => treeBelow(init).every((p) => p.state !== 'Z'), 60_000);
