@@ -114,7 +114,9 @@ function runPid(serviceDir: string): number {
 }
 
 describe('fortress init', { skip, timeout: 300_000 }, () => {
-  test('1,000 double-forked orphans leave no zombie; the services keep their own statuses', async () => {
+  test('1,000 double-forked orphans leave no zombie; the services keep their own statuses', {
+    timeout: 280_000,
+  }, async () => {
     const root = scanDir();
     addService(
       root,
@@ -211,7 +213,9 @@ describe('fortress init', { skip, timeout: 300_000 }, () => {
     }
   });
 
-  test('as a subreaper (not PID 1): orphans reaped, TERM reaches the descendants it inherited', async () => {
+  test('as a subreaper (not PID 1): orphans reaped, TERM reaches the descendants it inherited', {
+    timeout: 280_000,
+  }, async () => {
     const root = scanDir();
     addService(
       root,
