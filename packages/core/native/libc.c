@@ -2,7 +2,9 @@
 // Convention: an int result below 0 is -errno; the TypeScript side (src/libc.ts) turns it into
 // a SystemError. Nothing here keeps state, so the addon is safe in worker threads.
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -176,6 +178,42 @@ static napi_value Waitpid(napi_env env, napi_callback_info info) {
   napi_set_element(env, pair, 0, int_value(env, pid));
   napi_set_element(env, pair, 1, int_value(env, status));
   return pair;
+}
+
+// zombieChildren(ppid) -> the pids of zombies whose parent is PPID, from one pass over /proc
+// (fortress init's reaper: it then waits for each pid nobody else owns, never for -1). Done
+// here, not in JS, because it runs on every SIGCHLD and reads one small file per process.
+static napi_value ZombieChildren(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int parent = arg_int(env, argv[0]);
+  napi_value list;
+  napi_create_array(env, &list);
+  DIR *proc = opendir("/proc");
+  if (proc == NULL) return int_value(env, -errno);
+  uint32_t n = 0;
+  struct dirent *entry;
+  char path[64], text[512];
+  while ((entry = readdir(proc)) != NULL) {
+    int pid = atoi(entry->d_name);
+    if (pid <= 0) continue;
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t len = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (len <= 0) continue;
+    text[len] = '\0';
+    // "pid (comm) S ppid ...": comm may hold spaces and parentheses, so after the last ')'.
+    char *close_paren = strrchr(text, ')');
+    if (close_paren == NULL) continue;
+    char state = 0;
+    int ppid = 0;
+    if (sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2) continue;
+    if (state != 'Z' || ppid != parent) continue;
+    napi_set_element(env, list, n++, int_value(env, pid));
+  }
+  closedir(proc);
+  return list;
 }
 
 // poll(pollfd buffer, nfds, timeout): the buffer holds struct pollfd entries (8 bytes each).
@@ -395,6 +433,7 @@ NAPI_MODULE_INIT() {
   EXPORT("setrlimit", Setrlimit);
   EXPORT("resetSignal", ResetSignal);
   EXPORT("waitpid", Waitpid);
+  EXPORT("zombieChildren", ZombieChildren);
   EXPORT("poll", Poll);
   EXPORT("pollAsync", PollAsync);
   EXPORT("spawn", Spawn);

@@ -27,6 +27,7 @@ interface Addon {
   setrlimit(resource: number, soft: bigint, hard: bigint): number;
   resetSignal(signal: number): number;
   waitpid(pid: number, options: number): [number, number] | number;
+  zombieChildren(ppid: number): number[] | number;
   poll(fds: Buffer, nfds: number, timeout: number): number;
   pollAsync(fds: Buffer, nfds: number, timeout: number, done: (result: number) => void): number;
   spawn(file: string, argv: string[], envp: string[], moves: number[], flags: number): number;
@@ -155,6 +156,11 @@ export const WNOHANG = 1;
 /** waitpid(2): [pid, raw wait status]; pid 0 when WNOHANG finds no finished child. */
 export function waitpid(pid: number, options: number): [number, number] {
   return checkPair('waitpid', libc().waitpid(pid, options));
+}
+
+/** The pids of the zombies whose parent is PPID (one pass over /proc, in the addon). */
+export function zombieChildren(ppid: number): number[] {
+  return checkPair('opendir', libc().zombieChildren(ppid));
 }
 
 export const POLLIN = 1;

@@ -2,6 +2,7 @@
 // spawn-service), without child_process: one SIGCHLD listener for the whole process, and on
 // each SIGCHLD a waitpid(pid, WNOHANG) for each pid registered here, never waitpid(-1): the
 // host (svscan's one-process mode) may own other children, reaped by their own code.
+import { claimChild, releaseChild } from '@fortress/core/child-registry';
 import { WNOHANG, waitpid } from '@fortress/core/libc';
 
 const { constants } = process.getBuiltinModule('node:os');
@@ -22,6 +23,7 @@ const signalNames = new Map<number, NodeJS.Signals>(
 export function onChildExit(pid: number, listener: ExitListener): void {
   listenForChildExits();
   watched.set(pid, listener);
+  claimChild(pid);
   // It may have exited already, before the listener existed (a signal is not queued for it).
   queueMicrotask(reapWatched);
 }
@@ -45,6 +47,7 @@ function reapWatched(): void {
     }
     if (pidDone === 0) continue;
     watched.delete(pid);
+    releaseChild(pid);
     if (pidDone < 0) listener(null, null);
     else if ((status & 0x7f) === 0) listener((status >> 8) & 0xff, null);
     else listener(null, signalNames.get(status & 0x7f) ?? null);

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   install: () => import('../cli/install.js'),
   uninstall: () => import('../cli/uninstall.js'),
   dashboard: () => import('../cli/dashboard.js'),
+  init: () => import('../cli/init.js'),
 };
 
 const SYNOPSIS = `{${Object.keys(COMMANDS).join('|')}} ...`;
