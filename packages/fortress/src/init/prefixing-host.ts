@@ -10,8 +10,8 @@ import { prefixLines } from './line-prefixer.js';
 const { closeSync } = process.getBuiltinModule('node:fs');
 const O_CLOEXEC = 0o2000000;
 
-export function prefixingHost(events: Events): SupervisorHost {
-  const inner = inProcessHost(events);
+export function prefixingHost(events: Events, killGraceMs: number): SupervisorHost {
+  const inner = inProcessHost(events, killGraceMs);
   return {
     start(request, onExit) {
       // stdout 1 is what the scanner passes when the service has no log/.

@@ -41,8 +41,9 @@ export async function runInit(options: InitOptions): Promise<number> {
     throw fatalError(`unable to chdir to ${options.scanDir}`, err);
   }
   const events: Events = options.json ? await jsonEvents(PROG) : textEvents(PROG, options.quiet);
-  const host = prefixingHost(events);
-  const scanner = new Scanner({ scanDir: options.scanDir, host, events });
+  // Each service's own stop: TERM, then KILL after the grace time (its timeout-kill wins).
+  const host = prefixingHost(events, options.killGraceMs);
+  const scanner = new Scanner({ scanDir: options.scanDir, host, events, killGraceMs: options.killGraceMs });
   const watcher = await watchScanDirectory(options.scanDir, () => scanner.requestScan(), events);
 
   let command: RunningCommand | undefined;
