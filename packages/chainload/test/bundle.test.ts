@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO } from './helpers.js';
+import { REPO } from '@fortress/test-support/paths';
 
 const PKG = join(REPO, 'packages/chainload');
 

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pipeSlots } from '@fortress/chainload/fghack';
-import { collect, debian, type Outcome, ours, removeDir, run, tempDir, testEnv, waitFor } from './helpers.js';
+import { collect, debian, type Outcome, ours, run, tempDir, testEnv, waitFor } from './helpers.js';
 
 const dir = tempDir('fghack');
 const pids: number[] = [];
@@ -18,7 +18,6 @@ after(() => {
       // gone
     }
   }
-  removeDir(dir);
 });
 
 const noShebang = join(dir, 'no-shebang');
@@ -75,6 +74,7 @@ test("fghack: the child gets the caller's descriptors and the pipe on the 31 low
     const { openSync } = process.getBuiltinModule('node:fs');
     const fd = openSync(extra, 'r');
     for (let i = 3; i <= 40; i += 1) stdio.push(i === 5 || i === 40 ? fd : 'ignore');
+    // Raw spawn: descriptors 5 and 40 open, every other one up to 40 closed, exactly.
     const child = spawn(argv[0]!, argv.slice(1), { env: testEnv(), stdio });
     return collect(child);
   };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO, removeDir, run, tempDir } from './helpers.js';
+import { REPO, run, tempDir } from './helpers.js';
 
 const PKG = join(REPO, 'packages/multilog');
 const BUNDLE = join(PKG, 'dist/bundle/multilog.js');
@@ -20,20 +20,16 @@ test('the bundle on disk is the one scripts/bundle.js makes from the current mod
 });
 
 test('the bundle runs multilog with its addon (a pipe is read through tee)', () => {
-  const cwd = tempDir();
-  try {
-    const script = `const { main } = await import(${JSON.stringify(BUNDLE)}); process.exitCode = await main(['./d'], process.env);`;
-    // A shell pipe (Node's own stdio pipes are socket pairs, which are read without tee).
-    const r = run(
-      ['/bin/sh', ['-c', `printf 'one\\ntwo' | exec "$0" --input-type=module -e "$1"`, process.execPath, script]],
-      {
-        cwd,
-      },
-    );
-    assert.equal(r.stderr, '');
-    assert.equal(r.status, 0);
-    assert.equal(readFileSync(join(cwd, 'd', 'current'), 'latin1'), 'one\ntwo\n');
-  } finally {
-    removeDir(cwd);
-  }
+  const cwd = tempDir('multilog');
+  const script = `const { main } = await import(${JSON.stringify(BUNDLE)}); process.exitCode = await main(['./d'], process.env);`;
+  // A shell pipe (Node's own stdio pipes are socket pairs, which are read without tee).
+  const r = run(
+    ['/bin/sh', ['-c', `printf 'one\\ntwo' | exec "$0" --input-type=module -e "$1"`, process.execPath, script]],
+    {
+      cwd,
+    },
+  );
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  assert.equal(readFileSync(join(cwd, 'd', 'current'), 'latin1'), 'one\ntwo\n');
 });

@@ -19,10 +19,10 @@ export interface RunOptions {
   cwd?: string;
   /** Standard input: these bytes, else a descriptor number (a file, a FIFO); empty when absent. */
   input?: string | Uint8Array;
-  stdin?: number;
+  stdin?: number | 'ignore';
   /** Standard output and error: pipes collected by default, or a descriptor number. */
-  stdout?: number;
-  stderr?: number;
+  stdout?: number | 'ignore';
+  stderr?: number | 'ignore';
   /** How output is decoded to text; utf8 by default. */
   encoding?: 'utf8' | 'latin1';
   uid?: number;
@@ -68,6 +68,10 @@ function text(out: unknown): string {
   return typeof out === 'string' ? out : '';
 }
 
+function bytes(out: unknown): Buffer {
+  return out instanceof Uint8Array ? Buffer.from(out) : Buffer.alloc(0);
+}
+
 /** Starts ARGV; await `finish()` on it for the outcome. Its `pid` is known at once. */
 export function start(argv: readonly string[], options: RunOptions = {}): ResultPromise<Options> {
   const encoding = options.encoding ?? 'utf8';
@@ -94,6 +98,29 @@ export function runSync(argv: readonly string[], options: RunOptions = {}): Outc
 /** runSync with standard output as bytes (standard error as latin1 text). */
 export function runSyncBytes(argv: readonly string[], options: RunOptions = {}): Outcome<Buffer> {
   const r = execaSync(argv[0]!, argv.slice(1), { ...execaOptions(options), encoding: 'buffer' } as SyncOptions);
-  const bytes = (out: unknown) => (out instanceof Uint8Array ? Buffer.from(out) : Buffer.alloc(0));
   return { ...exitOf(r), stdout: bytes(r.stdout), stderr: bytes(r.stderr).toString('latin1'), pid: -1 };
+}
+
+/** run with standard output and error as bytes. */
+export async function runBytes(
+  argv: readonly string[],
+  options: RunOptions = {},
+): Promise<Outcome<Buffer> & { stderrBytes: Buffer }> {
+  const running = execa(argv[0]!, argv.slice(1), { ...execaOptions(options), encoding: 'buffer' } as Options);
+  const r = await running;
+  const stderr = bytes(r.stderr);
+  return {
+    ...exitOf(r),
+    stdout: bytes(r.stdout),
+    stderr: stderr.toString('latin1'),
+    stderrBytes: stderr,
+    pid: running.pid ?? -1,
+  };
+}
+
+/** run, rejecting unless the program exits 0 (naming its stderr): for the steps a test relies on. */
+export async function runChecked(argv: readonly string[], options: RunOptions = {}): Promise<Outcome> {
+  const r = await run(argv, options);
+  if (r.code !== 0) throw new Error(`${argv.join(' ')}: exit ${r.code ?? r.signal}: ${r.stderr}`);
+  return r;
 }
