@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { accountGroups, findAccount, findGroup, resolveGroup } from '@fortress/chainload/account';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 const dir = tempDir('account');
 const passwd = join(dir, 'passwd');

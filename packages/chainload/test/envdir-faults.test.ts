@@ -6,7 +6,9 @@ import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync }
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { mkfifo } from '@fortress/core/libc';
-import { debian, ours, runBytes, tempDir } from './helpers.js';
+import { runBytes } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debian, ours } from './helpers.js';
 
 const root = tempDir('envdir-faults');
 

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { EnvDirError, envDirValue, readEnvDir } from '@fortress/chainload/envdir';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 const root = tempDir('envdir-unit');
 

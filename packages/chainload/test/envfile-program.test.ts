@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { debian, isRoot, ours, run, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debian, isRoot, ours, run } from './helpers.js';
 
 const dir = tempDir('envfile');
 

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { findProgram } from '@fortress/chainload/exec';
 import { execError } from '@fortress/chainload/executable';
 import { FortressError } from '@fortress/core/errors';
-import { tempDir, writeScript } from './helpers.js';
+import { writeScript } from '@fortress/test-support/service';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 const dir = tempDir('exec');
 const a = join(dir, 'a');

@@ -5,7 +5,7 @@ import { closeSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { execve, openDescriptors } from '@fortress/chainload/execve';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 const ENOENT = 2;
 const EINVAL = 22;

@@ -6,18 +6,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pipeSlots } from '@fortress/chainload/fghack';
-import { collect, debian, type Outcome, ours, run, tempDir, testEnv, waitFor } from './helpers.js';
+import { killQuietly } from '@fortress/test-support/processes';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { collect, debian, type Outcome, ours, run, testEnv } from './helpers.js';
 
 const dir = tempDir('fghack');
 const pids: number[] = [];
 after(() => {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
+  for (const pid of pids) killQuietly(pid);
 });
 
 const noShebang = join(dir, 'no-shebang');

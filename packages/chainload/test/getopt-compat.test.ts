@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { debian, ours, run, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debian, ours, run } from './helpers.js';
 
 const skip = !existsSync('/usr/bin/setlock') || !existsSync('/usr/bin/softlimit');
 const dir = tempDir('getopt');

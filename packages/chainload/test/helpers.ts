@@ -4,10 +4,6 @@ import type { ChildProcess } from 'node:child_process';
 import { debianProgram, ourProgram } from '@fortress/test-support/paths';
 import { type Outcome, type RunOptions, run as runProgram } from '@fortress/test-support/run';
 
-export { finish, runBytes, start } from '@fortress/test-support/run';
-export { writeScript } from '@fortress/test-support/service';
-export { tempDir } from '@fortress/test-support/temp-dir';
-export { waitFor } from '@fortress/test-support/wait-for';
 export type { Outcome, RunOptions };
 
 /** A PATH the tests control, the same for our programs and Debian's. */

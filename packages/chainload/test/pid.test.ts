@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ours, run, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { ours, run } from './helpers.js';
 
 const dir = tempDir('pid');
 mkdirSync(join(dir, 'env'));

@@ -5,7 +5,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { TitleWindow } from '@fortress/chainload/title-window';
-import { debian, ours, run, waitFor } from './helpers.js';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { debian, ours, run } from './helpers.js';
 
 const started: ChildProcess[] = [];
 after(() => {

@@ -4,7 +4,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { collect, debian, finish, type Outcome, ours, run, start, tempDir, testEnv, waitFor } from './helpers.js';
+import { finish, start } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { collect, debian, type Outcome, ours, run, testEnv } from './helpers.js';
 
 const dir = tempDir('setlock');
 

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { debian, ours, run, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debian, ours, run } from './helpers.js';
 
 const SIGPIPE = 13;
 const SIGXFSZ = 25;

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ours, run, tempDir, testEnv } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { ours, run, testEnv } from './helpers.js';
 
 const O_NONBLOCK = 0o4000;
 // Prints the flags of the shell's own descriptors 0, 1 and 2 (command substitution runs in a subshell).

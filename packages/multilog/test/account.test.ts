@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO, run, tempDir, testAccount } from './helpers.js';
+import { REPO } from '@fortress/test-support/paths';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { run, testAccount } from './helpers.js';
 
 const root = tempDir('multilog');
 

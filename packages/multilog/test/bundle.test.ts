@@ -4,16 +4,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO, run, tempDir } from './helpers.js';
+import { freshBundles } from '@fortress/test-support/bundle';
+import { REPO } from '@fortress/test-support/paths';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { run } from './helpers.js';
 
 const PKG = join(REPO, 'packages/multilog');
 const BUNDLE = join(PKG, 'dist/bundle/multilog.js');
 
 test('the bundle on disk is the one scripts/bundle.js makes from the current modules', async () => {
-  const script = new URL(`file://${REPO}/scripts/bundle.js`).href;
-  type Bundler = { bundlePackage(pkgDir: string, write: boolean): Promise<Map<string, string>> };
-  const { bundlePackage } = (await import(script)) as Bundler;
-  const fresh = await bundlePackage(PKG, false);
+  const fresh = await freshBundles('multilog');
   assert.deepEqual([...fresh.keys()], [BUNDLE]);
   assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run npm run build`);
   assert.ok(readFileSync(BUNDLE, 'utf8') === fresh.get(BUNDLE), `${BUNDLE} is stale: run npm run build`);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { allContent, debianCommand, ourCommand, type Run, run, snapshot, tempDir, withoutLabels } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { allContent, debianCommand, ourCommand, type Run, run, snapshot, withoutLabels } from './helpers.js';
 
 const root = tempDir('multilog');
 

@@ -5,8 +5,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
 import { expectedLines, lineWriterScript, multilogCommand, nodeCommand } from './fixtures.js';
-import { allContent, BIN, exited, tempDir, waitFor } from './helpers.js';
+import { allContent, BIN, exited } from './helpers.js';
 
 let mnt: string;
 let mounted = false;

@@ -5,21 +5,11 @@ import { closeSync, lstatSync, openSync, readdirSync, readFileSync } from 'node:
 import { join } from 'node:path';
 import { mkfifo as makeFifo } from '@fortress/core/libc';
 import { REPO } from '@fortress/test-support/paths';
-import { runSyncBytes } from '@fortress/test-support/run';
+import { asSyncRun, runSyncBytes, type SyncRun } from '@fortress/test-support/run';
 
-export { waitFor } from '@fortress/test-support/wait-for';
-export { REPO };
 export const BIN = join(REPO, 'packages/multilog/bin');
 
-/** A temporary directory for multilog's tests, removed after them (see @fortress/test-support). */
-export { tempDir } from '@fortress/test-support/temp-dir';
-
-export interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-}
+export type Run = SyncRun<Buffer>;
 
 export interface RunOptions {
   cwd: string;
@@ -54,7 +44,7 @@ export function run(command: [string, string[]], options: RunOptions): Run {
       uid: options.uid,
       gid: options.gid,
     });
-    return { status: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+    return asSyncRun(r);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

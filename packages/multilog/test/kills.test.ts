@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { debianCommand, ourCommand, start, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debianCommand, ourCommand, start } from './helpers.js';
 import { killRun } from './kill-run.js';
 
 const KILLS = Number(process.env.KILLS) || 40;

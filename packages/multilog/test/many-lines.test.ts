@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
 import { expectedLines, lineWriterScript, multilogCommand, nodeCommand } from './fixtures.js';
-import { BIN, oldFiles, tempDir } from './helpers.js';
+import { BIN, oldFiles } from './helpers.js';
 
 const root = tempDir('multilog');
 

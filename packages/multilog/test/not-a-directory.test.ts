@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { debianCommand, ourCommand, run, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debianCommand, ourCommand, run } from './helpers.js';
 
 const root = tempDir('multilog');
 

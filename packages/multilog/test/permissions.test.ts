@@ -6,18 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  allContent,
-  debianCommand,
-  exited,
-  mkfifo,
-  oldFiles,
-  ourCommand,
-  run,
-  tempDir,
-  testAccount,
-  waitFor,
-} from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { allContent, debianCommand, exited, mkfifo, oldFiles, ourCommand, run, testAccount } from './helpers.js';
 
 const nobody = testAccount('nobody');
 const root = tempDir('multilog');

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { allContent, exited, oldFiles, ourCommand, run, start, tempDir, waitFor } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { allContent, exited, oldFiles, ourCommand, run, start } from './helpers.js';
 
 const root = tempDir('multilog');
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { allContent, oldFiles, ourCommand, run, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { allContent, oldFiles, ourCommand, run } from './helpers.js';
 
 const root = tempDir('multilog');
 

@@ -4,8 +4,10 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
 import { expectedLines, lineWriterScript } from './fixtures.js';
-import { debianCommand, exited, mkfifo, oldFiles, ourCommand, run, start, tempDir, waitFor } from './helpers.js';
+import { debianCommand, exited, mkfifo, oldFiles, ourCommand, run, start } from './helpers.js';
 
 const children: ChildProcess[] = [];
 const fds: number[] = [];

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { convertLabel } from '@fortress/multilog/tai64nlocal-filter';
-import { debianCommand, ourCommand, run, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debianCommand, ourCommand, run } from './helpers.js';
 
 const root = tempDir('multilog');
 

@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, test } from 'node:test';
-import { exited, mkfifo, oldFiles, ourCommand, start, tempDir, waitFor } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { exited, mkfifo, oldFiles, ourCommand, start } from './helpers.js';
 
 const children: ChildProcess[] = [];
 const fds: number[] = [];

@@ -13,6 +13,18 @@ export interface Outcome<Out = string> {
   pid: number;
 }
 
+/** An outcome in spawnSync's field names (`status` for the exit code), for tests written against spawnSync. */
+export interface SyncRun<Out = string> {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Out;
+  stderr: string;
+}
+
+export function asSyncRun<Out>(outcome: Outcome<Out>): SyncRun<Out> {
+  return { status: outcome.code, signal: outcome.signal, stdout: outcome.stdout, stderr: outcome.stderr };
+}
+
 export interface RunOptions {
   /** The whole environment of the program; the test's own when absent. */
   env?: NodeJS.ProcessEnv;
