@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { tryConnect } from '@fortress/test-support/net';
 import { REPO } from '@fortress/test-support/paths';
 import { asSyncRun, runSync, type SyncRun } from '@fortress/test-support/run';
 
@@ -39,15 +40,8 @@ export function exchange(host: string, port: number, data: string, ms = 20_000):
 }
 
 /** True when a TCP connection to host:port is refused. */
-export function refused(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
-  });
+export async function refused(host: string, port: number): Promise<boolean> {
+  return (await tryConnect(port, host)) === 'ECONNREFUSED';
 }
 
 /** A fresh loopback address 127.X.Y.Z for this run, away from 127.0.0.x. */

@@ -81,18 +81,6 @@ export function fetchText(port: number, host = '127.0.0.1', send?: string, local
   });
 }
 
-/** Resolves with the connect error code, or 'connected'. */
-export function tryConnect(port: number, host: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
-  });
-}
-
 /** Debian's tcpclient (always -HRl0) running `sh -c SCRIPT`; resolves with its stdout. */
 export async function debianClient(port: number, script: string, host = '127.0.0.1', from = host): Promise<string> {
   const args = ['-HRl0', '-i', from, host, String(port), 'sh', '-c', script];

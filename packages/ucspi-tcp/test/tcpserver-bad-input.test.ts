@@ -3,10 +3,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { tryConnect } from '@fortress/test-support/net';
 import { runChecked } from '@fortress/test-support/run';
 import { tempDir } from '@fortress/test-support/temp-dir';
 import { waitFor } from '@fortress/test-support/wait-for';
-import { bin, debianClient, fetchText, Server, tryConnect } from './helpers.js';
+import { bin, debianClient, fetchText, Server } from './helpers.js';
 
 const servers: Server[] = [];
 const blockers: NetServer[] = [];
