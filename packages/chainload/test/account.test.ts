@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { accountGroups, findAccount, findGroup, resolveGroup } from '@fortress/chainload/account';
-import { removeDir, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 const dir = tempDir('account');
-after(() => removeDir(dir));
 const passwd = join(dir, 'passwd');
 const group = join(dir, 'group');
 writeFileSync(

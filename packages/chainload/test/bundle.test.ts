@@ -4,15 +4,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO } from './helpers.js';
+import { freshBundles } from '@fortress/test-support/bundle';
+import { REPO } from '@fortress/test-support/paths';
 
 const PKG = join(REPO, 'packages/chainload');
 
 test('each bundle on disk is the one scripts/bundle.js makes from the current modules (or absent)', async () => {
-  const script = new URL(`file://${REPO}/scripts/bundle.js`).href;
-  type Bundler = { bundlePackage(pkgDir: string, write: boolean): Promise<Map<string, string>> };
-  const { bundlePackage } = (await import(script)) as Bundler;
-  const fresh = await bundlePackage(PKG, false);
+  const fresh = await freshBundles('chainload');
   const programs = Object.keys(JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8')).bin);
   assert.equal(fresh.size, programs.length);
   for (const name of programs) {

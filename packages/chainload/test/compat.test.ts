@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { debian, isRoot, ours, removeDir, run, tempDir } from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debian, isRoot, ours, run } from './helpers.js';
 
 const dir = tempDir('compat');
-after(() => removeDir(dir));
 
 const notExecutable = join(dir, 'not-executable');
 writeFileSync(notExecutable, '#!/bin/sh\necho hi\n');

@@ -2,15 +2,15 @@
 // FIFOs, names and values that are not UTF-8), beside Debian's envdir. Output is compared as
 // bytes, so a name or value that is not UTF-8 must come out exactly as it went in.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { mkfifo } from '@fortress/core/libc';
-import { debian, ours, removeDir, tempDir } from './helpers.js';
+import { runBytes } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debian, ours } from './helpers.js';
 
 const root = tempDir('envdir-faults');
-after(() => removeDir(root));
 
 interface ByteOutcome {
   code: number | null;
@@ -19,23 +19,9 @@ interface ByteOutcome {
 }
 
 /** Runs `sh -c SCRIPT "$@"` (so the environment can hold bytes), collecting output as bytes. */
-function sh(script: string, argv: readonly string[]): Promise<ByteOutcome> {
-  const child = spawn('/bin/sh', ['-c', script, 'sh', ...argv], {
-    env: { PATH: '/usr/bin:/bin' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (b: Buffer) => out.push(b));
-  child.stderr.on('data', (b: Buffer) => err.push(b));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
-    });
-  });
+async function sh(script: string, argv: readonly string[]): Promise<ByteOutcome> {
+  const r = await runBytes(['/bin/sh', '-c', script, 'sh', ...argv], { env: { PATH: '/usr/bin:/bin' } });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderrBytes };
 }
 
 /** `envdir DIR env` under ours and Debian's, with an inherited environment set by `prefix` (sh). */

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { EnvDirError, envDirValue, readEnvDir } from '@fortress/chainload/envdir';
-import { removeDir, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 const root = tempDir('envdir-unit');
-after(() => removeDir(root));
 
 test('envDirValue: first line, trailing blanks removed, NUL becomes newline, empty removes', () => {
   const value = (text: string) => envDirValue(Buffer.from(text))?.toString();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { debian, isRoot, ours, removeDir, run, tempDir } from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debian, isRoot, ours, run } from './helpers.js';
 
 const dir = tempDir('envfile');
-after(() => removeDir(dir));
 
 test('envfile sets, replaces and passes the variables on; the child sees them exactly', async () => {
   const file = join(dir, 'service.env');

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { findProgram } from '@fortress/chainload/exec';
 import { execError } from '@fortress/chainload/executable';
 import { FortressError } from '@fortress/core/errors';
-import { removeDir, tempDir, writeScript } from './helpers.js';
+import { writeScript } from '@fortress/test-support/service';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 const dir = tempDir('exec');
-after(() => removeDir(dir));
 const a = join(dir, 'a');
 const b = join(dir, 'b');
 mkdirSync(a);

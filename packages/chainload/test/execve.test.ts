@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { closeSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { execve, openDescriptors } from '@fortress/chainload/execve';
-import { removeDir, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 const ENOENT = 2;
 const EINVAL = 22;
@@ -13,7 +13,6 @@ const O_CLOEXEC = 0o2000000;
 const SIGPIPE = 13;
 
 const dir = tempDir('execve');
-after(() => removeDir(dir));
 
 function ignoredSignals(): bigint {
   return BigInt(`0x${/^SigIgn:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'latin1'))![1]}`);

@@ -6,19 +6,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pipeSlots } from '@fortress/chainload/fghack';
-import { collect, debian, type Outcome, ours, removeDir, run, tempDir, testEnv, waitFor } from './helpers.js';
+import { killQuietly } from '@fortress/test-support/processes';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { collect, debian, type Outcome, ours, run, testEnv } from './helpers.js';
 
 const dir = tempDir('fghack');
 const pids: number[] = [];
 after(() => {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-  removeDir(dir);
+  for (const pid of pids) killQuietly(pid);
 });
 
 const noShebang = join(dir, 'no-shebang');
@@ -75,6 +71,7 @@ test("fghack: the child gets the caller's descriptors and the pipe on the 31 low
     const { openSync } = process.getBuiltinModule('node:fs');
     const fd = openSync(extra, 'r');
     for (let i = 3; i <= 40; i += 1) stdio.push(i === 5 || i === 40 ? fd : 'ignore');
+    // Raw spawn: descriptors 5 and 40 open, every other one up to 40 closed, exactly.
     const child = spawn(argv[0]!, argv.slice(1), { env: testEnv(), stdio });
     return collect(child);
   };

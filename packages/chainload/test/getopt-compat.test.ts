@@ -5,16 +5,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { debian, ours, removeDir, run, tempDir } from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debian, ours, run } from './helpers.js';
 
 const skip = !existsSync('/usr/bin/setlock') || !existsSync('/usr/bin/softlimit');
-let dir: string;
-
-before(() => {
-  dir = tempDir('getopt');
-});
-after(() => removeDir(dir));
+const dir = tempDir('getopt');
 
 async function compare(name: string, args: string[]): Promise<void> {
   const mine = await run(ours(name, ...args), { cwd: dir });

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { ours, removeDir, run, tempDir } from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { ours, run } from './helpers.js';
 
 const dir = tempDir('pid');
-after(() => removeDir(dir));
 mkdirSync(join(dir, 'env'));
 writeFileSync(join(dir, 'env', 'X'), '1\n');
 writeFileSync(join(dir, 'file.env'), 'X=1\n');

@@ -5,14 +5,18 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { TitleWindow } from '@fortress/chainload/title-window';
-import { debian, ours, run, waitFor } from './helpers.js';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { debian, ours, run } from './helpers.js';
 
 const started: ChildProcess[] = [];
 after(() => {
   for (const child of started) child.kill('SIGKILL');
 });
 
-/** Ours, or Debian's run as svscanboot runs it (argv[0] `readproctitle`, found in PATH). */
+/**
+ * Ours, or Debian's run as svscanboot runs it (argv[0] `readproctitle`, found in PATH). Raw spawn:
+ * the test sets argv[0] and feeds standard input piece by piece while watching the command line.
+ */
 function start(mine: boolean, args: string[]): ChildProcess {
   const argv = mine ? ours('readproctitle', ...args) : debian('readproctitle', ...args);
   const child = spawn(argv[0]!, argv.slice(1), {
@@ -60,17 +64,10 @@ test('readproctitle: a read error (stdin is a directory) exits 111 silently, as 
   const fd = openSync('/', 'r');
   try {
     const results = await Promise.all(
-      [ours('readproctitle', 'abcdef'), debian('readproctitle', 'abcdef')].map(
-        (argv) =>
-          new Promise<[number | null, string]>((resolve) => {
-            const child = spawn(argv[0]!, argv.slice(1), { stdio: [fd, 'ignore', 'pipe'] });
-            let err = '';
-            child.stderr!.on('data', (d: Buffer) => {
-              err += d.toString();
-            });
-            child.on('close', (code) => resolve([code, err]));
-          }),
-      ),
+      [ours('readproctitle', 'abcdef'), debian('readproctitle', 'abcdef')].map(async (argv) => {
+        const r = await run(argv, { stdin: fd, stdout: 'ignore' });
+        return [r.code, r.stderr];
+      }),
     );
     assert.deepEqual(results, [
       [111, ''],

@@ -3,20 +3,25 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { collect, debian, type Outcome, ours, removeDir, run, tempDir, testEnv, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { finish, start } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { collect, debian, type Outcome, ours, run, testEnv } from './helpers.js';
 
 const dir = tempDir('setlock');
-after(() => removeDir(dir));
 
-/** Starts argv (a setlock) whose program prints `locked` and waits for stdin to close. */
+/**
+ * Starts argv (a setlock) whose program prints `locked` and waits for stdin to close. Raw spawn:
+ * the test holds the lock through that open stdin pipe and releases it by closing it.
+ */
 async function holder(argv: string[]): Promise<{ release: () => Promise<Outcome> }> {
   const child = spawn(argv[0]!, argv.slice(1), { env: testEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => {
     stdout += s;
   });
-  const done = collect(child, { timeoutMs: 120_000 });
+  const done = collect(child, 120_000);
   await new Promise<void>((resolve, reject) => {
     const deadline = Date.now() + 30_000;
     const poll = (): void => {
@@ -107,8 +112,8 @@ test('setlock: blocking mode waits for the lock, then runs', async () => {
   // The waiter's program reads a file that exists only once the lock is about to be released.
   const marker = join(dir, 'released');
   const argv = ours('setlock', file, 'cat', marker);
-  const waiter = spawn(argv[0]!, argv.slice(1), { env: testEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-  const waiting = collect(waiter);
+  const waiter = start(argv, { env: testEnv() });
+  const waiting = finish(waiter);
   try {
     // Blocked in flock(2) while the holder runs.
     await waitFor('the waiter to block in flock', () => (syscallOf(waiter.pid!) === FLOCK_SYSCALL ? true : undefined));

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { debian, ours, removeDir, run, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debian, ours, run } from './helpers.js';
 
 const SIGPIPE = 13;
 const SIGXFSZ = 25;
@@ -37,15 +38,11 @@ test('a bare Node exec passes SIGPIPE and SIGXFSZ on ignored (the check can fail
 
 test("softlimit -f: writing past the limit kills the program with SIGXFSZ, as with Debian's", async () => {
   const dir = tempDir('sigxfsz');
-  try {
-    const write = (file: string) => ['dd', 'if=/dev/zero', `of=${join(dir, file)}`, 'bs=4096', 'count=4'];
-    const [mine, theirs] = await Promise.all([
-      run(ours('softlimit', '-f', '1000', ...write('ours'))),
-      run(debian('softlimit', '-f', '1000', ...write('theirs'))),
-    ]);
-    assert.equal(theirs.signal, 'SIGXFSZ');
-    assert.equal(mine.signal, 'SIGXFSZ');
-  } finally {
-    removeDir(dir);
-  }
+  const write = (file: string) => ['dd', 'if=/dev/zero', `of=${join(dir, file)}`, 'bs=4096', 'count=4'];
+  const [mine, theirs] = await Promise.all([
+    run(ours('softlimit', '-f', '1000', ...write('ours'))),
+    run(debian('softlimit', '-f', '1000', ...write('theirs'))),
+  ]);
+  assert.equal(theirs.signal, 'SIGXFSZ');
+  assert.equal(mine.signal, 'SIGXFSZ');
 });

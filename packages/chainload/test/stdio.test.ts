@@ -2,8 +2,9 @@
 // non-blocking if a chain loader touched process.stdin/stdout/stderr.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { ours, removeDir, run, tempDir, testEnv } from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { ours, run, testEnv } from './helpers.js';
 
 const O_NONBLOCK = 0o4000;
 // Prints the flags of the shell's own descriptors 0, 1 and 2 (command substitution runs in a subshell).
@@ -26,7 +27,6 @@ function inPipes(argv: string[]): Promise<{ stderr: string; code: number | null 
 }
 
 const emptyDir = tempDir('stdio');
-after(() => removeDir(emptyDir));
 
 const programs: [string, string[]][] = [
   ['setuidgid', ours('setuidgid', 'nobody', ...REPORT_FLAGS)],
@@ -68,24 +68,20 @@ test('stdio-flags puts back the flags of streams Node created (pipes made non-bl
 
 test("a failing setlock -n (libc loaded, no exec) leaves the caller's stderr pipe blocking", async () => {
   const dir = tempDir('stdio-lock');
-  try {
-    const lock = join(dir, 'lock');
-    const holder = ours('setlock', lock, 'sh', '-c', 'echo locked; exec sleep 100');
-    const quoted = (argv: string[]) => argv.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
-    // The shell holds the lock in the background, tries again with -n (fails, 111) and then
-    // reports the flags of its own stderr, a pipe shared with the failed setlock.
-    const script = [
-      `${quoted(holder)} > ${dir}/out &`,
-      `i=0; while ! grep -q locked ${dir}/out 2>/dev/null && [ $i -lt 1200 ]; do i=$((i+1)); sleep 0.05; done`,
-      `${quoted(ours('setlock', '-n', lock, 'true'))}; echo "rc=$?" >&3`,
-      'kill $!',
-      'sed -n "s/^flags:[[:space:]]*//p" /proc/$$/fdinfo/2 >&3',
-    ].join('\n');
-    const out = await run(['/bin/sh', '-c', `{ ${script}\n} 3>&1 2>&1 | cat`]);
-    const [rc, flags] = out.stdout.split('\n').filter((l) => !l.startsWith('setlock:'));
-    assert.equal(rc, 'rc=111');
-    assert.equal((Number.parseInt(flags!, 8) & O_NONBLOCK) !== 0, false, out.stdout);
-  } finally {
-    removeDir(dir);
-  }
+  const lock = join(dir, 'lock');
+  const holder = ours('setlock', lock, 'sh', '-c', 'echo locked; exec sleep 100');
+  const quoted = (argv: string[]) => argv.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
+  // The shell holds the lock in the background, tries again with -n (fails, 111) and then
+  // reports the flags of its own stderr, a pipe shared with the failed setlock.
+  const script = [
+    `${quoted(holder)} > ${dir}/out &`,
+    `i=0; while ! grep -q locked ${dir}/out 2>/dev/null && [ $i -lt 1200 ]; do i=$((i+1)); sleep 0.05; done`,
+    `${quoted(ours('setlock', '-n', lock, 'true'))}; echo "rc=$?" >&3`,
+    'kill $!',
+    'sed -n "s/^flags:[[:space:]]*//p" /proc/$$/fdinfo/2 >&3',
+  ].join('\n');
+  const out = await run(['/bin/sh', '-c', `{ ${script}\n} 3>&1 2>&1 | cat`]);
+  const [rc, flags] = out.stdout.split('\n').filter((l) => !l.startsWith('setlock:'));
+  assert.equal(rc, 'rc=111');
+  assert.equal((Number.parseInt(flags!, 8) & O_NONBLOCK) !== 0, false, out.stdout);
 });

@@ -1,14 +1,13 @@
 // supervise/status.json as readers take it: bounded, checked against its schema field by field.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { readRegularFile } from '@fortress/core/bounded-read';
 import { EXTRA_STATUS_MAX_BYTES, readExtraStatusFile, validExtraStatus } from '@fortress/core/extra-status';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'fortress-extra-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('extra');
 
 const good = {
   pid: 4242,

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import {
   dup2,
   flock,
@@ -27,9 +26,9 @@ import {
   waitpid,
 } from '@fortress/core/libc';
 import { waitFor } from '@fortress/core/wait-for';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'fortress-libc-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('libc');
 
 test('mkfifo makes a FIFO with the mode asked, and EEXIST the second time', () => {
   const path = join(dir, 'fifo');

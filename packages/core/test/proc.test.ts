@@ -1,8 +1,6 @@
 // core/proc.ts against this machine's /proc (real processes started by the test) and a fake /proc.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -20,6 +18,8 @@ import {
   sameProcess,
 } from '@fortress/core/proc';
 import { waitFor } from '@fortress/core/wait-for';
+import { spawnGroup } from '@fortress/test-support/processes';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 test('parseStat: fields by name, a command name with spaces and parentheses', () => {
   const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
@@ -59,42 +59,31 @@ test('this process: stat, status, cmdline, memory use', () => {
 
 test('descendants, process groups and pid reuse guard on a real tree', async () => {
   // sh (its own group) -> sleep, and sh -> sh -> sleep: three descendants, one group.
-  const child = spawn('sh', ['-c', 'sleep 1000 & sh -c "sleep 1001 & wait" & wait'], {
-    detached: true,
-    stdio: 'ignore',
-  });
+  const child = spawnGroup(['sh', '-c', 'sleep 1000 & sh -c "sleep 1001 & wait" & wait'], { stdio: 'ignore' });
   const pid = child.pid ?? 0;
-  try {
-    const found = await waitFor('three descendants', () => {
-      const list = descendantsOf(pid);
-      return list.length === 3 ? list : undefined;
-    });
-    assert.ok(found.every((p) => sameProcess(p)));
-    assert.equal(sameProcess({ ...found[0]!, starttime: found[0]!.starttime + 1 }), false);
-    assert.deepEqual(processGroups(readAllStats()).get(pid)?.sort(), [pid, ...found.map((p) => p.pid)].sort());
-  } finally {
-    process.kill(-pid, 'SIGKILL');
-  }
+  const found = await waitFor('three descendants', () => {
+    const list = descendantsOf(pid);
+    return list.length === 3 ? list : undefined;
+  });
+  assert.ok(found.every((p) => sameProcess(p)));
+  assert.equal(sameProcess({ ...found[0]!, starttime: found[0]!.starttime + 1 }), false);
+  assert.deepEqual(processGroups(readAllStats()).get(pid)?.sort(), [pid, ...found.map((p) => p.pid)].sort());
 });
 
 test('a fake /proc root', () => {
-  const root = mkdtempSync(join(tmpdir(), 'fortress-proc-'));
-  try {
-    mkdirSync(join(root, '77'));
-    mkdirSync(join(root, 'self'));
-    writeFileSync(join(root, '77/stat'), `77 (x) S 1 77 77 ${'0 '.repeat(40)}\n`);
-    writeFileSync(join(root, '77/cmdline'), 'node\0--max-old-space-size=64\0/opt/bin/dnscache.js\0');
-    writeFileSync(
-      join(root, '77/smaps_rollup'),
-      'Rss:  100 kB\nPss:   50 kB\nPrivate_Clean:  10 kB\nPrivate_Dirty:  20 kB\nSwap:  0 kB\n',
-    );
-    assert.deepEqual(listPids(root), [77]);
-    assert.equal(readStat(77, root)?.pgrp, 77);
-    assert.equal(programName(readCmdline(77, root)!, 'MainThread'), 'dnscache');
-    assert.deepEqual(readMemoryUse(77, root), { rss: 102400, pss: 51200, uss: 30720, swap: 0 });
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const root = tempDir('proc');
+  mkdirSync(join(root, '77'));
+  mkdirSync(join(root, 'self'));
+  writeFileSync(join(root, '77/stat'), `77 (x) S 1 77 77 ${'0 '.repeat(40)}\n`);
+  writeFileSync(join(root, '77/cmdline'), 'node\0--max-old-space-size=64\0/opt/bin/dnscache.js\0');
+  writeFileSync(
+    join(root, '77/smaps_rollup'),
+    'Rss:  100 kB\nPss:   50 kB\nPrivate_Clean:  10 kB\nPrivate_Dirty:  20 kB\nSwap:  0 kB\n',
+  );
+  assert.deepEqual(listPids(root), [77]);
+  assert.equal(readStat(77, root)?.pgrp, 77);
+  assert.equal(programName(readCmdline(77, root)!, 'MainThread'), 'dnscache');
+  assert.deepEqual(readMemoryUse(77, root), { rss: 102400, pss: 51200, uss: 30720, swap: 0 });
 });
 
 test('programName: the script of a Node program, else argv[0], else comm', () => {

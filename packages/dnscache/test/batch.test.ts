@@ -47,7 +47,7 @@ test('bursts of 100 questions from 3 clients, hits and misses mixed: one right a
         c.s.send(queryPacket(`n${(id + k) % 150}.burst.test`, 'A', id), 53, OURS);
       }
       const want = (round + 1) * BURST;
-      await waitFor(() => c.got.size >= want, `answers of round ${round} to client ${k}`);
+      await waitFor(`answers of round ${round} to client ${k}`, () => c.got.size >= want);
     }
   }
   for (const [k, c] of clients.entries()) {
@@ -65,7 +65,7 @@ test('every upstream socket is closed: descriptors do not grow with the number o
   const burstOfMisses = async (n: number): Promise<void> => {
     for (let i = 0; i < n; i++) c.s.send(queryPacket(`leak${asked + i}.burst.test`, 'A', asked + i), 53, OURS);
     asked += n;
-    await waitFor(() => c.got.size >= asked, `answers to ${asked} misses`);
+    await waitFor(`answers to ${asked} misses`, () => c.got.size >= asked);
   };
   await burstOfMisses(150);
   const settled = openFds();

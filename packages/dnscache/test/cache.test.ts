@@ -64,7 +64,7 @@ test("the log transcript is line for line that of Debian's dnscache", async () =
     await ask(`${BASE}.13`, name, type);
   }
   const sent = (p: Proc) => p.lines.filter((l) => l.startsWith('sent ')).length;
-  await waitFor(() => sent(ours) === questions.length && sent(debian) === questions.length, 'all sent lines');
+  await waitFor('all sent lines', () => sent(ours) === questions.length && sent(debian) === questions.length);
   const normal = (p: Proc) =>
     p.lines.map((l) => l.replace(/^query (\d+) 7f000001:[0-9a-f]{4}:[0-9a-f]{4}/, 'query $1 CLIENT'));
   assert.deepEqual(normal(ours), normal(debian));
@@ -78,20 +78,20 @@ test('TTLs of cached answers count down', async () => {
   // passed since: the first TTL seen is at most 60, and a later answer must show a lower one.
   const first = (await ask(`${BASE}.10`, 'txt.test', 'TXT')).answers[0]!.ttl;
   assert.ok(first > 0 && first <= 60, `first TTL ${first}`);
-  await waitFor(async () => (await ask(`${BASE}.10`, 'txt.test', 'TXT')).answers[0]!.ttl < first, 'a lower TTL');
+  await waitFor('a lower TTL', async () => (await ask(`${BASE}.10`, 'txt.test', 'TXT')).answers[0]!.ttl < first);
 });
 
 test('NXDOMAIN is cached; TTL 0 records are not', async () => {
   assert.equal((await ask(`${BASE}.10`, 'nothere.test', 'A')).rcode, 'NXDOMAIN');
   assert.equal((await ask(`${BASE}.10`, 'nothere.test', 'A')).rcode, 'NXDOMAIN');
-  await waitFor(() => ours.lines.includes('cached nxdomain nothere.test.'), 'cached nxdomain');
+  await waitFor('cached nxdomain', () => ours.lines.includes('cached nxdomain nothere.test.'));
   assert.equal(txCount(ours, 'nothere.test.'), 1);
   for (let i = 0; i < 2; i++) {
     const r = await ask(`${BASE}.10`, 'zero.test', 'A');
     assert.equal(r.answers[0]!.data, '127.0.0.12');
     assert.equal(r.answers[0]!.ttl, 0);
   }
-  await waitFor(() => txCount(ours, 'zero.test.') === 2, 'two upstream questions for zero.test');
+  await waitFor('two upstream questions for zero.test', () => txCount(ours, 'zero.test.') === 2);
 });
 
 test('a small CACHESIZE evicts the oldest entries; a large one keeps them', async () => {
@@ -102,7 +102,7 @@ test('a small CACHESIZE evicts the oldest entries; a large one keeps them', asyn
   for (const p of [`${BASE}.10`, `${BASE}.11`]) {
     assert.equal((await ask(p, 'first.many.test', 'A')).answers[0]!.data, '127.0.0.13');
   }
-  await waitFor(() => txCount(small, 'first.many.test.') === 2, 'the small cache to ask again');
+  await waitFor('the small cache to ask again', () => txCount(small, 'first.many.test.') === 2);
   assert.equal(txCount(ours, 'first.many.test.'), 1);
 });
 
@@ -117,5 +117,5 @@ test('HIDETTL: every TTL in answers is 0', async () => {
 test('FORWARDONLY: asks the listed cache recursively and takes its answer', async () => {
   const r = await ask(`${BASE}.14`, 'www.test', 'A');
   assert.equal(r.answers[0]!.data, '127.0.0.11');
-  await waitFor(() => forwarder.lines.some((l) => l === 'tx 0 1 www.test. . 7f35040d'), 'tx to the upstream cache');
+  await waitFor('tx to the upstream cache', () => forwarder.lines.some((l) => l === 'tx 0 1 www.test. . 7f35040d'));
 });

@@ -84,8 +84,8 @@ after(() => lab.cleanup());
 async function stillAnswers(): Promise<void> {
   assert.ok(ours.alive(), ours.out.slice(-2000));
   const reply = await waitFor(
-    () => udpExchange(OURS, queryPacket('www.test', 'A'), '127.53.6.99', 2000),
     `an answer; log ends: ${ours.out.slice(-300)}`,
+    () => udpExchange(OURS, queryPacket('www.test', 'A'), '127.53.6.99', 2000),
     60000,
   );
   assert.equal(dnsPacket.decode(reply!).answers[0]?.data, '127.0.0.11');
@@ -143,8 +143,8 @@ test('mutated upstream answers do not disturb it', async () => {
     setTimeout(() => s.close(), 100);
   }
   await waitFor(
-    () => ours.lines.filter((l) => l.startsWith('tx 0') && l.includes('.fuzz.')).length >= 250,
     'upstream questions',
+    () => ours.lines.filter((l) => l.startsWith('tx 0') && l.includes('.fuzz.')).length >= 250,
   );
   await stillAnswers();
 });

@@ -29,7 +29,7 @@ function answerOf(reply: Buffer | undefined, id: number): string[] {
 test('IPv6: a UDP client on ::1 is answered and logged as 32 hex digits', async () => {
   const reply = await udpExchange(OURS, queryPacket('www.test', 'A', 601), '::1');
   assert.deepEqual(answerOf(reply, 601), ['www.test A 127.0.0.11']);
-  await waitFor(() => ours.lines.some((l) => l.startsWith('sent ')), 'sent line');
+  await waitFor('sent line', () => ours.lines.some((l) => l.startsWith('sent ')));
   const query = ours.lines.find((l) => l.startsWith('query '));
   assert.match(query ?? '', /^query 1 0{31}1:[0-9a-f]{4}:0259 1 www\.test\.$/);
 });

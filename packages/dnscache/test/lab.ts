@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@fortress/test-support/wait-for';
+
+export { waitFor };
 
 const here = new URL('.', import.meta.url).pathname;
 export const OUR_DNSCACHE = join(here, '..', 'bin', 'dnscache.js');
@@ -39,17 +42,6 @@ export function account(name: string): { uid: number; gid: number } {
   const r = spawnSync('id', ['-u', name], { encoding: 'utf8' });
   const g = spawnSync('id', ['-g', name], { encoding: 'utf8' });
   return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
-}
-
-/** Polls fn until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, ms = 20000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 export class Proc {
@@ -99,7 +91,7 @@ export class Lab {
       }),
     );
     this.procs.push(p);
-    await waitFor(() => p.out.includes('starting tinydns') || !p.alive(), `tinydns on ${ip}`);
+    await waitFor(`tinydns on ${ip}`, () => p.out.includes('starting tinydns') || !p.alive());
     if (!p.alive()) throw new Error(`tinydns on ${ip} failed: ${p.out}`);
     return p;
   }
@@ -136,7 +128,7 @@ export class Lab {
     const file = program === DEBIAN_DNSCACHE ? program : process.execPath;
     const p = new Proc(spawn(file, args, { env, stdio: [spawnStdin(seed), 'pipe', 'pipe'] }));
     this.procs.push(p);
-    await waitFor(() => p.lines.includes('starting') || !p.alive(), `dnscache on ${ip}`);
+    await waitFor(`dnscache on ${ip}`, () => p.lines.includes('starting') || !p.alive());
     if (!p.alive()) throw new Error(`dnscache on ${ip} failed: ${p.out}`);
     return p;
   }

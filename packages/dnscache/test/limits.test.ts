@@ -37,10 +37,10 @@ for (const c of caches) {
     await new Promise<void>((resolve) => s.bind({ address: '127.53.9.20', port: 0 }, resolve));
     for (let i = 0; i < 203; i++) {
       await new Promise<void>((resolve) => s.send(queryPacket(`q${i}.test`, 'A', i), 53, c[1], () => resolve()));
-      if (i === 199) await waitFor(() => p.lines.filter((l) => l.startsWith('query ')).length === 200, '200 questions');
+      if (i === 199) await waitFor('200 questions', () => p.lines.filter((l) => l.startsWith('query ')).length === 200);
     }
     s.close();
-    await waitFor(() => p.lines.filter((l) => l.endsWith(' timed out')).length >= 3, 'drop lines');
+    await waitFor('drop lines', () => p.lines.filter((l) => l.endsWith(' timed out')).length >= 3);
     const drops = p.lines.filter((l) => l.startsWith('drop '));
     assert.deepEqual(drops.slice(0, 3), ['drop 1 timed out', 'drop 2 timed out', 'drop 3 timed out']);
   });
@@ -57,9 +57,9 @@ for (const c of caches) {
         await new Promise<void>((resolve) => s.on('connect', () => resolve()));
         sockets.push(s);
         const n = i + 1;
-        await waitFor(() => p.lines.filter((l) => l.startsWith('tcpopen 7f350915:')).length >= n, `tcpopen ${n}`);
+        await waitFor(`tcpopen ${n}`, () => p.lines.filter((l) => l.startsWith('tcpopen 7f350915:')).length >= n);
       }
-      await waitFor(() => closed.has(0), 'the first connection to close');
+      await waitFor('the first connection to close', () => closed.has(0));
       assert.deepEqual([...closed], [0]);
       assert.ok(p.lines.some((l) => /^tcpclose 7f350915:[0-9a-f]{4} /.test(l)));
     } finally {
@@ -77,7 +77,7 @@ for (const c of caches) {
     try {
       await new Promise<void>((resolve) => s.send(queryPacket(`${label}.test`, 'A', 7), 53, c[1], () => resolve()));
       const asked = () => heard.filter((h) => h.msg.includes(label));
-      await waitFor(() => asked().length >= 2, 'a second attempt after the first timed out');
+      await waitFor('a second attempt after the first timed out', () => asked().length >= 2);
       const [a, b] = asked();
       const tag = (h: { msg: Buffer; port: number }) => `${h.port}/${h.msg.readUInt16BE(0)}`;
       assert.notEqual(tag(a!), tag(b!));

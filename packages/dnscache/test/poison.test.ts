@@ -112,7 +112,7 @@ test('records outside the bailiwick of the server asked are not cached', async (
     r.answers.map((a) => a.data),
     ['127.0.0.81'],
   );
-  await waitFor(() => ours.lines.some((l) => l.startsWith('tx 0 1 victim.other. other.')), 'a question upstream');
+  await waitFor('a question upstream', () => ours.lines.some((l) => l.startsWith('tx 0 1 victim.other. other.')));
   assert.ok(!ours.lines.some((l) => l.includes('victim2.other')));
 });
 

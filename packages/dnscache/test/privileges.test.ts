@@ -64,16 +64,15 @@ test('unprivileged, with $UID and $GID its own: it serves from $ROOT without chr
     return p;
   };
   const other = run(0);
-  await waitFor(() => !other.alive(), 'dnscache with another $UID to exit');
+  await waitFor('dnscache with another $UID to exit', () => !other.alive());
   assert.match(other.out, /dnscache: fatal: unable to chroot to .*: permission denied/);
   const p = run(uid);
-  await waitFor(() => p.lines.includes('starting') || !p.alive(), 'unprivileged dnscache');
+  await waitFor('unprivileged dnscache', () => p.lines.includes('starting') || !p.alive());
   assert.ok(p.alive(), p.out);
   assert.equal(readlinkSync(`/proc/${p.child.pid}/cwd`), own);
   assert.equal(readlinkSync(`/proc/${p.child.pid}/root`), '/');
-  const reply = await waitFor(
-    () => udpExchange(`${BASE}.30`, queryPacket('www.test', 'A'), '127.0.0.1', 3000, 5353),
-    'an answer from the unprivileged dnscache',
+  const reply = await waitFor('an answer from the unprivileged dnscache', () =>
+    udpExchange(`${BASE}.30`, queryPacket('www.test', 'A'), '127.0.0.1', 3000, 5353),
   );
   assert.ok(reply?.subarray(reply.length - 4).equals(Buffer.from([127, 0, 0, 11])));
 });

@@ -54,7 +54,7 @@ test('two questions in one write on one connection get two answers, in order', a
   for (const c of caches) {
     const { s, replies } = await open(c.ip, `${BASE}.20`);
     s.write(Buffer.concat([framed(queryPacket('www.test', 'A', 1)), framed(queryPacket('ftp.test', 'A', 2))]));
-    await waitFor(() => replies.length === 2, `${c.who}: two answers`);
+    await waitFor(`${c.who}: two answers`, () => replies.length === 2);
     assert.deepEqual(
       replies.map((r) => [dnsPacket.decode(r).id, dnsPacket.decode(r).answers[0]?.data]),
       [
@@ -71,7 +71,7 @@ test('idle connections are closed after 10 s; closed clients give broken pipe; s
   const conns = await Promise.all(caches.map((c) => open(c.ip, `${BASE}.21`)));
   const hangups = await Promise.all(caches.map((c) => open(c.ip, `${BASE}.22`)));
   for (const h of hangups) h.s.end();
-  await waitFor(() => conns.every((c) => c.closed()), 'both idle connections to be closed', 40000);
+  await waitFor('both idle connections to be closed', () => conns.every((c) => c.closed()), 40000);
   const lines = caches.map((c) =>
     c.p!.lines.filter((l) => l.startsWith('tcp')).map((l) => l.replace(/:[0-9a-f]{4}( |$)/, ':PORT$1')),
   );

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findAccount } from '@fortress/fortress/conf/accounts';
-import { FORTRESS, fortress, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { FORTRESS, fortress } from './helpers.js';
 
 const dir = tempDir('conf');
 const SERVICE_USER = 'ftestconfsvc';
@@ -12,7 +13,6 @@ const LOG_USER = 'ftestconflog';
 const createdByUs: string[] = [];
 
 after(() => {
-  rmSync(dir, { recursive: true, force: true });
   for (const name of createdByUs) {
     try {
       execFileSync('userdel', [name], { stdio: 'ignore', env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' } });

@@ -1,25 +1,17 @@
 // Test helpers: our programs spawned as real processes, polling with deadlines, loopback I/O.
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { waitFor } from '@fortress/core/wait-for';
+import { tryConnect } from '@fortress/test-support/net';
+import { REPO } from '@fortress/test-support/paths';
+import { asSyncRun, runSync, type SyncRun } from '@fortress/test-support/run';
 
-export { waitFor };
-
-export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const FORTRESS = join(REPO, 'packages/fortress/bin/fortress.js');
 export const BIN = join(REPO, 'node_modules/.bin');
 
 /** Runs `fortress ARGS` to completion. */
-export function fortress(
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-  input?: string,
-): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [FORTRESS, ...args], { env, input, encoding: 'utf8', timeout: 60_000 });
+export function fortress(args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): SyncRun {
+  return asSyncRun(runSync([process.execPath, FORTRESS, ...args], { env, input: input ?? '' }));
 }
 
 /** Connects, writes, reads until the peer closes; rejects on refusal. */
@@ -48,25 +40,14 @@ export function exchange(host: string, port: number, data: string, ms = 20_000):
 }
 
 /** True when a TCP connection to host:port is refused. */
-export function refused(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
-  });
+export async function refused(host: string, port: number): Promise<boolean> {
+  return (await tryConnect(port, host)) === 'ECONNREFUSED';
 }
 
 /** A fresh loopback address 127.X.Y.Z for this run, away from 127.0.0.x. */
 export function loopbackAddress(): string {
   const r = () => 1 + Math.floor(Math.random() * 250);
   return `127.${100 + Math.floor(Math.random() * 100)}.${r()}.${r()}`;
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `fortress-test-${prefix}-`));
 }
 
 const PACKAGE_OF: Record<string, string> = {
@@ -106,30 +87,4 @@ export function suitePath(dir: string): { PATH: string; standIns: string[] } {
   }
   symlinkSync(join(BIN, 'fortress'), join(bin, 'fortress'));
   return { PATH: `${bin}:${BIN}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, standIns };
-}
-
-/** Pids of processes whose working directory lies under dir: what a test started there. */
-export function pidsUnder(dir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(entry));
-    } catch {
-      // gone or not ours to see
-    }
-  }
-  return pids;
-}
-
-/** Last resort in after(): SIGKILL whatever still runs from the test's directory. */
-export function killUnder(dir: string): void {
-  for (const pid of pidsUnder(dir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { fortress, tempDir } from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { fortress } from './helpers.js';
 
 const dir = tempDir('httpd');
 const root = join(dir, 'public');
@@ -14,7 +15,6 @@ writeFileSync(join(root, 'private.txt'), 'not world-readable\n');
 chmodSync(join(root, 'private.txt'), 0o640);
 writeFileSync(join(dir, 'outside.txt'), 'outside the root\n');
 symlinkSync(join(dir, 'outside.txt'), join(root, 'escape.txt'));
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 function get(request: string): { status: number; headers: string; body: string } {
   const r = fortress(['httpd', root], process.env, request);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parseInetdConf } from '@fortress/fortress/inetd/parse';
-import { FORTRESS, fortress, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { FORTRESS, fortress } from './helpers.js';
 
 const dir = tempDir('inetd');
 after(() => {
-  rmSync(dir, { recursive: true, force: true });
   if (created) {
     try {
       execFileSync('userdel', ['ftestinetdlog'], { stdio: 'ignore', env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' } });

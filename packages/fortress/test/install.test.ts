@@ -4,16 +4,16 @@
 // install wrote.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { inittabLine, systemdUnit, unitCommand } from '@fortress/fortress/install/boot-files';
-import { fortress, killUnder, REPO, tempDir, waitFor } from './helpers.js';
+import { REPO } from '@fortress/test-support/paths';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { fortress } from './helpers.js';
 
-const dir = tempDir('install');
-chmodSync(dir, 0o755);
-const started: ChildProcess[] = [];
-
+// Registered before tempDir's own hook (which SIGKILLs what is left and removes the directory): runs first.
 after(() => {
   for (const child of started) {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
@@ -24,9 +24,10 @@ after(() => {
       }
     }
   }
-  killUnder(dir);
-  rmSync(dir, { recursive: true, force: true });
 });
+const dir = tempDir('install');
+chmodSync(dir, 0o755);
+const started: ChildProcess[] = [];
 
 /** Runs an installed program as systemd or a login with an empty environment would. */
 function clean(prefix: string, argv: string[], input?: string): ReturnType<typeof spawnSync> {

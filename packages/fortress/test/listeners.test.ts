@@ -3,11 +3,30 @@
 // a mistake in ./rules followed by `svc -t` keeps the listener serving with the last good rules.cdb.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { exchange, fortress, killUnder, loopbackAddress, suitePath, tempDir, waitFor } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { exchange, fortress, loopbackAddress, suitePath } from './helpers.js';
 
+// Registered before tempDir's own hook (which SIGKILLs what is left and removes the directory): runs first.
+after(async () => {
+  if (svscan?.pid !== undefined && svscan.exitCode === null) {
+    const exited = new Promise((resolve) => svscan?.once('exit', resolve));
+    process.kill(svscan.pid, 'SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
+    clearTimeout(timer);
+  }
+  for (const name of created) {
+    try {
+      execFileSync('userdel', [name], { stdio: 'ignore', env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' } });
+    } catch {
+      // in use or gone
+    }
+  }
+});
 const dir = tempDir('listeners');
 const scan = join(dir, 'service');
 const ip = loopbackAddress();
@@ -40,25 +59,6 @@ before(() => {
   conf(['tcpserver', join(scan, 'rules'), ...common, '--port', String(ports.rules), '--command', 'echo rules-ok']);
   const log = openSync(join(dir, 'svscan.log'), 'a');
   svscan = spawn('svscan', [scan], { env, stdio: ['ignore', log, log], detached: true, cwd: dir });
-});
-
-after(async () => {
-  if (svscan?.pid !== undefined && svscan.exitCode === null) {
-    const exited = new Promise((resolve) => svscan?.once('exit', resolve));
-    process.kill(svscan.pid, 'SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
-    clearTimeout(timer);
-  }
-  killUnder(dir);
-  rmSync(dir, { recursive: true, force: true });
-  for (const name of created) {
-    try {
-      execFileSync('userdel', [name], { stdio: 'ignore', env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' } });
-    } catch {
-      // in use or gone
-    }
-  }
 });
 
 function answer(port: number): Promise<string> {

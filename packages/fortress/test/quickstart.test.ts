@@ -3,11 +3,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, exchange, FORTRESS, killUnder, loopbackAddress, pidsUnder, refused, waitFor } from './helpers.js';
+import { killUnder, pidsUnder } from '@fortress/test-support/processes';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { BIN, exchange, FORTRESS, loopbackAddress, refused } from './helpers.js';
 
 interface Started {
   child: ChildProcess;
@@ -154,13 +156,12 @@ async function startTinydns(dir: string): Promise<{ ip: string; stop: () => void
 
 test('quickstart: the example services answer, dnscache from a local upstream; SIGINT brings everything down', async () => {
   if (process.getuid?.() !== 0) return stopWith('SIGINT', false);
-  const dir = mkdtempSync(join(tmpdir(), 'fortress-test-tinydns-'));
+  const dir = tempDir('tinydns');
   const tinydns = await startTinydns(dir);
   try {
     await stopWith('SIGINT', false, tinydns.ip);
   } finally {
     tinydns.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadManifest } from '@fortress/fortress/conf/manifest';
 import { DEFAULT_SCAN_DIR } from '@fortress/fortress/install/boot-files';
-import { BIN, fortress, REPO } from './helpers.js';
+import { REPO } from '@fortress/test-support/paths';
+import { BIN, fortress } from './helpers.js';
 
 const env = { PATH: `${BIN}:/usr/bin:/bin` };
 

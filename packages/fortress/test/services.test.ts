@@ -4,12 +4,35 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { findAccount } from '@fortress/fortress/conf/accounts';
-import { exchange, fortress, killUnder, loopbackAddress, refused, suitePath, tempDir, waitFor } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { exchange, fortress, loopbackAddress, refused, suitePath } from './helpers.js';
 
+// Registered before tempDir's own hook (which SIGKILLs what is left and removes the directory): runs first.
+after(async () => {
+  if (svscan?.pid !== undefined && svscan.exitCode === null) {
+    const exited = new Promise((resolve) => svscan?.once('exit', resolve));
+    try {
+      process.kill(svscan.pid, 'SIGTERM');
+    } catch {
+      // gone
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
+    clearTimeout(timer);
+  }
+  for (const name of created) {
+    try {
+      execFileSync('userdel', [name], { stdio: 'ignore', env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' } });
+    } catch {
+      // in use or gone
+    }
+  }
+});
 const dir = tempDir('services');
 const scan = join(dir, 'service');
 const ip = loopbackAddress();
@@ -75,30 +98,6 @@ before(() => {
   assert.equal(imported.status, 0, imported.stderr);
   const log = openSync(join(dir, 'svscan.log'), 'a');
   svscan = spawn('svscan', [scan], { env, stdio: ['ignore', log, log], detached: true, cwd: dir });
-});
-
-after(async () => {
-  if (svscan?.pid !== undefined && svscan.exitCode === null) {
-    const exited = new Promise((resolve) => svscan?.once('exit', resolve));
-    try {
-      process.kill(svscan.pid, 'SIGTERM');
-    } catch {
-      // gone
-    }
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
-    clearTimeout(timer);
-  }
-  killUnder(dir);
-  if (process.env['FORTRESS_TEST_KEEP']) return;
-  rmSync(dir, { recursive: true, force: true });
-  for (const name of created) {
-    try {
-      execFileSync('userdel', [name], { stdio: 'ignore', env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' } });
-    } catch {
-      // in use or gone
-    }
-  }
 });
 
 function uidOf(pid: number): number {

@@ -5,16 +5,17 @@
 // fails the test instead of holding it.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, openSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { FORTRESS, tempDir, waitFor } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { FORTRESS } from './helpers.js';
 
 const dir = tempDir('status-files');
 const heldFds: number[] = [];
 after(() => {
   for (const fd of heldFds) closeSync(fd);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function fifo(path: string, writer = false): void {

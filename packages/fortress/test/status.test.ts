@@ -2,12 +2,14 @@
 // a status file from a supervise that is gone; and --watch until SIGTERM.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { formatDuration } from '@fortress/fortress/status/format';
 import { listServices } from '@fortress/fortress/status/service-status';
-import { FORTRESS, fortress, tempDir, waitFor } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { FORTRESS, fortress } from './helpers.js';
 
 const dir = tempDir('status');
 const scan = join(dir, 'service');
@@ -15,7 +17,6 @@ for (const name of ['web', 'web/log', 'clock', '.hidden']) mkdirSync(join(scan, 
 writeFileSync(join(scan, 'web/run'), '#!/bin/sh\nexec sleep 100\n', { mode: 0o755 });
 writeFileSync(join(scan, 'clock/down'), '');
 writeFileSync(join(scan, 'README'), 'not a service\n');
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('listServices: directories and their log/, dot-names and plain files skipped', () => {
   assert.deepEqual(

@@ -2,15 +2,15 @@
 // the quick start's examples/ stay instances of them, run as the current user (issue 16, item 7).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { loadManifest, templatesDir } from '@fortress/fortress/conf/manifest';
 import { fillPlaceholders } from '@fortress/fortress/conf/placeholders';
-import { REPO, tempDir } from './helpers.js';
+import { REPO } from '@fortress/test-support/paths';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 const dir = tempDir('templates');
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 const EXAMPLES = join(REPO, 'examples');
 const TEMPLATES = templatesDir({});

@@ -4,14 +4,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { REPO, removeDir, run, tempDir, testAccount } from './helpers.js';
+import { test } from 'node:test';
+import { REPO } from '@fortress/test-support/paths';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { run, testAccount } from './helpers.js';
 
-let root: string;
-before(() => {
-  root = tempDir();
-});
-after(() => removeDir(root));
+const root = tempDir('multilog');
 
 // Ours once packages/chainload is built, Debian's until then.
 const OUR_SETUIDGID = join(REPO, 'packages/chainload/dist/bin/setuidgid.js');

@@ -3,24 +3,11 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import {
-  allContent,
-  debianCommand,
-  ourCommand,
-  type Run,
-  removeDir,
-  run,
-  snapshot,
-  tempDir,
-  withoutLabels,
-} from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { allContent, debianCommand, ourCommand, type Run, run, snapshot, withoutLabels } from './helpers.js';
 
-let root: string;
-before(() => {
-  root = tempDir();
-});
-after(() => removeDir(root));
+const root = tempDir('multilog');
 
 /** A deterministic pseudo-random generator, so inputs are the same on every run. */
 function generator(seed: number): () => number {

@@ -2,25 +2,12 @@
 import assert from 'node:assert/strict';
 import { closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import {
-  allContent,
-  exited,
-  mkfifo,
-  oldFiles,
-  ourCommand,
-  removeDir,
-  run,
-  start,
-  tempDir,
-  waitFor,
-} from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { allContent, exited, mkfifo, oldFiles, ourCommand, run, start } from './helpers.js';
 
-let root: string;
-before(() => {
-  root = tempDir();
-});
-after(() => removeDir(root));
+const root = tempDir('multilog');
 
 const ISO = /^(\d{4}-\d\d-\d\d) \d\d:\d\d:\d\d\.\d{9} {2}/;
 

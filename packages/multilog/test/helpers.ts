@@ -1,20 +1,15 @@
-// Shared fixtures: temporary directories, our programs and Debian's originals as real processes,
-// directory snapshots that ignore timestamps, polling with a deadline.
+// Multilog's fixtures over the shared ones (@fortress/test-support): our programs and Debian's
+// originals as real processes, directory snapshots that ignore timestamps, test accounts.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkfifo as makeFifo } from '@fortress/core/libc';
+import { REPO } from '@fortress/test-support/paths';
+import { asSyncRun, runSyncBytes, type SyncRun } from '@fortress/test-support/run';
 
-export const REPO = new URL('../../../', import.meta.url).pathname;
 export const BIN = join(REPO, 'packages/multilog/bin');
 
-export interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-}
+export type Run = SyncRun<Buffer>;
 
 export interface RunOptions {
   cwd: string;
@@ -35,41 +30,33 @@ export function debianCommand(program: string, args: string[]): [string, string[
   return [`/usr/bin/${program}`, args];
 }
 
-/** Runs a command to completion (stdin from `input` or `inputFile`). */
+/**
+ * Runs a command to completion; standard input is `input`, or the file `inputFile` itself (not a
+ * pipe), so the programs read it in their own chunk sizes.
+ */
 export function run(command: [string, string[]], options: RunOptions): Run {
-  const useFile = options.inputFile !== undefined;
-  const r = spawnSync(
-    useFile ? '/bin/sh' : command[0],
-    useFile ? ['-c', 'exec "$@" < "$0"', options.inputFile!, command[0], ...command[1]] : command[1],
-    {
+  const fd = options.inputFile === undefined ? undefined : openSync(options.inputFile, 'r');
+  try {
+    const r = runSyncBytes([command[0], ...command[1]], {
       cwd: options.cwd,
-      input: options.input ?? '',
+      ...(fd === undefined ? { input: options.input ?? '' } : { stdin: fd }),
       env: options.env ?? process.env,
       uid: options.uid,
       gid: options.gid,
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  if (r.error) throw r.error;
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr.toString('latin1') };
+    });
+    return asSyncRun(r);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
-/** Starts a command in the background with the given stdio (stdin usually a FIFO fd). */
+/**
+ * Starts a command in the background with the given stdio (stdin usually a FIFO fd). Raw spawn:
+ * the tests hand over exact descriptors and signal the process while it runs.
+ */
 export function start(command: [string, string[]], cwd: string, stdio: (number | 'pipe' | 'ignore')[]): ChildProcess {
   return spawn(command[0], command[1], { cwd, stdio });
 }
-
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fortress-multilog-'));
-  chmodSync(dir, 0o755);
-  return dir;
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
-
-export { waitFor } from '@fortress/core/wait-for';
 
 /** Resolves with the exit code (or signal name) of a child when it ends. */
 export function exited(child: ChildProcess): Promise<number | string> {

@@ -4,7 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exited, mkfifo, oldFiles, waitFor } from './helpers.js';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { exited, mkfifo, oldFiles } from './helpers.js';
 
 const WIDTH = 100;
 

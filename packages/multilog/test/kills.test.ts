@@ -5,23 +5,20 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { debianCommand, ourCommand, removeDir, start, tempDir } from './helpers.js';
+import { afterEach, test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debianCommand, ourCommand, start } from './helpers.js';
 import { killRun } from './kill-run.js';
 
 const KILLS = Number(process.env.KILLS) || 40;
 const SCRIPT = ['t', 's1000000', 'n100000', './log'];
 
-let root: string;
 const children: ChildProcess[] = [];
-before(() => {
-  root = tempDir();
-});
+const root = tempDir('multilog');
 afterEach(() => {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
-after(() => removeDir(root));
 
 test(`ours: ${KILLS} SIGKILLs of the logger while lines stream in: no line lost`, { timeout: 600_000 }, async (t) => {
   const dir = join(root, 'ours');

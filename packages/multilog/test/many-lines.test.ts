@@ -3,15 +3,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
 import { expectedLines, lineWriterScript, multilogCommand, nodeCommand } from './fixtures.js';
-import { BIN, oldFiles, removeDir, tempDir } from './helpers.js';
+import { BIN, oldFiles } from './helpers.js';
 
-let root: string;
-before(() => {
-  root = tempDir();
-});
-after(() => removeDir(root));
+const root = tempDir('multilog');
 
 const LINES = 2_000_000;
 const WIDTH = 9;

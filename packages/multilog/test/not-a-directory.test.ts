@@ -2,14 +2,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { debianCommand, ourCommand, removeDir, run, tempDir } from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debianCommand, ourCommand, run } from './helpers.js';
 
-let root: string;
-before(() => {
-  root = tempDir();
-});
-after(() => removeDir(root));
+const root = tempDir('multilog');
 
 test('ours: an action that is no directory (main) exits 0 as 0.76 does, with one warning', () => {
   const cwd = join(root, 'ours');

@@ -5,27 +5,13 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import {
-  allContent,
-  debianCommand,
-  exited,
-  mkfifo,
-  oldFiles,
-  ourCommand,
-  removeDir,
-  run,
-  tempDir,
-  testAccount,
-  waitFor,
-} from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { allContent, debianCommand, exited, mkfifo, oldFiles, ourCommand, run, testAccount } from './helpers.js';
 
-let root: string;
 const nobody = testAccount('nobody');
-before(() => {
-  root = tempDir();
-});
-after(() => removeDir(root));
+const root = tempDir('multilog');
 
 for (const [what, script, message] of [
   ['a directory it cannot write', ['./ro'], 'multilog: fatal: unable to lock directory ./ro: access denied\n'],

@@ -2,14 +2,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { allContent, exited, oldFiles, ourCommand, removeDir, run, start, tempDir, waitFor } from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { allContent, exited, oldFiles, ourCommand, run, start } from './helpers.js';
 
-let root: string;
-before(() => {
-  root = tempDir();
-});
-after(() => removeDir(root));
+const root = tempDir('multilog');
 
 const input = Array.from({ length: 60 }, (_, i) => `line ${i} `.padEnd(600, 'x')).join('\n') + '\n';
 

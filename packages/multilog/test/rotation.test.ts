@@ -3,14 +3,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { allContent, oldFiles, ourCommand, removeDir, run, tempDir } from './helpers.js';
+import { test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { allContent, oldFiles, ourCommand, run } from './helpers.js';
 
-let root: string;
-before(() => {
-  root = tempDir();
-});
-after(() => removeDir(root));
+const root = tempDir('multilog');
 
 test('s4096 with 86-byte lines: every file ends at the first newline past 2096 bytes', () => {
   const line = `${'x'.repeat(85)}\n`;

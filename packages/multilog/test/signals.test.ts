@@ -3,33 +3,20 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
 import { expectedLines, lineWriterScript } from './fixtures.js';
-import {
-  debianCommand,
-  exited,
-  mkfifo,
-  oldFiles,
-  ourCommand,
-  removeDir,
-  run,
-  start,
-  tempDir,
-  waitFor,
-} from './helpers.js';
+import { debianCommand, exited, mkfifo, oldFiles, ourCommand, run, start } from './helpers.js';
 
-let root: string;
 const children: ChildProcess[] = [];
 const fds: number[] = [];
-before(() => {
-  root = tempDir();
-});
+const root = tempDir('multilog');
 afterEach(() => {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const fd of fds.splice(0)) closeSync(fd);
 });
-after(() => removeDir(root));
 
 interface Logger {
   child: ChildProcess;

@@ -2,15 +2,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { convertLabel } from '@fortress/multilog/tai64nlocal-filter';
-import { debianCommand, ourCommand, removeDir, run, tempDir } from './helpers.js';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { debianCommand, ourCommand, run } from './helpers.js';
 
-let root: string;
-before(() => {
-  root = tempDir();
-});
-after(() => removeDir(root));
+const root = tempDir('multilog');
 
 const LABELLED = /^@[0-9a-f]{24} /;
 const LOCAL = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} /;

@@ -6,24 +6,23 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
-import { exited, mkfifo, oldFiles, ourCommand, removeDir, start, tempDir, waitFor } from './helpers.js';
+import { after, afterEach, test } from 'node:test';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { exited, mkfifo, oldFiles, ourCommand, start } from './helpers.js';
 
-let root: string;
 const children: ChildProcess[] = [];
 const fds: number[] = [];
 const mounts: string[] = [];
-before(() => {
-  root = tempDir();
+// Registered before tempDir's own removal hook, so the tmpfs mounts go first.
+after(() => {
+  for (const mnt of mounts) spawnSync('umount', ['-l', mnt]);
 });
+const root = tempDir('multilog');
 afterEach(() => {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const fd of fds.splice(0)) closeSync(fd);
-});
-after(() => {
-  for (const mnt of mounts) spawnSync('umount', ['-l', mnt]);
-  removeDir(root);
 });
 
 interface Logger {

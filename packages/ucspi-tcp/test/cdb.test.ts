@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { runChecked } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
 import { CdbMaker } from '@fortress/ucspi-tcp/cdb-make';
 import { bufferSource, cdbFind, cdbFindAll, withCdbFile } from '@fortress/ucspi-tcp/cdb-read';
-import { execFileAsync, tempDir } from './helpers.js';
 
 test('cdb: an empty database is the 2048-byte header pointing at its own end', () => {
   const file = new CdbMaker().finish();
@@ -38,23 +39,19 @@ test('cdb: round trip with duplicate keys, empty key and empty data, first recor
 });
 
 test('cdb: Debian cdbmake-style files from tcprules are read by ours, and a truncated file is an error', async () => {
-  const dir = tempDir();
-  try {
-    const lines = Array.from({ length: 300 }, (_, i) => `10.${i % 5}.${i}.1:allow,N="${i}"`).join('\n');
-    writeFileSync(join(dir.path, 'rules'), `${lines}\n`);
-    await execFileAsync('sh', ['-c', `/usr/bin/tcprules ${dir.path}/r.cdb ${dir.path}/r.tmp < ${dir.path}/rules`]);
-    const file = join(dir.path, 'r.cdb');
-    withCdbFile(file, (src) => {
-      for (let i = 0; i < 300; i++) {
-        assert.equal(cdbFind(src, `10.${i % 5}.${i}.1`)?.toString('latin1'), `+N=${i}\0`);
-      }
-    });
-    writeFileSync(join(dir.path, 'short.cdb'), readFileSync(file).subarray(0, 100));
-    assert.throws(
-      () => withCdbFile(join(dir.path, 'short.cdb'), (src) => cdbFind(src, '10.1.1.1')),
-      (err: NodeJS.ErrnoException) => err.code === 'EPROTO',
-    );
-  } finally {
-    dir.remove();
-  }
+  const dir = tempDir('ucspi-tcp');
+  const lines = Array.from({ length: 300 }, (_, i) => `10.${i % 5}.${i}.1:allow,N="${i}"`).join('\n');
+  writeFileSync(join(dir, 'rules'), `${lines}\n`);
+  await runChecked(['sh', '-c', `/usr/bin/tcprules ${dir}/r.cdb ${dir}/r.tmp < ${dir}/rules`]);
+  const file = join(dir, 'r.cdb');
+  withCdbFile(file, (src) => {
+    for (let i = 0; i < 300; i++) {
+      assert.equal(cdbFind(src, `10.${i % 5}.${i}.1`)?.toString('latin1'), `+N=${i}\0`);
+    }
+  });
+  writeFileSync(join(dir, 'short.cdb'), readFileSync(file).subarray(0, 100));
+  assert.throws(
+    () => withCdbFile(join(dir, 'short.cdb'), (src) => cdbFind(src, '10.1.1.1')),
+    (err: NodeJS.ErrnoException) => err.code === 'EPROTO',
+  );
 });

@@ -2,17 +2,17 @@
 // first (getopt's line) and the exit code. The usage lines differ only by our extension options
 // (-C, -m), so the second line is compared up to them.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
+import { runSync } from '@fortress/test-support/run';
 import { bin } from './helpers.js';
 
 const skip = !existsSync('/usr/bin/tcpserver') || !existsSync('/usr/bin/tcpclient');
 
 function outcome(argv: string[]) {
-  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = runSync(argv, { stdin: 'ignore' });
   const stderr = r.stderr.replace(' [ -C perip ] [ -m module.js ]', '');
-  return [r.status, r.stdout, stderr];
+  return [r.code, r.stdout, stderr];
 }
 
 test('tcpserver and tcpclient: unknown letters, missing values, --word, - and missing operands', { skip }, () => {

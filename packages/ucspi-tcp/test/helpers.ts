@@ -1,23 +1,14 @@
 // Shared test helpers: temp dirs, our programs' paths, a tcpserver process with its -1 port
 // and stderr, polling with a deadline, and a tiny TCP client.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { waitFor } from '@fortress/core/wait-for';
+import { REPO } from '@fortress/test-support/paths';
+import { killQuietly } from '@fortress/test-support/processes';
+import { runChecked } from '@fortress/test-support/run';
+import { waitFor } from '@fortress/test-support/wait-for';
 
-export const repo = new URL('../../../', import.meta.url).pathname;
-export const bin = (name: string) => join(repo, 'packages/ucspi-tcp/bin', `${name}.js`);
-export const execFileAsync = promisify(execFile);
-
-export function tempDir(): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(tmpdir(), 'ucspi-tcp-test-'));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
-
-export { waitFor };
+export const bin = (name: string) => join(REPO, 'packages/ucspi-tcp/bin', `${name}.js`);
 
 export class Server {
   readonly child: ChildProcess;
@@ -27,7 +18,8 @@ export class Server {
   exitCode: number | null | undefined = undefined;
 
   constructor(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-    // Own process group, so cleanup reaches PROGRAMs still running.
+    // Raw spawn in its own process group, so cleanup reaches PROGRAMs still running, and
+    // stdout and stderr are read while the server runs.
     this.child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
     this.child.stdout?.on('data', (d: Buffer) => {
       this.stdout += d.toString();
@@ -69,11 +61,7 @@ export class Server {
   }
 
   stop(): void {
-    try {
-      if (this.child.pid) process.kill(-this.child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    if (this.child.pid) killQuietly(-this.child.pid);
   }
 }
 
@@ -93,22 +81,10 @@ export function fetchText(port: number, host = '127.0.0.1', send?: string, local
   });
 }
 
-/** Resolves with the connect error code, or 'connected'. */
-export function tryConnect(port: number, host: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
-  });
-}
-
 /** Debian's tcpclient (always -HRl0) running `sh -c SCRIPT`; resolves with its stdout. */
 export async function debianClient(port: number, script: string, host = '127.0.0.1', from = host): Promise<string> {
   const args = ['-HRl0', '-i', from, host, String(port), 'sh', '-c', script];
-  const { stdout } = await execFileAsync('/usr/bin/tcpclient', args);
+  const { stdout } = await runChecked(['/usr/bin/tcpclient', ...args]);
   return stdout;
 }
 

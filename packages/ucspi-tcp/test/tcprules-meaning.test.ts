@@ -2,11 +2,12 @@
 // rule; messages carry the line's own bytes. Beside Debian's tcprules, tcprulescheck and
 // tcpserver, which must read the cdb ours writes.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { bin, debianClient, Server, tempDir } from './helpers.js';
+import { runBytes } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { bin, debianClient, Server } from './helpers.js';
 
 interface Run {
   code: number;
@@ -14,36 +15,26 @@ interface Run {
   stderr: Buffer;
 }
 
-function run(command: string, args: string[], input: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(command, args, { env, encoding: 'buffer' }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    child.stdin?.on('error', () => {});
-    child.stdin?.end(input);
-  });
+async function run(command: string, args: string[], input: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  const r = await runBytes([command, ...args], { input, env });
+  return { code: r.code ?? 1, stdout: r.stdout, stderr: r.stderrBytes };
 }
 
-const dir = tempDir();
+const dir = tempDir('ucspi-tcp');
 const servers: Server[] = [];
 after(() => {
   for (const s of servers) s.stop();
-  dir.remove();
 });
 
 const ours = (name: string, text: string | Buffer) =>
-  run(
-    process.execPath,
-    [bin('tcprules'), join(dir.path, `${name}.cdb`), join(dir.path, `${name}.tmp`)],
-    Buffer.from(text),
-  );
+  run(process.execPath, [bin('tcprules'), join(dir, `${name}.cdb`), join(dir, `${name}.tmp`)], Buffer.from(text));
 const theirs = (name: string, text: string | Buffer) =>
-  run('/usr/bin/tcprules', [join(dir.path, `${name}.cdb`), join(dir.path, `${name}.tmp`)], Buffer.from(text));
+  run('/usr/bin/tcprules', [join(dir, `${name}.cdb`), join(dir, `${name}.tmp`)], Buffer.from(text));
 const check = async (name: string, ip: string, program = '/usr/bin/tcprulescheck') =>
   (
     await run(
       program === 'ours' ? process.execPath : program,
-      program === 'ours' ? [bin('tcprulescheck'), join(dir.path, `${name}.cdb`)] : [join(dir.path, `${name}.cdb`)],
+      program === 'ours' ? [bin('tcprulescheck'), join(dir, `${name}.cdb`)] : [join(dir, `${name}.cdb`)],
       Buffer.alloc(0),
       { PATH: process.env.PATH, TCPREMOTEIP: ip },
     )
@@ -65,14 +56,14 @@ for (const [line, reason, debianExit] of refused) {
   test(`tcprules refuses ${line} with a reason; Debian's exits ${debianExit}${debianExit === 0 ? ' with a key that never matches' : ''}`, async () => {
     const good = await ours('refused', '127.0.0.1:allow\n');
     assert.equal(good.code, 0);
-    const before = readFileSync(join(dir.path, 'refused.cdb'));
+    const before = readFileSync(join(dir, 'refused.cdb'));
     const text = `10.9.9.9:deny\n${line}\n`;
     const a = await ours('refused', text);
     assert.deepEqual(
       [a.code, a.stderr.toString()],
       [100, `tcprules: fatal: unable to parse this line: ${line}: ${reason}\n`],
     );
-    assert.ok(readFileSync(join(dir.path, 'refused.cdb')).equals(before), 'the old cdb is left as it was');
+    assert.ok(readFileSync(join(dir, 'refused.cdb')).equals(before), 'the old cdb is left as it was');
     const b = await theirs('debian-refused', text);
     assert.equal(b.code, debianExit, b.stderr.toString());
     if (debianExit === 0) {
@@ -87,12 +78,12 @@ test('tcprules: 0.0.0.0/0 is the empty key (the default rule), the same cdb as D
   const a = await ours('all', '0.0.0.0/0:deny\n');
   const b = await theirs('all-debian', ':deny\n');
   assert.deepEqual([a.code, b.code], [0, 0]);
-  assert.ok(readFileSync(join(dir.path, 'all.cdb')).equals(readFileSync(join(dir.path, 'all-debian.cdb'))));
+  assert.ok(readFileSync(join(dir, 'all.cdb')).equals(readFileSync(join(dir, 'all-debian.cdb'))));
   assert.equal(await check('all', '192.0.2.7'), 'rule :\ndeny connection\n');
   // A host-name rule is more specific than the default rule, as for ":deny".
   const c = await ours('all-host', '0.0.0.0/0:deny\n=.example.com:allow\n');
   assert.equal(c.code, 0);
-  const byHost = await run('/usr/bin/tcprulescheck', [join(dir.path, 'all-host.cdb')], Buffer.alloc(0), {
+  const byHost = await run('/usr/bin/tcprulescheck', [join(dir, 'all-host.cdb')], Buffer.alloc(0), {
     TCPREMOTEIP: '192.0.2.7',
     TCPREMOTEHOST: 'www.example.com',
   });
@@ -139,8 +130,8 @@ test('tcprules: messages carry the bytes of the line (0xff stays 0xff), as Debia
       ),
     ),
   );
-  writeFileSync(join(dir.path, 'bytes.txt'), Buffer.from('\xff:allowx\n', 'latin1'));
-  const c = await run(process.execPath, [bin('tcprulescheck'), '-t', join(dir.path, 'bytes.txt')], Buffer.alloc(0));
+  writeFileSync(join(dir, 'bytes.txt'), Buffer.from('\xff:allowx\n', 'latin1'));
+  const c = await run(process.execPath, [bin('tcprulescheck'), '-t', join(dir, 'bytes.txt')], Buffer.alloc(0));
   assert.ok(c.stderr.equals(Buffer.from('tcprulescheck: fatal: unable to parse this line: \xff:allowx\n', 'latin1')));
 });
 
@@ -153,7 +144,7 @@ test("Debian's tcpserver reads the cdb ours writes: CIDR, exact and /0 rules", a
     '-1',
     '-HRl0',
     '-x',
-    join(dir.path, 'served.cdb'),
+    join(dir, 'served.cdb'),
     host,
     '0',
     'sh',

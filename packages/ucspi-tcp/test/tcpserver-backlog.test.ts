@@ -1,12 +1,12 @@
 // Issue 18: `-b N` is the listen backlog, as `ss -ltn` shows it (Send-Q of a LISTEN socket),
 // the same for our tcpserver and Debian's, also after accepting was paused at the -c limit.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { after, test } from 'node:test';
-import { promisify } from 'node:util';
-import { debianClient, Server, waitFor } from './helpers.js';
+import { runChecked } from '@fortress/test-support/run';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { debianClient, Server } from './helpers.js';
 
-const execFileAsync = promisify(execFile);
 const servers: Server[] = [];
 after(() => {
   for (const s of servers) s.stop();
@@ -14,7 +14,7 @@ after(() => {
 
 /** The backlog of the socket listening on HOST:PORT, from `ss -ltn` (its Send-Q column). */
 async function backlog(host: string, port: number): Promise<number> {
-  const { stdout } = await execFileAsync('ss', ['-Hltn', 'src', `${host}:${port}`]);
+  const { stdout } = await runChecked(['ss', '-Hltn', 'src', `${host}:${port}`]);
   const fields = stdout.trim().split(/\s+/);
   assert.equal(fields[0], 'LISTEN', `ss output: ${stdout}`);
   return Number(fields[2]);

@@ -3,14 +3,16 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { bin, debianClient, execFileAsync, fetchText, Server, tempDir, tryConnect, waitFor } from './helpers.js';
+import { tryConnect } from '@fortress/test-support/net';
+import { runChecked } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { bin, debianClient, fetchText, Server } from './helpers.js';
 
 const servers: Server[] = [];
-const dirs: Array<{ remove: () => void }> = [];
 const blockers: NetServer[] = [];
 after(() => {
   for (const s of servers) s.stop();
-  for (const d of dirs) d.remove();
   for (const b of blockers) b.close();
 });
 
@@ -21,14 +23,13 @@ function start(args: string[], debian = false): Server {
 }
 
 function dir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d.path;
+  return tempDir('ucspi-tcp');
 }
 
 async function rulesCdb(d: string, text: string): Promise<string> {
   writeFileSync(join(d, 'rules.txt'), text);
-  await execFileAsync('sh', [
+  await runChecked([
+    'sh',
     '-c',
     `${process.execPath} ${bin('tcprules')} ${d}/rules.cdb ${d}/rules.tmp < ${d}/rules.txt`,
   ]);

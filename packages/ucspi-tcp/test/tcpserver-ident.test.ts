@@ -3,13 +3,15 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { bin, execFileAsync, fetchText, Server, tempDir } from './helpers.js';
+import { runChecked } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { bin, fetchText, Server } from './helpers.js';
 
 // A fake identd on 127.0.0.7:113 (root only): clients connect from 127.0.0.7, so tcpserver's
 // ident query for them lands here.
 const CLIENT = '127.0.0.7';
 const servers: Server[] = [];
-const d = tempDir();
+const d = tempDir('ucspi-tcp');
 let identd: NetServer | undefined;
 let queries: string[] = [];
 let connections = 0;
@@ -39,7 +41,6 @@ before(async () => {
 after(() => {
   for (const s of servers) s.stop();
   identd?.close();
-  d.remove();
 });
 
 test('tcpserver -r asks the client identd for TCPREMOTEINFO and matches info@ rules; -R never connects', async (t) => {
@@ -47,28 +48,11 @@ test('tcpserver -r asks the client identd for TCPREMOTEINFO and matches info@ ru
     t.skip('needs root and 127.0.0.7:113');
     return;
   }
-  writeFileSync(join(d.path, 'rules.txt'), `alice@${CLIENT}:allow,WHO="alice"\n:allow,WHO="nobody"\n`);
-  await execFileAsync('sh', [
-    '-c',
-    `${process.execPath} ${bin('tcprules')} ${d.path}/r.cdb ${d.path}/r.tmp < ${d.path}/rules.txt`,
-  ]);
+  writeFileSync(join(d, 'rules.txt'), `alice@${CLIENT}:allow,WHO="alice"\n:allow,WHO="nobody"\n`);
+  await runChecked(['sh', '-c', `${process.execPath} ${bin('tcprules')} ${d}/r.cdb ${d}/r.tmp < ${d}/rules.txt`]);
   const script = 'echo "$TCPREMOTEINFO/$WHO"';
   for (const debian of [false, true]) {
-    const args = [
-      '-1',
-      '-v',
-      '-Hl0',
-      '-r',
-      '-t',
-      '5',
-      '-x',
-      join(d.path, 'r.cdb'),
-      '127.0.0.1',
-      '0',
-      'sh',
-      '-c',
-      script,
-    ];
+    const args = ['-1', '-v', '-Hl0', '-r', '-t', '5', '-x', join(d, 'r.cdb'), '127.0.0.1', '0', 'sh', '-c', script];
     const s = debian ? new Server('/usr/bin/tcpserver', args) : Server.ours(args);
     servers.push(s);
     const port = await s.port();
@@ -78,7 +62,7 @@ test('tcpserver -r asks the client identd for TCPREMOTEINFO and matches info@ ru
     assert.match(queries[0] as string, /^\d+ , \d+$/);
     await s.waitLog(new RegExp(`ok \\d+ 0:127\\.0\\.0\\.1:${port} :127\\.0\\.0\\.7:alice:\\d+\\n`));
   }
-  const quiet = Server.ours(['-1', '-HRl0', '-x', join(d.path, 'r.cdb'), '127.0.0.1', '0', 'sh', '-c', script]);
+  const quiet = Server.ours(['-1', '-HRl0', '-x', join(d, 'r.cdb'), '127.0.0.1', '0', 'sh', '-c', script]);
   servers.push(quiet);
   const port = await quiet.port();
   connections = 0;

@@ -3,13 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { bin, debianClient, execFileAsync, fetchText, Server, tempDir } from './helpers.js';
+import { run, runChecked } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { bin, debianClient, fetchText, Server } from './helpers.js';
 
 const servers: Server[] = [];
-const dirs: Array<{ remove: () => void }> = [];
 after(() => {
   for (const s of servers) s.stop();
-  for (const d of dirs) d.remove();
 });
 
 function start(args: string[], debian = false): Server {
@@ -19,9 +19,7 @@ function start(args: string[], debian = false): Server {
 }
 
 function dir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d.path;
+  return tempDir('ucspi-tcp');
 }
 
 const ENV_SCRIPT = 'env | grep -E "^(PROTO|TCP|RULE)" | sort';
@@ -85,13 +83,10 @@ test('tcpserver: our cdb is read by Debian tcpserver, Debian cdb by ours (variab
   const d = dir();
   const rules = '127.0.0.1:allow,RULEVAR="from rules",TCPLOCALHOST="overridden"\n127.0.0.0/8:deny\n::1:deny\n';
   writeFileSync(join(d, 'rules.txt'), rules);
-  await execFileAsync('sh', [
-    '-c',
-    `${process.execPath} ${bin('tcprules')} ${d}/ours.cdb ${d}/ours.tmp < ${d}/rules.txt`,
-  ]);
+  await runChecked(['sh', '-c', `${process.execPath} ${bin('tcprules')} ${d}/ours.cdb ${d}/ours.tmp < ${d}/rules.txt`]);
   const deb = 'tcprules: IPv4 lines only\n127.0.0.1:allow,RULEVAR="from rules",TCPLOCALHOST="overridden"\n';
   writeFileSync(join(d, 'deb.txt'), deb.split('\n').slice(1).join('\n'));
-  await execFileAsync('sh', ['-c', `/usr/bin/tcprules ${d}/deb.cdb ${d}/deb.tmp < ${d}/deb.txt`]);
+  await runChecked(['sh', '-c', `/usr/bin/tcprules ${d}/deb.cdb ${d}/deb.tmp < ${d}/deb.txt`]);
   for (const [debian, cdb] of [
     [true, 'ours.cdb'],
     [false, 'deb.cdb'],
@@ -110,7 +105,8 @@ test('tcpserver: our cdb is read by Debian tcpserver, Debian cdb by ours (variab
 test('tcpclient: ours against Debian tcpserver, fd 6 and 7 and the TCP variables', async () => {
   const deb = start(['-1', '-HRl0', '127.0.0.1', '0', 'sh', '-c', 'read x; echo "debian got $x"'], true);
   const port = await deb.port();
-  const { stdout } = await execFileAsync(process.execPath, [
+  const { stdout } = await runChecked([
+    process.execPath,
     bin('tcpclient'),
     '-HRl0',
     '127.0.0.1',
@@ -137,7 +133,8 @@ test('tcpclient -i/-p: the chosen local address and port reach the server', asyn
       probe.close(() => resolve(p));
     });
   });
-  const { stdout } = await execFileAsync(process.execPath, [
+  const { stdout } = await runChecked([
+    process.execPath,
     bin('tcpclient'),
     '-HRl0',
     '-i',
@@ -158,22 +155,17 @@ test('tcpclient: refused connection and missing program as the original', async 
   const port = await closed.port();
   closed.stop();
   await closed.exited();
-  const run = async (cmd: string[]) => {
-    try {
-      await execFileAsync(cmd[0] as string, cmd.slice(1));
-      return [0, ''];
-    } catch (err) {
-      const e = err as { code: number; stderr: string };
-      return [e.code, e.stderr];
-    }
+  const outcome = async (cmd: string[]) => {
+    const r = await run(cmd);
+    return r.code === 0 ? [0, ''] : [r.code, r.stderr];
   };
   for (const args of [
     ['-HRl0', '127.0.0.1', String(port), 'true'],
     ['-HRl0', '127.0.0.1', String(port)],
     ['-HRl0', '127.0.0.1', String(port), '/nonexistent/program'],
   ]) {
-    const ours = await run([process.execPath, bin('tcpclient'), ...args]);
-    const theirs = await run(['/usr/bin/tcpclient', ...args]);
+    const ours = await outcome([process.execPath, bin('tcpclient'), ...args]);
+    const theirs = await outcome(['/usr/bin/tcpclient', ...args]);
     assert.deepEqual(ours, theirs, args.join(' '));
   }
 });
@@ -181,10 +173,11 @@ test('tcpclient: refused connection and missing program as the original', async 
 test('tcpserver: IPv6 ::1 with IPv6 rules, our tcpclient, PROTO=TCP6', async () => {
   const d = dir();
   writeFileSync(join(d, 'rules.txt'), '::1:allow,RULEV6="yes"\n');
-  await execFileAsync('sh', ['-c', `${process.execPath} ${bin('tcprules')} ${d}/r.cdb ${d}/r.tmp < ${d}/rules.txt`]);
+  await runChecked(['sh', '-c', `${process.execPath} ${bin('tcprules')} ${d}/r.cdb ${d}/r.tmp < ${d}/rules.txt`]);
   const s = start(['-1', '-HRl0', '-x', join(d, 'r.cdb'), '::1', '0', 'sh', '-c', ENV_SCRIPT]);
   const port = await s.port();
-  const { stdout } = await execFileAsync(process.execPath, [
+  const { stdout } = await runChecked([
+    process.execPath,
     bin('tcpclient'),
     '-HRl0',
     '::1',
@@ -213,7 +206,7 @@ test('tcpserver -m: in-process handler under the same rules, with the environmen
     ].join('\n'),
   );
   writeFileSync(join(d, 'rules.txt'), '127.0.0.1:allow,RULEVAR="r"\n127.0.0.3:deny\n');
-  await execFileAsync('sh', ['-c', `${process.execPath} ${bin('tcprules')} ${d}/r.cdb ${d}/r.tmp < ${d}/rules.txt`]);
+  await runChecked(['sh', '-c', `${process.execPath} ${bin('tcprules')} ${d}/r.cdb ${d}/r.tmp < ${d}/rules.txt`]);
   const s = start(['-1', '-v', '-HRl0', '-x', join(d, 'r.cdb'), '-m', join(d, 'handler.mjs'), '0', '0']);
   const port = await s.port();
   assert.equal(await fetchText(port, '127.0.0.1'), 'in-process 127.0.0.1 r\n');

@@ -3,13 +3,14 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { bin, execFileAsync, fetchText, Server, tempDir, waitFor } from './helpers.js';
+import { runChecked } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { bin, fetchText, Server } from './helpers.js';
 
 const servers: Server[] = [];
-const dirs: Array<{ remove: () => void }> = [];
 after(() => {
   for (const s of servers) s.stop();
-  for (const d of dirs) d.remove();
 });
 
 function start(args: string[], env?: NodeJS.ProcessEnv): Server {
@@ -19,9 +20,7 @@ function start(args: string[], env?: NodeJS.ProcessEnv): Server {
 }
 
 function dir(): string {
-  const d = tempDir();
-  dirs.push(d);
-  return d.path;
+  return tempDir('ucspi-tcp');
 }
 
 test('tcpserver -c 2: at most two PROGRAMs at once under a burst of 10, all served', async () => {
@@ -86,7 +85,7 @@ for (const debian of [false, true]) {
 test('tcpserver: per-address limit from -C and from MAXCONNIP in the rules; other addresses unaffected', async () => {
   const d = dir();
   writeFileSync(join(d, 'rules.txt'), '127.0.0.4:allow,MAXCONNIP="1"\n');
-  await execFileAsync('sh', ['-c', `${process.execPath} ${bin('tcprules')} ${d}/r.cdb ${d}/r.tmp < ${d}/rules.txt`]);
+  await runChecked(['sh', '-c', `${process.execPath} ${bin('tcprules')} ${d}/r.cdb ${d}/r.tmp < ${d}/rules.txt`]);
   const hold = `while [ ! -e ${d}/release ]; do sleep 0.05; done; echo "served $TCPREMOTEIP"`;
   for (const [args, from] of [
     [['-C', '1'], '127.0.0.5'],
@@ -157,6 +156,7 @@ test('tcpserver -m: the in-process handler runs under the account too', async (t
     return;
   }
   const d = dir();
+  chmodSync(d, 0o700);
   writeFileSync(
     join(d, 'handler.mjs'),
     'export default (socket) => socket.end([process.getuid(), process.getgid(), process.getgroups()].join(":") + "\\n");\n',
