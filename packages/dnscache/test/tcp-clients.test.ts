@@ -63,7 +63,7 @@ async function open(ip: string, source: string): Promise<Conn> {
     connected = true;
   });
   try {
-    await waitFor(() => connected || isClosed, `a connection from ${source} to ${ip}`);
+    await waitFor(`a connection from ${source} to ${ip}`, () => connected || isClosed);
   } catch (err) {
     s.destroy();
     throw err;
@@ -95,10 +95,10 @@ test('ours: a burst of 40 idle connections is accepted at once; the 21 oldest gi
       c.s.write(framed(queryPacket('www.test', 'A', 77)));
       return c;
     });
-    await waitFor(() => asker.replies.length === 1, 'the answer on the newest connection');
+    await waitFor('the answer on the newest connection', () => asker.replies.length === 1);
     const answer = dnsPacket.decode(asker.replies[0]!);
     assert.deepEqual([answer.id, answer.rcode, answer.answers.map((a) => a.data)], [77, 'NOERROR', ['127.0.0.11']]);
-    await waitFor(() => conns.filter((c) => c.closed()).length === 21, '21 idle connections closed');
+    await waitFor('21 idle connections closed', () => conns.filter((c) => c.closed()).length === 21);
     assert.deepEqual(
       conns.map((c, i) => (c.closed() ? i : -1)).filter((i) => i >= 0),
       Array.from({ length: 21 }, (_, i) => i),
@@ -129,7 +129,7 @@ test('ours: a burst of 100 garbage connections is accepted and every one closed;
         conns.push(c);
       }
     });
-    await waitFor(() => conns.every((c) => c.closed()), 'every garbage connection to be closed');
+    await waitFor('every garbage connection to be closed', () => conns.every((c) => c.closed()));
     const lines = tcpLines(p, '7f350c16');
     assert.equal(lines.filter((l) => l.startsWith('tcpopen ')).length, 100, lines.join('\n'));
     const reasons = new Set(lines.filter((l) => l.startsWith('tcpclose ')).map((l) => l.split(' ').slice(2).join(' ')));
@@ -156,9 +156,9 @@ test('each kind of garbage is closed with the reason Debian gives', async () => 
     for (const [k, bytes] of kinds) {
       const conn = await open(c.ip, `${BASE}.24`);
       conn.s.end(bytes);
-      await waitFor(() => conn.closed(), `${c.who}: ${k} closed`);
+      await waitFor(`${c.who}: ${k} closed`, () => conn.closed());
       const close = () => c.p!.lines.filter((l) => l.startsWith('tcpclose 7f350c18:'));
-      await waitFor(() => close().length === seen[c.who]!.length + 1, `${c.who}: tcpclose for ${k}`);
+      await waitFor(`${c.who}: tcpclose for ${k}`, () => close().length === seen[c.who]!.length + 1);
       seen[c.who]!.push(`${k}: ${close().at(-1)!.split(' ').slice(2).join(' ')}`);
     }
   }
@@ -177,7 +177,7 @@ test('a question followed by a shutdown of the client side is answered, then clo
   for (const c of caches) {
     const conn = await open(c.ip, `${BASE}.25`);
     conn.s.end(framed(queryPacket('www.test', 'A', 79)));
-    await waitFor(() => conn.closed(), `${c.who}: connection closed`);
+    await waitFor(`${c.who}: connection closed`, () => conn.closed());
     const lines = c.p!.lines.filter((l) => l.startsWith('tcp') && l.includes(' 7f350c19:'));
     got[c.who] = {
       answers: conn.replies.map((r) => dnsPacket.decode(r).answers.map((a) => a.data)),
@@ -203,7 +203,7 @@ test('ours: a client that keeps sending and never reads is closed after 10 s wit
   // Then a question every 200 ms: a server that went on reading would never see 10 s idle.
   const trickle = setInterval(() => conn.s.write(one), 200);
   try {
-    await waitFor(() => conn.closed(), 'the connection to be closed', 120000);
+    await waitFor('the connection to be closed', () => conn.closed(), 120000);
     const lines = tcpLines(p, '7f350c1a').map((l) => l.replace(/:[0-9a-f]{4}( |$)/, ':PORT$1'));
     assert.deepEqual(lines, ['tcpopen 7f350c1a:PORT', 'tcpclose 7f350c1a:PORT temporary failure']);
     const asked = p.lines.filter((l) => / 7f350c1a:[0-9a-f]{4}:0050 1 big\.test\.$/.test(l)).length;

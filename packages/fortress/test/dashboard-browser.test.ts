@@ -9,8 +9,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { waitFor } from '@fortress/test-support/wait-for';
 import { ScanFixture } from './dashboard-fixture.js';
-import { loopbackAddress, waitFor } from './helpers.js';
+import { loopbackAddress } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;

@@ -2,10 +2,13 @@
 // dashboard on it, for dashboard*.test.ts and bench/dashboard.js's twin. Everything started here
 // is stopped by stop(): the dashboard by pid, svscan by SIGTERM, leftovers under the directory.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, FORTRESS, killUnder, suitePath, tempDir, waitFor } from './helpers.js';
+import { killUnder } from '@fortress/test-support/processes';
+import { waitFor } from '@fortress/test-support/wait-for';
+import { BIN, FORTRESS, suitePath } from './helpers.js';
 
 export interface ServiceJson {
   dir: string;
@@ -24,7 +27,8 @@ export class ScanFixture {
   private dashboards: ChildProcess[] = [];
 
   constructor(prefix: string, count: number) {
-    this.dir = tempDir(prefix);
+    // Not test-support's tempDir: fixtures are made in `before` hooks, and stop() cleans up.
+    this.dir = mkdtempSync(join(tmpdir(), `fortress-test-${prefix}-`));
     chmodSync(this.dir, 0o755);
     this.scan = join(this.dir, 'service');
     mkdirSync(this.scan);

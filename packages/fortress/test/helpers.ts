@@ -6,6 +6,8 @@ import { tryConnect } from '@fortress/test-support/net';
 import { REPO } from '@fortress/test-support/paths';
 import { asSyncRun, runSync, type SyncRun } from '@fortress/test-support/run';
 
+export { waitFor } from '@fortress/test-support/wait-for';
+
 export const FORTRESS = join(REPO, 'packages/fortress/bin/fortress.js');
 export const BIN = join(REPO, 'node_modules/.bin');
 
