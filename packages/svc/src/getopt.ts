@@ -28,3 +28,48 @@ export function parseFlags(argv: readonly string[], letters: string): ParsedFlag
   }
   return { flags, operands: argv.slice(index) };
 }
+
+export interface ParsedOptions {
+  /** Options in command-line order: the letter, and its argument for a letter followed by `:` in the spec. */
+  options: Array<{ letter: string; value?: string }>;
+  operands: string[];
+  /** The first letter not in the spec (parsing stops there). */
+  illegal?: string;
+  /** A letter that takes an argument and had none. */
+  missing?: string;
+}
+
+/**
+ * djb's getopt with arguments: SPEC lists the letters, one followed by `:` takes an argument,
+ * the rest of its word (`-T500`) or else the next word (`-T 500`).
+ */
+export function parseOptions(argv: readonly string[], spec: string): ParsedOptions {
+  const options: ParsedOptions['options'] = [];
+  let index = 0;
+  for (; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg[0] !== '-' || arg.length === 1) break;
+    if (arg[1] === '-') {
+      index++;
+      break;
+    }
+    for (let at = 1; at < arg.length; at++) {
+      const letter = arg[at]!;
+      const where = spec.indexOf(letter);
+      if (letter === ':' || where < 0) return { options, operands: argv.slice(index + 1), illegal: letter };
+      if (spec[where + 1] !== ':') {
+        options.push({ letter });
+        continue;
+      }
+      let value = arg.slice(at + 1);
+      if (value === '') {
+        index++;
+        if (index >= argv.length) return { options, operands: [], missing: letter };
+        value = argv[index]!;
+      }
+      options.push({ letter, value });
+      break;
+    }
+  }
+  return { options, operands: argv.slice(index) };
+}

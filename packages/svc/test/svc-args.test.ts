@@ -41,10 +41,23 @@ test('duplicates are dropped and the bytes keep command-line order, as Debian sv
   assert.equal(svc(ours, ['-udopchaitkx', 'sv']).sent, 'udopchaitkx');
 });
 
-test('the extension letters q 1 2 w are sent as the bytes q 1 2 w', () => {
-  assert.deepEqual(svc(ours, ['-q12w', 'sv']), { status: 0, stdout: '', stderr: '', sent: 'q12w' });
-  assert.equal(svc(ours, ['-w', '-1', '-w', '-2', '-q', '-1', 'sv']).sent, 'w12q');
-  assert.equal(svc(ours, ['-udopchaitkxq12w', 'sv']).sent, 'udopchaitkxq12w');
+test('the extension letters q 1 2 y are sent as the bytes q 1 2 y', () => {
+  assert.deepEqual(svc(ours, ['-q12y', 'sv']), { status: 0, stdout: '', stderr: '', sent: 'q12y' });
+  assert.equal(svc(ours, ['-y', '-1', '-y', '-2', '-q', '-1', 'sv']).sent, 'y12q');
+  assert.equal(svc(ours, ['-udopchaitkxq12y', 'sv']).sent, 'udopchaitkxq12y');
+});
+
+test('-w takes one of u U d D r R and -T a number of ms; anything else is usage, exit 100, nothing sent', () => {
+  const usage = 'svc: usage: svc [-udopchaitkxq12y] [-wu|-wU|-wd|-wD|-wr|-wR [-T ms]] dir ...\n';
+  for (const args of [
+    ['-wz', 'sv'],
+    ['-w', 'uu', 'sv'],
+    ['-u', '-w'],
+    ['-wu', '-T', 'soon', 'sv'],
+    ['-wu', '-T'],
+  ]) {
+    assert.deepEqual(svc(ours, args), { status: 100, stdout: '', stderr: usage, sent: '' }, args.join(' '));
+  }
 });
 
 test('the same command goes to every directory, each once', () => {
@@ -58,7 +71,7 @@ test('an unknown letter: illegal option, the usage line, exit 100, nothing sent'
   assert.deepEqual(mine, {
     status: 100,
     stdout: '',
-    stderr: `svc: illegal option -- z\n${USAGE_076}, q quit, 1 usr1, 2 usr2, w winch\n`,
+    stderr: `svc: illegal option -- z\n${USAGE_076}, q quit, 1 usr1, 2 usr2, y winch\n`,
     sent: '',
   });
   const theirs = svc(debian, ['-uz', 'sv']);
