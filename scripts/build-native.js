@@ -38,7 +38,8 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
       '-O2',
       '-Wall',
       '-Wextra',
-      '-Werror',
+      // Warnings fail the build only in CI: a newer compiler's new warning must not stop a user's install.
+      ...(process.env.CI === 'true' ? ['-Werror'] : []),
       '-std=gnu11',
       '-shared',
       '-fPIC',

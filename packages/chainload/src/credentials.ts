@@ -1,4 +1,5 @@
 // setuidgid's account argument: `user`, or `user:group[:group...]` as runit's chpst -u takes it.
+import { FortressError } from '@fortress/core/errors';
 import { findAccount, resolveGroup } from './account.js';
 
 export interface Credentials {
@@ -29,27 +30,21 @@ export function resolveCredentials(spec: string): CredentialsResult {
   return { ok: true, credentials: { user, uid: account.uid, gid: groups[0]!, groups } };
 }
 
-/** Which step failed, for `unable to setgid` / `unable to setuid`. */
-export class SwitchError extends Error {
-  readonly step: 'setgid' | 'setuid';
-  constructor(step: 'setgid' | 'setuid', cause: unknown) {
-    super(`unable to ${step}`, { cause });
-    this.step = step;
-  }
-}
-
-/** initgroups (or setgroups), setgid, setuid — in that order, so no privilege is needed after the last. */
+/**
+ * initgroups (or setgroups), setgid, setuid — in that order, so no privilege is needed after the
+ * last. Throws a FortressError (ERR_SWITCH): `unable to setgid` / `unable to setuid`.
+ */
 export function switchTo(credentials: Credentials): void {
   try {
     if (credentials.groups === undefined) process.initgroups!(credentials.user, credentials.gid);
     else process.setgroups!(credentials.groups);
     process.setgid!(credentials.gid);
   } catch (err) {
-    throw new SwitchError('setgid', err);
+    throw new FortressError('ERR_SWITCH', 'unable to setgid', err);
   }
   try {
     process.setuid!(credentials.uid);
   } catch (err) {
-    throw new SwitchError('setuid', err);
+    throw new FortressError('ERR_SWITCH', 'unable to setuid', err);
   }
 }

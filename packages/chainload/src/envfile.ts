@@ -1,15 +1,10 @@
 // The dotenv-style file envfile reads: `NAME=value` lines, as Docker, systemd and dotenv users write them.
+import { EXIT_PERMANENT, FortressError } from '@fortress/core/errors';
 import type { EnvChange } from './environment.js';
 
-/** A line envfile cannot understand: `line` is 1-based. */
-export class EnvFileSyntaxError extends Error {
-  readonly line: number;
-  readonly reason: string;
-  constructor(line: number, reason: string) {
-    super(`line ${line}: ${reason}`);
-    this.line = line;
-    this.reason = reason;
-  }
+/** A syntax error: `line N: REASON`, permanent (exit 100). */
+function syntaxError(line: number, reason: string): FortressError {
+  return new FortressError('ERR_ENVFILE_SYNTAX', `line ${line}: ${reason}`, undefined, EXIT_PERMANENT);
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -33,7 +28,7 @@ export function parseEnvFile(text: string): EnvChange[] {
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   // A NUL cannot be passed to a program in its environment.
   const nul = lines.findIndex((l) => l.includes('\0'));
-  if (nul !== -1) throw new EnvFileSyntaxError(nul + 1, 'NUL byte');
+  if (nul !== -1) throw syntaxError(nul + 1, 'NUL byte');
   const changes: EnvChange[] = [];
   for (let i = 0; i < lines.length; i += 1) {
     const number = i + 1;
@@ -41,9 +36,9 @@ export function parseEnvFile(text: string): EnvChange[] {
     if (line === '' || line.startsWith('#')) continue;
     const assignment = line.replace(/^export[ \t]+/, '');
     const eq = assignment.indexOf('=');
-    if (eq === -1) throw new EnvFileSyntaxError(number, 'missing =');
+    if (eq === -1) throw syntaxError(number, 'missing =');
     const name = assignment.slice(0, eq).replace(/[ \t]+$/, '');
-    if (!NAME.test(name)) throw new EnvFileSyntaxError(number, `invalid variable name ${JSON.stringify(name)}`);
+    if (!NAME.test(name)) throw syntaxError(number, `invalid variable name ${JSON.stringify(name)}`);
     let rest = assignment.slice(eq + 1).replace(/^[ \t]+/, '');
     const quote = rest[0];
     if (quote !== '"' && quote !== "'") {
@@ -62,12 +57,11 @@ export function parseEnvFile(text: string): EnvChange[] {
       }
       value += `${rest.slice(pos)}\n`;
       i += 1;
-      if (i >= lines.length)
-        throw new EnvFileSyntaxError(number, `unterminated ${quote === '"' ? 'double' : 'single'} quote`);
+      if (i >= lines.length) throw syntaxError(number, `unterminated ${quote === '"' ? 'double' : 'single'} quote`);
       rest = lines[i]!;
       pos = 0;
     }
-    if (!/^[ \t]*(#.*)?$/.test(rest)) throw new EnvFileSyntaxError(i + 1, 'text after closing quote');
+    if (!/^[ \t]*(#.*)?$/.test(rest)) throw syntaxError(i + 1, 'text after closing quote');
     changes.push([name, quote === '"' ? unescapeDoubleQuoted(value) : value]);
   }
   return changes;

@@ -1,30 +1,27 @@
 // Chain loading: find the child as djb's pathexec_run does, then become it (execve.ts).
 
+import { FortressError } from '@fortress/core/errors';
 import { argumentsError, execError } from './executable.js';
 import { type ExecFailure, execve, type LimitChange } from './execve.js';
 import { descriptorsToRestore } from './inherited-fds.js';
 import { fatal } from './report.js';
 import { restoreStdioFlags } from './stdio-flags.js';
 
-/** Thrown when the child cannot be run; `code` is the errno name execve would give. */
-export class ExecError extends Error {
-  readonly code: string;
-  constructor(code: string) {
-    super(`execve: ${code}`);
-    this.code = code;
-  }
+/** The error to report when the child cannot be run: its `code` is the errno name execve would give. */
+function cannotRun(code: string): FortressError {
+  return new FortressError(code, 'execve');
 }
 
 /**
  * The file to execute for `name`: a name with a `/` as it is; otherwise the first `$PATH`
  * element (empty = `.`, unset PATH = `/bin:/usr/bin`) where it would run. As in pathexec_run,
  * ENOENT moves on silently, EACCES/EPERM/EISDIR are remembered and the search goes on, any other
- * error stops it. Throws ExecError with the error that would be reported.
+ * error stops it. Throws a FortressError whose code is the errno name that would be reported.
  */
 export function findProgram(name: string, path: string | undefined): string {
   if (name.includes('/')) {
     const code = execError(name);
-    if (code !== undefined) throw new ExecError(code);
+    if (code !== undefined) throw cannotRun(code);
     return name;
   }
   let saved: string | undefined;
@@ -36,7 +33,7 @@ export function findProgram(name: string, path: string | undefined): string {
     saved = code;
     if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EISDIR') break;
   }
-  throw new ExecError(saved ?? 'ENOENT');
+  throw cannotRun(saved ?? 'ENOENT');
 }
 
 /**
@@ -58,7 +55,7 @@ export async function chainTo(
   try {
     file = findProgram(child, searchPath);
     const tooBig = argumentsError(args, envp);
-    if (tooBig !== undefined) throw new ExecError(tooBig);
+    if (tooBig !== undefined) throw cannotRun(tooBig);
   } catch (err) {
     return fatal(prog, `unable to run ${child}`, err);
   }

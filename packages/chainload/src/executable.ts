@@ -1,5 +1,5 @@
 // What execve(2) would say about a file, found out without calling it: a failed
-// process.execve aborts Node 24 instead of throwing (DESIGN.md decision 5).
+// process.execve aborts Node 24 instead of throwing (ARCHITECTURE.md, "Exec in place").
 import { fs } from './node-fs.js';
 import { errorCode } from './report.js';
 

@@ -33,15 +33,3 @@ export function errorCode(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
   return undefined;
 }
-
-/**
- * Runs a program's body: an exception nobody expected becomes `PROG: fatal: internal error:
- * MESSAGE` and exit 111, never a Node stack trace.
- */
-export async function guard(prog: string, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (err) {
-    return fatal(prog, `internal error: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}

@@ -1,7 +1,7 @@
 // Node makes a pipe or a terminal on fd 0, 1 or 2 non-blocking when it creates process.stdin,
 // process.stdout or process.stderr for it. O_NONBLOCK belongs to the open file description,
 // shared with the next program and with whoever else holds the pipe, so it must not reach the
-// exec'd program. Our code never touches those streams (DESIGN.md decision 5); as a safety net,
+// exec'd program. Our code never touches those streams (ARCHITECTURE.md, "Exec in place"); as a safety net,
 // each of the three getters is wrapped when this module loads, so that the flags of its
 // descriptor are noted just before Node creates the stream, and restoreStdioFlags puts them back.
 // A start that touches none of them reads nothing from /proc.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EnvFileSyntaxError, parseEnvFile } from '@fortress/chainload/envfile';
+import { parseEnvFile } from '@fortress/chainload/envfile';
+import { isFortressError } from '@fortress/core/errors';
 
 test('parseEnvFile: plain, quoted, exported, commented and empty values', () => {
   const text = [
@@ -49,7 +50,8 @@ test('parseEnvFile: syntax errors carry the line number and reason', () => {
   for (const [text, line, reason] of cases) {
     assert.throws(
       () => parseEnvFile(text),
-      (err: unknown) => err instanceof EnvFileSyntaxError && err.line === line && err.reason === reason,
+      (err: unknown) =>
+        isFortressError(err, 'ERR_ENVFILE_SYNTAX') && err.text === `line ${line}: ${reason}` && err.exitCode === 100,
       text,
     );
   }

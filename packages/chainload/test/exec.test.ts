@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ExecError, findProgram } from '@fortress/chainload/exec';
+import { findProgram } from '@fortress/chainload/exec';
 import { execError } from '@fortress/chainload/executable';
+import { FortressError } from '@fortress/core/errors';
 import { removeDir, tempDir, writeScript } from './helpers.js';
 
 const dir = tempDir('exec');
@@ -29,7 +30,7 @@ function code(fn: () => unknown): string | undefined {
     fn();
     return undefined;
   } catch (err) {
-    return err instanceof ExecError ? err.code : 'not an ExecError';
+    return err instanceof FortressError ? err.code : 'not a FortressError';
   }
 }
 

@@ -1,4 +1,4 @@
-// The libc calls Node lacks (DESIGN.md decision 4), as a small Node-API addon.
+// The libc calls Node lacks (ARCHITECTURE.md, "Native code"), as a small Node-API addon.
 // Convention: an int result below 0 is -errno; the TypeScript side (src/libc.ts) turns it into
 // a SystemError. Nothing here keeps state, so the addon is safe in worker threads.
 #define _GNU_SOURCE

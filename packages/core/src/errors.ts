@@ -1,4 +1,4 @@
-// Exit codes and message shapes shared by every program (DESIGN.md decision 10).
+// Exit codes and message shapes shared by every program (ARCHITECTURE.md, "Exit codes and messages").
 // Builtins through getBuiltinModule: an ES `import ... from 'node:fs'` costs about 8 ms of start-up.
 import { errnoName, errorText } from './error-text.js';
 
@@ -23,6 +23,31 @@ export class SystemError extends Error {
     this.errno = errno;
     this.syscall = syscall;
   }
+}
+
+/**
+ * The one error type of the suite: what failed, in djb's words (`text`: `unable to lock
+ * directory ./main`), the underlying error (`cause`, printed with djb's errno text), a stable
+ * `code` callers test instead of a class (`ERR_LOCK_BUSY`), and the exit code a program ends
+ * with when it reports it (111 unless the failure is permanent). Not for errno failures of
+ * libc calls: those are SystemError, shaped as Node's own.
+ */
+export class FortressError extends Error {
+  readonly code: string;
+  readonly text: string;
+  readonly exitCode: number;
+  constructor(code: string, text: string, cause?: unknown, exitCode = EXIT_TEMPORARY) {
+    super(cause === undefined ? text : `${text}: ${errorText(cause)}`, cause === undefined ? undefined : { cause });
+    this.name = 'FortressError';
+    this.code = code;
+    this.text = text;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A FortressError with the given code, or false: `if (isFortressError(err, 'ERR_X'))`. */
+export function isFortressError(err: unknown, code?: string): err is FortressError {
+  return err instanceof FortressError && (code === undefined || err.code === code);
 }
 
 /** Writes a line to fd 2 synchronously: safe before exec and at exit, never leaves stdio non-blocking. */

@@ -1,4 +1,4 @@
-// The libc calls Node lacks (DESIGN.md decision 4), through our own Node-API addon
+// The libc calls Node lacks (ARCHITECTURE.md, "Native code"), through our own Node-API addon
 // (native/libc.c, built by scripts/build-native.js): it loads in well under a millisecond and
 // adds about 100 KiB, where an FFI library cost 22 ms of start-up and 2 MiB of private memory.
 // Each call returns -errno on failure; the wrappers here turn that into a SystemError.

@@ -2,11 +2,16 @@
 // djbdns' cache.c: a hash table of head links, then a ring of entries written left to right,
 // the oldest evicted first. Each bucket is a doubly linked list whose links are the xor of
 // the neighbours' positions. Entry: link(4) keylen(4) datalen(4) expire(8) key data.
+import { FortressError } from '@fortress/core/errors';
+
 const MAXKEYLEN = 1000;
 const MAXDATALEN = 1000000;
 const MAXTTL = 604800;
 
-export class CacheCorrupt extends Error {}
+// djbdns' cache_impossible(): a broken invariant of the block, reported as exit 111.
+function cacheCorrupt(): FortressError {
+  return new FortressError('ERR_CACHE_CORRUPT', 'cache corrupt');
+}
 
 export class Cache {
   readonly size: number;
@@ -42,13 +47,13 @@ export class Cache {
 
   // Bytes by hand: Buffer's readUInt32BE/writeUInt32BE validate their offset once more.
   private get4(pos: number): number {
-    if (pos > this.size - 4) throw new CacheCorrupt('cache');
+    if (pos > this.size - 4) throw cacheCorrupt();
     const x = this.x;
     return ((x[pos]! << 24) | (x[pos + 1]! << 16) | (x[pos + 2]! << 8) | x[pos + 3]!) >>> 0;
   }
 
   private set4(pos: number, v: number): void {
-    if (pos > this.size - 4) throw new CacheCorrupt('cache');
+    if (pos > this.size - 4) throw cacheCorrupt();
     const x = this.x;
     x[pos] = v >>> 24;
     x[pos + 1] = v >>> 16;
@@ -72,7 +77,7 @@ export class Cache {
     let loop = 0;
     while (pos) {
       if (this.get4(pos + 4) === keylen) {
-        if (pos + 20 + keylen > this.size) throw new CacheCorrupt('cache');
+        if (pos + 20 + keylen > this.size) throw cacheCorrupt();
         let same = true;
         for (let i = 0; i < keylen; i++) {
           if (x[pos + 20 + i] !== key[i]) {
@@ -85,7 +90,7 @@ export class Cache {
           if (expire < now) return false;
           this.ttl = Math.min(expire - now, MAXTTL);
           const u = this.get4(pos + 8);
-          if (u > this.size - pos - 20 - keylen) throw new CacheCorrupt('cache');
+          if (u > this.size - pos - 20 - keylen) throw cacheCorrupt();
           this.dataLen = u;
           this.dataPos = pos + 20 + keylen;
           return true;
@@ -121,7 +126,7 @@ export class Cache {
       const pos = this.get4(this.oldest);
       this.set4(pos, this.get4(pos) ^ this.oldest);
       this.oldest += this.get4(this.oldest + 4) + this.get4(this.oldest + 8) + 20;
-      if (this.oldest > this.unused) throw new CacheCorrupt('cache');
+      if (this.oldest > this.unused) throw cacheCorrupt();
       if (this.oldest === this.unused) {
         this.unused = this.size;
         this.oldest = this.size;

@@ -1,16 +1,11 @@
 // Giving up root (droproot.c): chdir to $ROOT and chroot there, then the group list, $GID and
 // $UID. Everything the process will need must be loaded before this runs.
+import { FortressError } from '@fortress/core/errors';
 import { chroot } from '@fortress/core/libc';
 
-export class SetupError extends Error {
-  readonly text: string;
-  override readonly cause: unknown;
-
-  constructor(text: string, cause?: unknown) {
-    super(text);
-    this.text = text;
-    this.cause = cause;
-  }
+/** A start-up failure in dnscache.c's words: a FortressError, ERR_SETUP (exit 111). */
+export function setupError(text: string, cause?: unknown): FortressError {
+  return new FortressError('ERR_SETUP', text, cause);
 }
 
 /** The leading decimal digits of a value, as scan_ulong reads them (0 when none). */
@@ -33,31 +28,31 @@ export function runsUnprivileged(env: NodeJS.ProcessEnv): boolean {
 
 export function dropRoot(env: NodeJS.ProcessEnv): void {
   const root = env['ROOT'];
-  if (root === undefined) throw new SetupError('$ROOT not set');
+  if (root === undefined) throw setupError('$ROOT not set');
   try {
     process.chdir(root);
   } catch (err) {
-    throw new SetupError(`unable to chdir to ${root}`, err);
+    throw setupError(`unable to chdir to ${root}`, err);
   }
   if (runsUnprivileged(env)) return;
   try {
     chroot('.');
   } catch (err) {
-    throw new SetupError(`unable to chroot to ${root}`, err);
+    throw setupError(`unable to chroot to ${root}`, err);
   }
   const gid = env['GID'];
-  if (gid === undefined) throw new SetupError('$GID not set');
+  if (gid === undefined) throw setupError('$GID not set');
   try {
     process.setgroups!([scanUlong(gid)]);
     process.setgid!(scanUlong(gid));
   } catch (err) {
-    throw new SetupError('unable to setgid', err);
+    throw setupError('unable to setgid', err);
   }
   const uid = env['UID'];
-  if (uid === undefined) throw new SetupError('$UID not set');
+  if (uid === undefined) throw setupError('$UID not set');
   try {
     process.setuid!(scanUlong(uid));
   } catch (err) {
-    throw new SetupError('unable to setuid', err);
+    throw setupError('unable to setuid', err);
   }
 }

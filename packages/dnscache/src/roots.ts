@@ -1,21 +1,13 @@
 // servers/: the addresses to ask for the root (`@`) and for configured domains (roots.c).
 // Read once at start-up, relative to the current directory (the chroot).
 import { readdirSync, readFileSync } from 'node:fs';
+import { FortressError } from '@fortress/core/errors';
 import { domainEqual, domainFromText } from './domain.js';
 
 export interface Root {
   domain: Buffer;
   /** 16 IPv4 addresses, zero-filled. */
   servers: Buffer;
-}
-
-export class ServersError extends Error {
-  override readonly cause: unknown;
-
-  constructor(cause: unknown) {
-    super('unable to read servers');
-    this.cause = cause;
-  }
 }
 
 /** Parses a servers file: each line starting with a dotted quad, at most 16. */
@@ -31,7 +23,7 @@ export function parseServers(text: string): Buffer {
   return servers;
 }
 
-/** Reads DIR/servers (every entry not starting with a dot). Throws ServersError. */
+/** Reads DIR/servers (every entry not starting with a dot). Throws a FortressError, ERR_SERVERS. */
 export function readRoots(dir = 'servers'): Root[] {
   const roots: Root[] = [];
   try {
@@ -43,7 +35,7 @@ export function readRoots(dir = 'servers'): Root[] {
       roots.push({ domain, servers: parseServers(text) });
     }
   } catch (err) {
-    throw new ServersError(err);
+    throw new FortressError('ERR_SERVERS', 'unable to read servers', err);
   }
   return roots;
 }

@@ -15,14 +15,13 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { errorCode } from '@fortress/core/errors';
+import { errorCode, FortressError } from '@fortress/core/errors';
 import { flock, LOCK_EX, LOCK_NB } from '@fortress/core/libc';
 import { finishFile, type Retention } from './finish.js';
 import { BufferedOutput } from './output.js';
 import { pauseAfter, persist } from './pause.js';
 import { processPrevious } from './processor.js';
 import type { DirSettings } from './script.js';
-import { StartupError } from './startup-error.js';
 
 const BATCH = 64 * 1024;
 const NEWLINE = 10;
@@ -56,12 +55,17 @@ export class LogDir extends BufferedOutput {
   private readonly processor: string | undefined;
   private readonly maxAge: number;
   private ageTimer: NodeJS.Timeout | undefined;
+  private rotationDue = false;
+  /** Called when the age limit makes a rotation due (multilog then stops waiting for input). */
+  onRotationDue: () => void = () => {};
+  /** A step failed after SIGTERM: current must not be marked complete. */
+  private broken = false;
   private readonly lockFd: number;
   private currentFd = -1;
   /** Bytes in `current` on disk (queued bytes not counted). */
   private bytes = 0;
 
-  /** Creates (0700), locks and recovers the directory; start-up failures throw StartupError. */
+  /** Creates (0700), locks and recovers the directory; start-up failures throw FortressError (ERR_STARTUP). */
   constructor(settings: DirSettings) {
     super(BATCH);
     this.path = settings.path;
@@ -77,13 +81,13 @@ export class LogDir extends BufferedOutput {
     try {
       closeSync(openSync(this.path, constants.O_RDONLY | constants.O_DIRECTORY));
     } catch (err) {
-      throw new StartupError(`unable to open directory ${this.path}`, err);
+      throw new FortressError('ERR_STARTUP', `unable to open directory ${this.path}`, err);
     }
     try {
       this.lockFd = openSync(`${this.path}/lock`, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
       flock(this.lockFd, LOCK_EX | LOCK_NB);
     } catch (err) {
-      throw new StartupError(`unable to lock directory ${this.path}`, err);
+      throw new FortressError('ERR_STARTUP', `unable to lock directory ${this.path}`, err);
     }
     this.recover();
   }
@@ -135,6 +139,10 @@ export class LogDir extends BufferedOutput {
    * SIZE - 2000 bytes it is rotated at the next newline.
    */
   protected writeThrough(src: Buffer, start: number, end: number): void {
+    this.guard(() => this.append(src, start, end));
+  }
+
+  private append(src: Buffer, start: number, end: number): void {
     const threshold = this.size - 2000;
     while (start < end) {
       if (this.bytes >= this.size) this.rotateNow();
@@ -178,7 +186,8 @@ export class LogDir extends BufferedOutput {
     if (this.maxAge <= 0 || this.ageTimer) return;
     this.ageTimer = setTimeout(() => {
       this.ageTimer = undefined;
-      if (this.currentFd >= 0) this.rotateIfNotEmpty();
+      this.rotationDue = true;
+      this.onRotationDue();
     }, this.maxAge * 1000);
     this.ageTimer.unref();
   }
@@ -190,8 +199,27 @@ export class LogDir extends BufferedOutput {
 
   /** SIGALRM: rotate now if current has anything in it. */
   rotateIfNotEmpty(): void {
-    this.flush();
-    if (this.bytes > 0) this.rotateNow();
+    this.guard(() => {
+      this.flush();
+      if (this.bytes > 0) this.rotateNow();
+    });
+  }
+
+  /** The age limit: rotate if the timer said so (called between reads, all outputs flushed). */
+  rotateIfDue(): void {
+    if (!this.rotationDue) return;
+    this.rotationDue = false;
+    if (this.currentFd >= 0) this.rotateIfNotEmpty();
+  }
+
+  /** Runs a step that may give up (GAVE_UP after SIGTERM), noting that the directory is then broken. */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    }
   }
 
   /** 0.76's fullcurrent: sync, current becomes previous, a fresh current, then process or finish previous. */
@@ -211,12 +239,26 @@ export class LogDir extends BufferedOutput {
 
   /** Exit: flush, sync and mark current as safely written (0744). */
   close(): void {
+    if (this.currentFd < 0) return;
+    if (this.broken) {
+      this.abandon();
+      return;
+    }
     this.stopAgeTimer();
-    this.flush();
     const current = this.file('current');
-    persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
-    persist(`unable to set mode of ${current}`, () => fchmodSync(this.currentFd, 0o744));
+    this.guard(() => {
+      this.flush();
+      persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
+      persist(`unable to set mode of ${current}`, () => fchmodSync(this.currentFd, 0o744));
+    });
     closeSync(this.currentFd);
+    this.currentFd = -1;
+  }
+
+  /** Stop without marking current complete: the next start makes it a .u file. */
+  abandon(): void {
+    this.stopAgeTimer();
+    if (this.currentFd >= 0) closeSync(this.currentFd);
     this.currentFd = -1;
   }
 }

@@ -33,6 +33,8 @@ export type Action =
 export interface Script {
   stamp: StampKind;
   actions: Action[];
+  /** Arguments that are no action (0.76 ignores them silently; `main` for `./main` is the usual slip). */
+  ignored: string[];
 }
 
 /** Leading decimal digits as a number (0 when there are none), as djb's scan_ulong reads them. */
@@ -62,6 +64,7 @@ export function parseScript(argv: readonly string[]): Script {
   let maxAge = 0;
   let total = 0;
   const actions: Action[] = [];
+  const ignored: string[] = [];
   for (const arg of argv.slice(start)) {
     const rest = arg.slice(1);
     switch (arg[0]) {
@@ -100,8 +103,9 @@ export function parseScript(argv: readonly string[]): Script {
         actions.push({ op: 'stdout' });
         break;
       default:
+        if (arg !== '') ignored.push(arg);
         break;
     }
   }
-  return { stamp, actions };
+  return { stamp, actions, ignored };
 }

@@ -1,7 +1,7 @@
 // Action `=FILE`: the latest selected line, padded with newlines to exactly 1001 bytes, at offset 0.
 import { constants, openSync, writeSync } from 'node:fs';
+import { FortressError } from '@fortress/core/errors';
 import { pauseAfter } from './pause.js';
-import { StartupError } from './startup-error.js';
 
 const RECORD = 1001;
 const KEPT = 1000;
@@ -17,7 +17,7 @@ export class StatusFile {
     try {
       this.fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600);
     } catch (err) {
-      throw new StartupError(`unable to create ${path}`, err);
+      throw new FortressError('ERR_STARTUP', `unable to create ${path}`, err);
     }
   }
 

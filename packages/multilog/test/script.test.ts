@@ -21,12 +21,13 @@ test('s and n apply to later directories, clamped as 0.76 does', () => {
   ]);
 });
 
-test('unknown actions are ignored; 0.76 has no N, E or u', () => {
-  const s = parseScript(['zzz', 'N5', 'E', 'u', '/abs/dir']);
+test('unknown actions are ignored (and listed for a warning); 0.76 has no N, E or u', () => {
+  const s = parseScript(['zzz', 'N5', 'E', 'u', '', '/abs/dir']);
   assert.deepEqual(
     s.actions.map((a) => a.op),
     ['dir'],
   );
+  assert.deepEqual(s.ignored, ['zzz', 'N5', 'E', 'u']);
 });
 
 test('patterns, e, =, 1 and directories keep their order', () => {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The supervise program (src/bin/supervise.ts): its one-file bundle (scripts/bundle.js) when built,
-// the compiled modules otherwise. fortress needs Node 24, which npm puts first on PATH.
-// Builtins through getBuiltinModule: an ES import of a builtin builds its whole namespace.
+// The supervise program (src/bin/supervise.ts), from its one-file bundle when built and fresh,
+// from the compiled modules otherwise.
+// Generated from the template in scripts/shims.js: edit that and run it, never this file.
+// fortress needs Node 24, which npm puts first on PATH. Builtins through getBuiltinModule: an ES
+// import of a builtin builds its whole namespace.
 if (Number(process.versions.node.split('.')[0]) < 24) {
   process.stderr.write(
     `supervise: fatal: Node ${process.version} is too old: fortress needs Node 24 (put node_modules/.bin first on PATH)\n`,
@@ -9,10 +11,18 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
   process.exit(100);
 }
 process.getBuiltinModule('node:module').enableCompileCache?.();
-const { main } = await import(bundleIfFresh() ?? '../dist/bin/supervise.js');
+let main;
+try {
+  ({ main } = await import(bundleIfFresh() ?? '../dist/bin/supervise.js'));
+} catch (err) {
+  // Not a stack trace, even when the program cannot be loaded (a missing build, a bad install).
+  const message = String(err?.message ?? err).split('\n')[0];
+  process.getBuiltinModule('node:fs').writeSync(2, `supervise: fatal: internal error: ${message}\n`);
+  process.exit(111);
+}
 process.exitCode = await main(process.argv.slice(2), process.env);
 
-// The bundle, unless tsc has compiled supervise or core since it was made (tsc -b rewrites a
+// The bundle, unless tsc has compiled this package or core since it was made (tsc -b rewrites a
 // project's .tsbuildinfo whenever it emits): a stale bundle must never run.
 function bundleIfFresh() {
   const { statSync } = process.getBuiltinModule('node:fs');

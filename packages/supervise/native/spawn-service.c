@@ -1,6 +1,6 @@
 // Starts ./run or ./finish the way supervise needs, in one posix_spawn (glibc: clone with
 // CLONE_VM|CLONE_VFORK, so nothing of Node's memory is copied, unlike libuv's fork):
-//   chdir DIR, the stdio and lock.run descriptors moved to 0..3, a new session, every signal
+//   chdir DIR, the descriptors given moved to 0, 1, 2, ..., a new session, every signal
 //   back to its default and none blocked, then execve of a path relative to DIR (no PATH search).
 // core's spawn has no chdir, and supervise's class must not chdir the process that hosts it.
 // Result: the pid, or -errno (ENOENT, EACCES, ... when the exec or the chdir failed).

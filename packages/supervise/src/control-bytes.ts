@@ -1,6 +1,5 @@
 // What each control byte means. 0.76's `u d o p c h a i t k x`, plus `q 1 2 w` of later
-// daemontools descendants (runit, encore) and `y` (WINCH, s6's letter, which svc sends now
-// that its `-w` waits). Anything else is ignored.
+// daemontools descendants (runit, encore). Anything else is ignored.
 export type ControlAction =
   | { kind: 'up' }
   | { kind: 'down' }
@@ -26,7 +25,6 @@ const ACTIONS = new Map<number, ControlAction>([
   [0x31, { kind: 'signal', signal: 'SIGUSR1' }], // 1
   [0x32, { kind: 'signal', signal: 'SIGUSR2' }], // 2
   [0x77, { kind: 'signal', signal: 'SIGWINCH' }], // w
-  [0x79, { kind: 'signal', signal: 'SIGWINCH' }], // y
 ]);
 
 /** The action for a control byte, or undefined for bytes supervise ignores. */

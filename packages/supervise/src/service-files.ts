@@ -1,8 +1,9 @@
 // Opens what supervise holds in DIR/supervise/, in daemontools 0.76's order (its error messages
 // depend on it): stat DIR, stat down, mkdir supervise, lock, control FIFO (read, then write),
-// ok FIFO; then fortress's lock.run, which ./run inherits (see README "No duplicates").
+// ok FIFO; then fortress's run.id, the record of the current ./run (see run-record.ts).
+import { FortressError } from '@fortress/core/errors';
 import { makeFifo, tryLockExclusive } from './libc-ops.js';
-import { SetupError } from './setup-error.js';
+import { RUN_RECORD_FILE } from './run-record.js';
 
 const { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, statSync } =
   process.getBuiltinModule('node:fs');
@@ -17,13 +18,11 @@ export interface ServiceFiles {
   controlReadFd: number;
   controlWriteFd: number;
   okFd: number;
-  /** DIR/supervise/lock.run, opened read-write; ./run inherits it. */
-  runLockFd: number;
-  /** We hold the flock on lock.run; false when an orphaned ./run from an earlier supervise holds it. */
-  runLockHeld: boolean;
+  /** DIR/supervise/run.id, read-write, close-on-exec: never inherited by ./run. */
+  runRecordFd: number;
 }
 
-/** Opens and locks everything; throws SetupError with 0.76's message. Closes what it opened on failure. */
+/** Opens and locks everything; throws a FortressError (ERR_SETUP) with 0.76's message. Closes what it opened on failure. */
 export function openServiceFiles(dir: string, name = dir): ServiceFiles {
   const opened: number[] = [];
   const open = (path: string, flags: number, mode?: number): number => {
@@ -35,7 +34,7 @@ export function openServiceFiles(dir: string, name = dir): ServiceFiles {
     try {
       return fn();
     } catch (err) {
-      throw new SetupError(text, err);
+      throw new FortressError('ERR_SETUP', text, err);
     }
   };
   try {
@@ -59,11 +58,10 @@ export function openServiceFiles(dir: string, name = dir): ServiceFiles {
       makeFifo(join(sup, 'ok'), 0o600);
       return open(join(sup, 'ok'), O_RDONLY | O_NONBLOCK);
     });
-    const runLockFd = attempt(`unable to open ${name}/supervise/lock.run`, () =>
-      open(join(sup, 'lock.run'), O_RDWR | O_CREAT, 0o600),
+    const runRecordFd = attempt(`unable to open ${name}/supervise/${RUN_RECORD_FILE}`, () =>
+      open(join(sup, RUN_RECORD_FILE), O_RDWR | O_CREAT, 0o600),
     );
-    const runLockHeld = tryLockExclusive(runLockFd);
-    return { normallyDown, lockFd, controlReadFd, controlWriteFd, okFd, runLockFd, runLockHeld };
+    return { normallyDown, lockFd, controlReadFd, controlWriteFd, okFd, runRecordFd };
   } catch (err) {
     for (const fd of opened) closeQuietly(fd);
     throw err;

@@ -1,5 +1,6 @@
 // Starts ./run or ./finish: executed directly (no PATH search, argv[0] `./run`), in DIR, in a
-// session of its own (its pid is its process group), with the host's stdio and lock.run as fd 3.
+// session of its own (its pid is its process group), with the host's stdio as fds 0-2 and no
+// other descriptor (everything else is close-on-exec).
 // One posix_spawn through native/spawn-service.c (vfork-like: no copy of Node's memory, unlike
 // child_process, whose fork of the whole process costs about a millisecond per start).
 import { SystemError } from '@fortress/core/errors';
@@ -11,8 +12,6 @@ export interface SpawnSettings {
   dir: string;
   /** Descriptors for the program's fds 0, 1, 2. */
   stdio: readonly [number, number, number];
-  /** Descriptor the program inherits as fd 3 (supervise/lock.run). */
-  runLockFd: number;
   env: NodeJS.ProcessEnv;
 }
 
@@ -34,14 +33,14 @@ export function loadSpawnAddon(): Addon {
  * program could not be started.
  */
 export function spawnService(name: string, args: readonly string[], settings: SpawnSettings): number {
-  const { dir, stdio, runLockFd, env } = settings;
+  const { dir, stdio, env } = settings;
   const envp: string[] = [];
   for (const key in env) {
     const value = env[key];
     if (value !== undefined) envp.push(`${key}=${value}`);
   }
   const path = `./${name}`;
-  const result = loadSpawnAddon().spawnService(dir, path, [path, ...args], envp, [...stdio, runLockFd]);
+  const result = loadSpawnAddon().spawnService(dir, path, [path, ...args], envp, [...stdio]);
   if (result < 0) throw new SystemError('posix_spawn', -result);
   return result;
 }

@@ -1,9 +1,9 @@
 // Writes supervise/status (18 bytes, daemontools 0.76) and supervise/status.json (fortress's
 // extra record) atomically: each to a `.new` file, then renamed over the old one.
 import { EXTRA_STATUS_FILE, type ExtraStatus } from '@fortress/core/extra-status';
-import { decodeStatus, encodeStatus, type StatusRecord } from '@fortress/core/status-record';
+import { encodeStatus, type StatusRecord } from '@fortress/core/status-record';
 
-const { readFileSync, renameSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { renameSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const { join } = process.getBuiltinModule('node:path');
 
 export type WarnFn = (text: string, err: unknown) => void;
@@ -33,14 +33,5 @@ function writeAtomically(dirName: string, sup: string, name: string, data: Uint8
     renameSync(tmp, join(sup, name));
   } catch (err) {
     warn(`unable to rename ${dirName}/supervise/${name}.new to ${name}`, err);
-  }
-}
-
-/** The 18-byte record left by an earlier supervise, if readable. */
-export function readStatusRecord(dir: string): StatusRecord | undefined {
-  try {
-    return decodeStatus(readFileSync(join(dir, 'supervise', 'status')));
-  } catch {
-    return undefined;
   }
 }

@@ -1,9 +1,9 @@
 // The body of the `supervise DIR` program, shared with svscan's pre-started spare processes.
 // The directory is reached through a descriptor (/proc/self/fd/N), so renaming the scan
 // directory's entry does not lose the service; messages still quote DIR as given.
-import { EXIT_OK, EXIT_TEMPORARY, errorText, writeStderr } from '@fortress/core/errors';
+import { EXIT_OK, EXIT_TEMPORARY, errorText, FortressError, writeStderr } from '@fortress/core/errors';
+import { killGraceFrom } from './escalation.js';
 import { settleMemory } from './settle-memory.js';
-import { SetupError } from './setup-error.js';
 import { Supervisor } from './supervisor.js';
 
 const { constants, openSync } = process.getBuiltinModule('node:fs');
@@ -35,6 +35,7 @@ export async function superviseDir(options: SuperviseDirOptions): Promise<number
     dir: `/proc/self/fd/${dirFd}`,
     name,
     stdio: options.stdio,
+    killGraceMs: killGraceFrom(options.env ?? process.env),
     ...(options.env === undefined ? {} : { env: options.env }),
   });
   // Listening before the start: once ./run's pid is in the status file, a SIGTERM must find
@@ -50,7 +51,7 @@ export async function superviseDir(options: SuperviseDirOptions): Promise<number
     await supervisor.start();
   } catch (err) {
     stopListening();
-    writeStderr(`supervise: fatal: ${err instanceof SetupError ? err.message : String(err)}`);
+    writeStderr(`supervise: fatal: ${err instanceof FortressError ? err.message : String(err)}`);
     return EXIT_TEMPORARY;
   }
   // After ./run's first start, off its path: the start-up garbage is all there is to collect.
@@ -72,8 +73,8 @@ export async function superviseDir(options: SuperviseDirOptions): Promise<number
   return EXIT_OK;
 }
 
-// ./run gets supervise/lock.run as its fd 3; the child changes into its working directory
-// after its descriptors are arranged, so the directory's descriptor must not be 0..3.
+// The child changes into its working directory before its descriptors 0..2 are arranged, but
+// keep the directory's descriptor clear of them and of 3 all the same.
 function openDirectoryAbove3(dir: string): number {
   const low: number[] = [];
   let fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);

@@ -3,18 +3,19 @@
 // Every path is relative to `dir`; ./run's stdio comes from `stdio`; diagnostics go to `log`.
 import type { Socket } from 'node:net';
 import { errorText, writeStderr } from '@fortress/core/errors';
-import type { ExtraStatus, LastExit } from '@fortress/core/extra-status';
+import type { ExtraStatus, LastExit, StartError } from '@fortress/core/extra-status';
 import { readExtraStatus } from '@fortress/core/extra-status';
-import type { Want } from '@fortress/core/status-record';
+import { readStatusRecord, type Want } from '@fortress/core/status-record';
 import { type WallTime, wallTime } from '@fortress/core/tai64n';
 import { listenForChildExits, onChildExit } from './child-exits.js';
 import { controlAction } from './control-bytes.js';
-import { killEverything, readTimeoutFile, remnantsAlive } from './escalation.js';
-import { tryLockExclusive } from './libc-ops.js';
-import { descendantsOf, type ProcessIdentity, processGroupOf, sendSignal } from './proc-info.js';
+import { KILL_GRACE_MS, killEverything, readTimeoutFile, remnantsAlive, terminateRemnants } from './escalation.js';
+import { reapIfOurs } from './libc-ops.js';
+import { descendantsOf, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
+import { identityOf, recordedRunAlive, stillRunning, writeRunRecord } from './run-record.js';
 import { closeQuietly, openServiceFiles, type ServiceFiles } from './service-files.js';
 import { finishArguments, loadSpawnAddon, type SpawnSettings, spawnService } from './spawn-service.js';
-import { readStatusRecord, writeStatusFiles } from './status-files.js';
+import { writeStatusFiles } from './status-files.js';
 
 // Builtins through getBuiltinModule: an ES import of node:fs builds fs's whole namespace
 // (fs/promises, streams, readline), about 0.7 MiB of private memory per supervise process.
@@ -37,6 +38,12 @@ export interface SupervisorOptions {
   log?: (level: LogLevel, text: string) => void;
   /** Recorded in status.json as `supervisor`. Default: this process's pid. */
   supervisorPid?: number;
+  /**
+   * How long shutdown() (a tree stop) gives the service between SIGTERM and SIGKILL to its
+   * process group and descendants, unless a `timeout-kill` file says otherwise. Default 3000 ms
+   * (hosts take FORTRESS_KILL_GRACETIME, see killGraceFrom()).
+   */
+  killGraceMs?: number;
 }
 
 /** A snapshot of the state machine, for hosts. */
@@ -46,25 +53,40 @@ export interface SupervisorState {
   want: Want;
   paused: boolean;
   normallyDown: boolean;
-  /** ./run was started by an earlier supervise that died; we watch it through lock.run. */
+  /** ./run was started by an earlier supervise that died; we watch it through its recorded identity. */
   adopted: boolean;
   finishing: boolean;
   exitRequested: boolean;
   starts: number;
   lastStart: number | null;
   lastExit: LastExit | null;
+  /** Why the last start of ./run failed, until one succeeds. */
+  startError: StartError | null;
 }
 
-interface RunningService {
-  pid: number;
+interface RunningService extends ProcessIdentity {
   pgid: number;
   adopted: boolean;
 }
 
+/** A stop under way: SIGKILL for what is left when `timer` fires. */
+interface Escalation {
+  timer: NodeJS.Timeout;
+  /** Descendants of ./run when the stop began. */
+  seen: ProcessIdentity[];
+  ms: number;
+  /** Looks for the end of what is left once ./run is gone (tree stops only). */
+  poll?: NodeJS.Timeout;
+  /** The deadline has passed and the SIGKILLs are on their way. */
+  firing?: boolean;
+}
+
 /** At least this long between two starts of ./run. */
 export const START_INTERVAL_MS = 1000;
-/** How often an adopted ./run's lock is polled. */
+/** How often an adopted ./run (not our child: no SIGCHLD) is looked for in /proc. */
 export const ADOPT_POLL_MS = 200;
+/** How often a tree stop looks whether what ./run left behind is gone. */
+const REMNANT_POLL_MS = 50;
 /** Default time limit of ./finish (s6's default too), overridden by a `timeout-finish` file. */
 export const FINISH_TIMEOUT_MS = 5000;
 
@@ -82,12 +104,15 @@ export class Supervisor extends EventEmitter {
   readonly #env: NodeJS.ProcessEnv | undefined;
   readonly #log: (level: LogLevel, text: string) => void;
   readonly #supervisorPid: number;
+  readonly #killGraceMs: number;
   #resolveExited!: () => void;
   #files: ServiceFiles | undefined;
   #control: Socket | undefined;
   #want: Want = 'up';
   #paused = false;
   #exitRequested = false;
+  /** shutdown() was called: stops end within the grace time, remnants included. */
+  #treeStop = false;
   #closed = false;
   #current: RunningService | undefined;
   /** Pid of ./finish while it runs. */
@@ -95,11 +120,14 @@ export class Supervisor extends EventEmitter {
   #lastStartMono = Number.NEGATIVE_INFINITY;
   #startTimer: NodeJS.Timeout | undefined;
   #adoptTimer: NodeJS.Timeout | undefined;
-  #escalations = new Map<number, { timer: NodeJS.Timeout; seen: ProcessIdentity[] }>();
+  #escalations = new Map<number, Escalation>();
+  /** What the last ./run left in its process group when it ended, for a tree stop to sweep. */
+  #remnants: { pgid: number; seen: ProcessIdentity[] } | undefined;
   #since: WallTime = wallTime();
   #starts = 0;
   #lastStart: number | null = null;
   #lastExit: LastExit | null = null;
+  #startError: StartError | null = null;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -112,6 +140,7 @@ export class Supervisor extends EventEmitter {
     this.#env = options.env;
     this.#log = options.log ?? ((level, text) => writeStderr(`supervise: ${level}: ${text}`));
     this.#supervisorPid = options.supervisorPid ?? process.pid;
+    this.#killGraceMs = options.killGraceMs ?? KILL_GRACE_MS;
     this.exited = new Promise((resolve) => {
       this.#resolveExited = resolve;
     });
@@ -119,7 +148,7 @@ export class Supervisor extends EventEmitter {
 
   /**
    * Creates and locks DIR/supervise/, writes the status and starts ./run unless `down` exists.
-   * Rejects with a SetupError (`unable to acquire DIR/supervise/lock: temporary failure`, ...).
+   * Rejects with a FortressError, ERR_SETUP (`unable to acquire DIR/supervise/lock: temporary failure`, ...).
    */
   async start(): Promise<void> {
     if (this.#files || this.#closed) throw new Error('Supervisor: start() called twice or after shutdown()');
@@ -129,7 +158,8 @@ export class Supervisor extends EventEmitter {
     loadSpawnAddon();
     listenForChildExits();
     this.#want = files.normallyDown ? 'down' : 'up';
-    if (!files.runLockHeld) this.#adopt();
+    const orphan = recordedRunAlive(files.runRecordFd, this.dir);
+    if (orphan) this.#adopt(orphan);
     this.#writeStatus();
     const control = new net.Socket({ fd: files.controlReadFd, readable: true, writable: false });
     control.on('data', (chunk: Buffer) => {
@@ -164,12 +194,7 @@ export class Supervisor extends EventEmitter {
       case 'down':
         this.#want = 'down';
         this.#clearStartTimer();
-        if (this.#current) {
-          this.#armEscalation(this.#current);
-          this.#signal('SIGTERM');
-          this.#signal('SIGCONT');
-          this.#paused = false;
-        }
+        this.#stop();
         this.#writeStatus();
         return;
       case 'pause':
@@ -194,14 +219,24 @@ export class Supervisor extends EventEmitter {
   }
 
   /**
-   * Like `svc -dx`: stops the service, then closes everything; resolves with `exited`. On a
-   * Supervisor that was never started (or whose start() failed) it resolves at once.
+   * A tree stop: like `svc -dx`, and besides, whatever is left of the service after the grace
+   * time (`timeout-kill` ms if that file exists, else `killGraceMs`) gets SIGKILL: ./run, its
+   * process group, its descendants; what ./run leaves behind when it exits gets SIGTERM at
+   * once. Then closes everything; resolves with `exited`. On a Supervisor that was never
+   * started (or whose start() failed) it resolves at once.
    */
   shutdown(): Promise<void> {
     if (!this.#files && !this.#closed) {
       this.#closed = true;
       this.#resolveExited();
       return this.exited;
+    }
+    if (!this.#closed && !this.#treeStop) {
+      this.#treeStop = true;
+      // ./run already down (`svc -d` earlier), but what it left runs on: that goes too. A
+      // member of the group seen since proves the group id has not been reused meanwhile.
+      const left = this.#remnants;
+      if (!this.#current && left && left.seen.some(sameProcess)) this.#sweepRemnants(left.pgid, left.seen);
     }
     this.command(0x64);
     this.command(0x78);
@@ -222,12 +257,12 @@ export class Supervisor extends EventEmitter {
       starts: this.#starts,
       lastStart: this.#lastStart,
       lastExit: this.#lastExit,
+      startError: this.#startError,
     };
   }
 
   #spawnSettings(): SpawnSettings {
-    const files = this.#files!;
-    return { dir: this.dir, stdio: this.#stdio, runLockFd: files.runLockFd, env: this.#env ?? process.env };
+    return { dir: this.dir, stdio: this.#stdio, env: this.#env ?? process.env };
   }
 
   // Starts ./run if wanted and nothing runs, at most once per START_INTERVAL_MS. True when it
@@ -244,6 +279,11 @@ export class Supervisor extends EventEmitter {
     }
     this.#clearStartTimer();
     this.#lastStartMono = performance.now();
+    const recordFd = this.#files!.runRecordFd;
+    const warnRecord = (err: unknown): void =>
+      this.#log('warning', `unable to write ${this.name}/supervise/run.id: ${errorText(err)}`);
+    // `pending` first: a supervise killed between the spawn and the record leaves a trace.
+    writeRunRecord(recordFd, undefined, warnRecord);
     let pid: number;
     try {
       pid = spawnService('run', [], this.#spawnSettings());
@@ -252,7 +292,11 @@ export class Supervisor extends EventEmitter {
       return true;
     }
     onChildExit(pid, (code, signal) => this.#serviceGone(code, signal));
-    this.#current = { pid, pgid: pid, adopted: false };
+    // Recorded before anything else: a supervise started after a crash of this one finds it.
+    const run = identityOf(pid);
+    writeRunRecord(recordFd, run, warnRecord);
+    this.#current = { ...run, pgid: pid, adopted: false };
+    this.#startError = null;
     this.#starts++;
     this.#lastStart = Date.now();
     this.#since = wallTime();
@@ -263,7 +307,9 @@ export class Supervisor extends EventEmitter {
   }
 
   #startFailed(err: unknown): void {
-    this.#log('fatal', `unable to start ${this.name}/run: ${errorText(err)}`);
+    const text = `unable to start ${this.name}/run: ${errorText(err)}`;
+    this.#log('fatal', text);
+    this.#startError = { text, at: Date.now() };
     this.#writeStatus();
     this.#afterDown();
   }
@@ -274,13 +320,7 @@ export class Supervisor extends EventEmitter {
     this.#since = wallTime();
     this.#paused = false;
     this.#lastExit = { code, signal, at: Date.now() };
-    if (ended) {
-      const pending = this.#escalations.get(ended.pgid);
-      if (pending && !remnantsAlive(ended.pgid, pending.seen)) {
-        clearTimeout(pending.timer);
-        this.#escalations.delete(ended.pgid);
-      }
-    }
+    if (ended) this.#leftBehind(ended);
     this.emit('exit', code, signal);
     if (!this.#closed && this.#finishExists()) {
       this.#writeStatus();
@@ -293,6 +333,29 @@ export class Supervisor extends EventEmitter {
       this.#writeStatus();
       this.#afterDown();
     }
+  }
+
+  // ./run has ended: end its stop if nothing is left of it; in a tree stop, sweep what is left.
+  // Otherwise remember the group's members (off the way to the next start) for a later tree stop.
+  #leftBehind(ended: RunningService): void {
+    const { pgid } = ended;
+    const pending = this.#escalations.get(pgid);
+    const seen = pending?.seen ?? [];
+    this.#remnants = undefined;
+    if (pending?.firing) return;
+    if (!remnantsAlive(pgid, seen)) {
+      this.#endEscalation(pgid);
+      return;
+    }
+    if (this.#treeStop) {
+      this.#sweepRemnants(pgid, seen);
+      return;
+    }
+    // After the restart: a /proc walk is not for the way from an exit to the next ./run.
+    setImmediate(() => {
+      const members = membersOf(pgid);
+      if (members.length > 0 || seen.length > 0) this.#remnants = { pgid, seen: [...seen, ...members] };
+    });
   }
 
   #restartsAtOnce(): boolean {
@@ -324,7 +387,9 @@ export class Supervisor extends EventEmitter {
     }
     this.#finishing = pgid;
     const limit = readTimeoutFile(this.dir, 'timeout-finish', FINISH_TIMEOUT_MS);
-    const timer = limit > 0 ? setTimeout(() => sendSignal(-pgid, 'SIGKILL'), limit) : undefined;
+    // In a tree stop a ./finish without a time limit gets the grace time: the stop must end.
+    const ms = limit > 0 || !this.#treeStop ? limit : this.#killGraceMs;
+    const timer = ms > 0 || this.#treeStop ? setTimeout(() => sendSignal(-pgid, 'SIGKILL'), ms) : undefined;
     onChildExit(pgid, () => {
       clearTimeout(timer);
       this.#finishing = undefined;
@@ -339,56 +404,108 @@ export class Supervisor extends EventEmitter {
   }
 
   // Signals ./run (its pid only, as 0.76 does). An adopted pid is checked against its recorded
-  // process group first, so a recycled pid is never signalled.
+  // start time first, so a recycled pid is never signalled.
   #signal(signal: NodeJS.Signals): void {
     const cur = this.#current;
-    if (!cur || cur.pid === 0) return;
-    if (cur.adopted && processGroupOf(cur.pid) !== cur.pgid) return;
+    if (!cur || (cur.adopted && !stillRunning(cur))) return;
     sendSignal(cur.pid, signal);
   }
 
-  #armEscalation(cur: RunningService): void {
+  // `d`, or a tree stop: SIGTERM and SIGCONT to ./run, with a deadline when there is one.
+  #stop(): void {
+    const cur = this.#current;
+    if (!cur) return;
+    this.#armEscalation(cur);
+    this.#signal('SIGTERM');
+    this.#signal('SIGCONT');
+    this.#paused = false;
+  }
+
+  // The deadline of a stop: `timeout-kill` ms when that file exists (it wins), else the grace
+  // time in a tree stop, else none (0.76 waits forever).
+  #stopDeadline(): number {
     const ms = readTimeoutFile(this.dir, 'timeout-kill', 0);
-    if (ms <= 0 || cur.pgid <= 0 || this.#escalations.has(cur.pgid)) return;
+    if (ms > 0 || !this.#treeStop) return ms;
+    return this.#killGraceMs;
+  }
+
+  #armEscalation(cur: RunningService): void {
+    const ms = this.#stopDeadline();
+    if ((ms <= 0 && !this.#treeStop) || this.#escalations.has(cur.pgid)) return;
     // Descendants now, while ./run still links them: once it exits they are orphans.
-    const seen = cur.pid > 0 ? descendantsOf(cur.pid) : [];
-    const timer = setTimeout(async () => {
-      const pidAlive = this.#current === cur && (!cur.adopted || processGroupOf(cur.pid) === cur.pgid);
+    const seen = descendantsOf(cur.pid);
+    const timer = setTimeout(() => this.#killAtDeadline(cur, seen, ms), ms);
+    this.#escalations.set(cur.pgid, { timer, seen, ms });
+  }
+
+  // In a tree stop, once ./run is gone: SIGTERM to what it left, and the stop ends as soon as
+  // that is gone too (the deadline's SIGKILL stays armed for what ignores SIGTERM).
+  #sweepRemnants(pgid: number, seen: ProcessIdentity[]): void {
+    let pending = this.#escalations.get(pgid);
+    if (!pending) {
+      const ms = this.#stopDeadline();
+      const timer = setTimeout(() => this.#killAtDeadline(undefined, seen, ms, pgid), ms);
+      pending = { timer, seen, ms };
+      this.#escalations.set(pgid, pending);
+    }
+    terminateRemnants(pgid, pending.seen);
+    const { seen: watched } = pending;
+    pending.poll ??= setInterval(() => {
+      if (!remnantsAlive(pgid, watched)) this.#endEscalation(pgid);
+    }, REMNANT_POLL_MS);
+  }
+
+  #killAtDeadline(cur: RunningService | undefined, seen: ProcessIdentity[], ms: number, pgid = cur?.pgid ?? 0): void {
+    const pending = this.#escalations.get(pgid);
+    if (!pending) return;
+    pending.firing = true;
+    clearInterval(pending.poll);
+    const pidAlive = cur !== undefined && this.#current === cur && (!cur.adopted || stillRunning(cur));
+    if (pidAlive || remnantsAlive(pgid, seen)) {
       try {
-        await killEverything(cur.pid, cur.pgid, pidAlive, seen);
+        killEverything(cur?.pid ?? 0, pgid, pidAlive, seen);
+        this.#log('warning', `${this.name} did not stop within ${ms} ms: sent SIGKILL to process group ${pgid}`);
       } catch (err) {
         this.#log('warning', `unable to kill ${this.name}/run: ${errorText(err)}`);
       }
-      this.#escalations.delete(cur.pgid);
-      if (this.#exitRequested && !this.#current && this.#finishing === undefined) this.#finalize();
-    }, ms);
-    this.#escalations.set(cur.pgid, { timer, seen });
+    }
+    this.#endEscalation(pgid);
   }
 
-  // An earlier supervise was killed while its ./run lived: ./run still holds lock.run. Show
-  // the pid it recorded, obey commands for it, and poll the lock until ./run and its
-  // descendants have let go of it; then carry on as after an exit.
-  #adopt(): void {
+  #endEscalation(pgid: number): void {
+    const pending = this.#escalations.get(pgid);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    clearInterval(pending.poll);
+    this.#escalations.delete(pgid);
+    if (this.#exitRequested && !this.#current && this.#finishing === undefined) this.#finalize();
+  }
+
+  // An earlier supervise was killed while its ./run lived: supervise/run.id names a process
+  // that is still that ./run (same pid, start time, boot, its own session). Show it, obey
+  // commands for it, and look every ADOPT_POLL_MS whether it is still there; once it is gone
+  // (whatever its descendants do), carry on as after an exit.
+  #adopt(run: ProcessIdentity): void {
     const extra = readExtraStatus(this.dir);
     const record = readStatusRecord(this.dir);
-    let pid = extra?.pid ?? record?.pid ?? 0;
-    let pgid = extra?.pgid ?? pid;
-    if (pid !== 0 && processGroupOf(pid) !== pgid) {
-      pid = 0;
-      pgid = 0;
-    }
-    this.#current = { pid, pgid, adopted: true };
-    if (record) this.#since = record.since;
+    const cur: RunningService = { ...run, pgid: run.pid, adopted: true };
+    this.#current = cur;
+    // Found through a `pending` record: record it properly now.
+    writeRunRecord(this.#files!.runRecordFd, run, (err) =>
+      this.#log('warning', `unable to write ${this.name}/supervise/run.id: ${errorText(err)}`),
+    );
+    if (record?.pid === run.pid) this.#since = record.since;
     if (extra) {
       this.#lastStart = extra.lastStart;
       this.#lastExit = extra.lastExit;
     }
-    const files = this.#files!;
     this.#adoptTimer = setInterval(() => {
-      if (!tryLockExclusive(files.runLockFd)) return;
+      if (stillRunning(run)) return;
       clearInterval(this.#adoptTimer);
       this.#adoptTimer = undefined;
-      this.#serviceGone(null, null);
+      // Orphans come to us when we are a subreaper or pid 1: do not leave it a zombie.
+      reapIfOurs(run.pid);
+      if (this.#current === cur) this.#serviceGone(null, null);
     }, ADOPT_POLL_MS);
   }
 
@@ -407,6 +524,7 @@ export class Supervisor extends EventEmitter {
       lastStart: this.#lastStart,
       lastExit: this.#lastExit,
       supervisor: this.#supervisorPid,
+      startError: this.#startError,
     };
     writeStatusFiles(
       this.dir,
@@ -430,7 +548,7 @@ export class Supervisor extends EventEmitter {
     if (files) {
       closeQuietly(files.controlWriteFd);
       closeQuietly(files.okFd);
-      closeQuietly(files.runLockFd);
+      closeQuietly(files.runRecordFd);
       closeQuietly(files.lockFd);
     }
     this.#resolveExited();

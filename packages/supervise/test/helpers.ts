@@ -1,7 +1,7 @@
 // Test fixtures: temporary service directories, our and Debian's supervise as real processes,
 // polling with deadlines, cleanup by pid and process group.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -42,9 +42,13 @@ export interface Started {
 }
 
 /** Starts a supervise program (ours by default) on `dir`, stderr captured. */
-export function startSupervise(dir: string, program: string[] = [process.execPath, SUPERVISE_BIN]): Started {
+export function startSupervise(
+  dir: string,
+  program: string[] = [process.execPath, SUPERVISE_BIN],
+  env: NodeJS.ProcessEnv = process.env,
+): Started {
   const [cmd, ...args] = program;
-  const proc = spawn(cmd!, [...args, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(cmd!, [...args, dir], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let err = '';
   // A ./run that outlives a failed test keeps this pipe open: it must not keep the test alive.
   (proc.stderr as unknown as { unref(): void }).unref();
@@ -92,12 +96,29 @@ export function readStatusJson(dir: string): {
   lastStart: number | null;
   lastExit: { code: number | null; signal: string | null; at: number } | null;
   supervisor: number;
+  startError?: { text: string; at: number } | null;
 } {
   return JSON.parse(readFileSync(join(dir, 'supervise/status.json'), 'utf8'));
 }
 
 export function readStatusBytes(dir: string): Buffer {
   return readFileSync(join(dir, 'supervise/status'));
+}
+
+/** Live members of process group `pgid`, from /proc. */
+export function groupMembers(pgid: number): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (f[0] !== 'Z' && Number(f[2]) === pgid) found.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return found;
 }
 
 /** Debian's svstat text for DIR (empty on failure). */

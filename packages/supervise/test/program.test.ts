@@ -2,7 +2,7 @@
 // creates, missing and non-executable ./run, the down file, garbage on the control FIFO, SIGTERM.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import {
@@ -105,11 +105,17 @@ test('files: lock 0600, control and ok FIFOs 0600, 18-byte status 0644, status.j
   // The session: ./run's session id is its own pid.
   const stat = spawnSync('ps', ['-o', 'sid=', '-p', String(st.pid)], { encoding: 'utf8' }).stdout.trim();
   assert.equal(Number(stat), st.pid);
-  // ./run inherits supervise's stderr untouched (blocking) and lock.run as fd 3.
+  // ./run inherits supervise's stderr untouched (blocking), and nothing beyond fd 2.
   const flags = (fd: number) =>
     Number.parseInt(/^flags:\s+(\d+)/m.exec(readFileSync(`/proc/${st.pid}/fdinfo/${fd}`, 'latin1'))![1]!, 8);
   assert.equal(flags(2) & 0o4000, 0, 'fd 2 of ./run is O_NONBLOCK');
-  assert.equal(readlinkSync(`/proc/${st.pid}/fd/3`), join(dir, 'supervise/lock.run'));
+  // Once ./run has exec'ed sleep (the shell holds its script on a high fd until then).
+  await waitFor('run to exec sleep', () => readFileSync(`/proc/${st.pid}/comm`, 'latin1') === 'sleep\n');
+  // (Descriptors supervise itself inherited without close-on-exec pass on, as in 0.76.)
+  for (const fd of readdirSync(`/proc/${st.pid}/fd`).filter((fd) => Number(fd) > 2)) {
+    assert.doesNotMatch(readlinkSync(`/proc/${st.pid}/fd/${fd}`), /\/supervise\//, `fd ${fd} of ./run`);
+  }
+  assert.equal(statSync(join(dir, 'supervise/run.id')).mode & 0o777, 0o600);
   debianSvc(['-dx', dir]);
   assert.deepEqual(await s.exit, { code: 0, signal: null });
   assert.equal(alive(st.pid), false);
@@ -141,6 +147,26 @@ test('missing ./run: the 0.76 message, retried each second, commands obeyed mean
   await waitFor('service up after run appears', () => servicePid(dir) > 0);
   debianSvc(['-dx', dir]);
   assert.deepEqual(await s.exit, { code: 0, signal: null });
+});
+
+test('issue 18: the reason ./run cannot start is in status.json as startError, cleared by a start', async () => {
+  const dir = makeService(tmp, 'start-error', undefined);
+  const s = supervise(dir);
+  const before = Date.now();
+  const missing = await waitFor('startError', () => readStatusJson(dir).startError);
+  assert.deepEqual(Object.keys(missing).sort(), ['at', 'text']);
+  assert.equal(missing.text, `unable to start ${dir}/run: file does not exist`);
+  assert.ok(missing.at >= before - 1000 && missing.at <= Date.now());
+  writeFileSync(join(dir, 'run'), '#!/bin/sh\nexec sleep 1000\n');
+  await waitFor('access denied', () => readStatusJson(dir).startError?.text.endsWith(': access denied'));
+  assert.equal(readStatusJson(dir).startError?.text, `unable to start ${dir}/run: access denied`);
+  chmodSync(join(dir, 'run'), 0o755);
+  const pid = await waitFor('up', () => servicePid(dir));
+  assert.equal(readStatusJson(dir).startError, null);
+  assert.match(debianSvstat(dir), new RegExp(`: up \\(pid ${pid}\\) \\d+ seconds\\n$`));
+  debianSvc(['-dx', dir]);
+  assert.deepEqual(await s.exit, { code: 0, signal: null });
+  assert.equal(readStatusJson(dir).startError, null);
 });
 
 test('non-executable ./run: access denied, and svc -dx still works at once', async () => {

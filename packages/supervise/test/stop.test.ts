@@ -9,6 +9,7 @@ import {
   cleanup,
   debianSvc,
   debianSvstat,
+  groupMembers,
   makeService,
   makeTempDir,
   readStatusJson,
@@ -32,8 +33,8 @@ after(() => {
   cleanup(started, [tmp]);
 });
 
-function supervise(dir: string): Started {
-  const s = startSupervise(dir);
+function supervise(dir: string, env: NodeJS.ProcessEnv = process.env): Started {
+  const s = startSupervise(dir, undefined, env);
   started.push(s);
   return s;
 }
@@ -154,4 +155,76 @@ exec sleep 1000`;
   assert.deepEqual(await s2.exit, { code: 0, signal: null });
   await waitFor('group member killed', () => !alive(kid1));
   assert.ok(alive(kid2), 'daemontools behaviour without timeout-kill: the rest of the group is left alone');
+});
+
+// Issue 18, "Stopping must never hang": supervise's SIGTERM is a tree stop with a deadline.
+const withGrace = (ms: number | undefined): NodeJS.ProcessEnv => {
+  const env = { ...process.env };
+  delete env.FORTRESS_KILL_GRACETIME;
+  if (ms !== undefined) env.FORTRESS_KILL_GRACETIME = String(ms);
+  return env;
+};
+
+/** A ./run that ignores TERM, with a background child in its group that ignores it too. */
+const STUBBORN = `sh -c 'trap "" TERM; exec sleep 1000' & echo $! > kid
+${IGNORES_TERM}`;
+
+for (const grace of [undefined, 400]) {
+  const ms = grace ?? 3000;
+  test(`SIGTERM to supervise, ./run ignores TERM, no timeout-kill: SIGKILL to its group after ${ms} ms${grace === undefined ? ' (default)' : ' (FORTRESS_KILL_GRACETIME)'}`, {
+    timeout: 60_000,
+  }, async () => {
+    const dir = makeService(tmp, `stubborn-${ms}`, STUBBORN);
+    const s = supervise(dir, withGrace(grace));
+    const pid = await waitFor('up', () => servicePid(dir));
+    await waitFor('trap set', () => existsSync(join(dir, 'ready')));
+    const kid = readPid(join(dir, 'kid'));
+    pids.push(kid);
+    assert.deepEqual(groupMembers(pid).includes(kid), true);
+    s.proc.kill('SIGTERM');
+    const exit = await Promise.race([
+      s.exit,
+      new Promise((r) => setTimeout(() => r('still running 30 s after SIGTERM'), 30_000)),
+    ]);
+    assert.deepEqual(exit, { code: 0, signal: null });
+    assert.equal(
+      s.stderr(),
+      `supervise: warning: ${dir} did not stop within ${ms} ms: sent SIGKILL to process group ${pid}\n`,
+    );
+    assert.ok(count(join(dir, 'log'), 'term') >= 1, './run was sent SIGTERM first');
+    await waitFor('nothing left of the group', () => groupMembers(pid).length === 0);
+    assert.equal(alive(kid), false);
+    assert.equal(readStatusJson(dir).lastExit?.signal, 'SIGKILL');
+  });
+}
+
+test('SIGTERM to supervise: timeout-kill wins over the grace time', { timeout: 60_000 }, async () => {
+  const dir = makeService(tmp, 'stubborn-timeout-kill', IGNORES_TERM, { 'timeout-kill': '200' });
+  const s = supervise(dir, withGrace(600_000));
+  const pid = await waitFor('up', () => servicePid(dir));
+  await waitFor('trap set', () => existsSync(join(dir, 'ready')));
+  s.proc.kill('SIGTERM');
+  assert.deepEqual(await s.exit, { code: 0, signal: null });
+  assert.equal(
+    s.stderr(),
+    `supervise: warning: ${dir} did not stop within 200 ms: sent SIGKILL to process group ${pid}\n`,
+  );
+});
+
+test('SIGTERM to supervise: a background child of ./run does not outlive the stop (sleep & exec server)', {
+  timeout: 60_000,
+}, async () => {
+  // The server stops on TERM at once; its background child would be left by 0.76.
+  const dir = makeService(tmp, 'background', 'sleep 1000 & echo $! > kid\nexec sleep 1001');
+  const s = supervise(dir, withGrace(600_000));
+  const pid = await waitFor('up', () => servicePid(dir));
+  await waitFor('kid recorded', () => readPid(join(dir, 'kid')) > 0);
+  const kid = readPid(join(dir, 'kid'));
+  pids.push(kid);
+  s.proc.kill('SIGTERM');
+  // Long before the (10 minute) grace time: the child took SIGTERM as soon as ./run was gone.
+  assert.deepEqual(await s.exit, { code: 0, signal: null });
+  assert.equal(alive(kid), false);
+  assert.deepEqual(groupMembers(pid), []);
+  assert.equal(s.stderr(), '');
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { SetupError } from '@fortress/supervise/setup-error';
+import { errorCode, FortressError } from '@fortress/core/errors';
 import { Supervisor } from '@fortress/supervise/supervisor';
 import { alive, cleanup, debianSvstat, makeService, makeTempDir, waitFor } from './helpers.js';
 
@@ -51,13 +51,14 @@ test('two supervisors in one process: stdio, events, commands, shutdown', async 
   closeSync(devnull);
 });
 
-test('start() rejects with SetupError carrying the daemontools text and errno', async () => {
+test('start() rejects with a FortressError carrying the daemontools text and errno', async () => {
   const dir = join(tmp, 'nope');
   const sup = new Supervisor({ dir });
   await assert.rejects(sup.start(), (err: unknown) => {
-    assert.ok(err instanceof SetupError);
+    assert.ok(err instanceof FortressError);
     assert.equal(err.message, `unable to chdir to ${dir}: file does not exist`);
-    assert.equal(err.code, 'ENOENT');
+    assert.equal(err.code, 'ERR_SETUP');
+    assert.equal(errorCode(err.cause), 'ENOENT');
     return true;
   });
 });

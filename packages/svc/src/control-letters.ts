@@ -1,6 +1,6 @@
 // svc's option letters. Each letter is also the byte written to supervise/control, as in
-// daemontools 0.76; q 1 2 are the extensions of runit and daemontools-encore, y (WINCH) is s6's
-// (encore's `w` now names svc's wait option, `-wU`, as in s6-svc).
+// daemontools 0.76; q 1 2 are the extensions of runit and daemontools-encore. No `w`: it is
+// s6's "wait" letter (svc -wu: wait until up), not a signal, and must not send one meanwhile.
 
 export interface ControlLetter {
   letter: string;
@@ -25,11 +25,10 @@ export const CONTROL_LETTERS: readonly ControlLetter[] = [
   { letter: 'q', word: 'quit', effect: 'send QUIT' },
   { letter: '1', word: 'usr1', effect: 'send USR1' },
   { letter: '2', word: 'usr2', effect: 'send USR2' },
-  { letter: 'y', word: 'winch', effect: 'send WINCH' },
 ];
 
 /** The getopt string: the 0.76 letters in their order, then the extensions. */
-export const OPTION_LETTERS = 'udopchaitkxq12y';
+export const OPTION_LETTERS = 'udopchaitkxq12';
 
 /** svc's usage text (0.76's, with the extension letters appended). */
 export const SVC_USAGE = `svc options: ${CONTROL_LETTERS.map((l) => `${l.letter} ${l.word}`).join(', ')}`;

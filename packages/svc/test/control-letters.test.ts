@@ -22,6 +22,6 @@ test('the usage line starts with 0.76 text and appends the extension letters', (
   assert.equal(
     SVC_USAGE,
     'svc options: u up, d down, o once, x exit, p pause, c continue, h hup, a alarm, i interrupt, t term, k kill, ' +
-      'q quit, 1 usr1, 2 usr2, y winch',
+      'q quit, 1 usr1, 2 usr2',
   );
 });

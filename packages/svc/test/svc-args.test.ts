@@ -41,23 +41,48 @@ test('duplicates are dropped and the bytes keep command-line order, as Debian sv
   assert.equal(svc(ours, ['-udopchaitkx', 'sv']).sent, 'udopchaitkx');
 });
 
-test('the extension letters q 1 2 y are sent as the bytes q 1 2 y', () => {
-  assert.deepEqual(svc(ours, ['-q12y', 'sv']), { status: 0, stdout: '', stderr: '', sent: 'q12y' });
-  assert.equal(svc(ours, ['-y', '-1', '-y', '-2', '-q', '-1', 'sv']).sent, 'y12q');
-  assert.equal(svc(ours, ['-udopchaitkxq12y', 'sv']).sent, 'udopchaitkxq12y');
+test('the extension letters q 1 2 are sent as the bytes q 1 2', () => {
+  assert.deepEqual(svc(ours, ['-q12', 'sv']), { status: 0, stdout: '', stderr: '', sent: 'q12' });
+  assert.equal(svc(ours, ['-2', '-1', '-2', '-q', '-1', 'sv']).sent, '21q');
+  assert.equal(svc(ours, ['-udopchaitkxq12', 'sv']).sent, 'udopchaitkxq12');
 });
 
+// Issue 18: -wu sent WINCH and up. Now w is s6's "wait" letter: it takes one of u U d D r R.
 test('-w takes one of u U d D r R and -T a number of ms; anything else is usage, exit 100, nothing sent', () => {
-  const usage = 'svc: usage: svc [-udopchaitkxq12y] [-wu|-wU|-wd|-wD|-wr|-wR [-T ms]] dir ...\n';
+  const usage = 'svc: usage: svc [-udopchaitkxq12] [-wu|-wU|-wd|-wD|-wr|-wR [-T ms]] dir ...\n';
   for (const args of [
     ['-wz', 'sv'],
     ['-w', 'uu', 'sv'],
-    ['-u', '-w'],
     ['-wu', '-T', 'soon', 'sv'],
-    ['-wu', '-T'],
   ]) {
     assert.deepEqual(svc(ours, args), { status: 100, stdout: '', stderr: usage, sent: '' }, args.join(' '));
   }
+  for (const args of [
+    ['-u', '-w'],
+    ['-wu', '-T'],
+  ]) {
+    const letter = args.at(-1)!.slice(1);
+    assert.deepEqual(svc(ours, args), {
+      status: 100,
+      stdout: '',
+      stderr: `svc: option requires an argument -- ${letter}\n${USAGE_076}, q quit, 1 usr1, 2 usr2\n`,
+      sent: '',
+    });
+  }
+  // Debian's svc knows no w: nothing sent either.
+  const theirs = svc(debian, ['-wu', 'sv']);
+  assert.deepEqual([theirs.status, theirs.sent], [100, '']);
+});
+
+// Issue 18: svc --help printed nothing (djb getopt skips it as it skips --).
+test('svc --help alone: the usage on stdout, exit 0; with a DIR it is skipped as 0.76 does', () => {
+  const help = ours('svc', ['--help'], root);
+  assert.deepEqual(help, {
+    status: 0,
+    stdout: 'usage: svc [-udopchaitkxq12] [-wu|-wU|-wd|-wD|-wr|-wR [-T ms]] dir ...\n',
+    stderr: '',
+  });
+  assert.equal(svc(ours, ['--help', 'sv']).sent, '');
 });
 
 test('the same command goes to every directory, each once', () => {
@@ -71,7 +96,7 @@ test('an unknown letter: illegal option, the usage line, exit 100, nothing sent'
   assert.deepEqual(mine, {
     status: 100,
     stdout: '',
-    stderr: `svc: illegal option -- z\n${USAGE_076}, q quit, 1 usr1, 2 usr2, y winch\n`,
+    stderr: `svc: illegal option -- z\n${USAGE_076}, q quit, 1 usr1, 2 usr2\n`,
     sent: '',
   });
   const theirs = svc(debian, ['-uz', 'sv']);

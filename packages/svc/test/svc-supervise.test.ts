@@ -78,7 +78,7 @@ for (const { kind, skip } of SUPERVISE_KINDS) {
         ['-a', 'ALRM'],
         ['-i', 'INT'],
       ];
-      if (kind === 'ours') letters.push(['-q', 'QUIT'], ['-1', 'USR1'], ['-2', 'USR2'], ['-y', 'WINCH']);
+      if (kind === 'ours') letters.push(['-q', 'QUIT'], ['-1', 'USR1'], ['-2', 'USR2']);
       for (const [letter, signal] of letters) {
         const count = readSignals(dir).filter((l) => l === signal).length;
         svc([letter, dir]);

@@ -170,8 +170,12 @@ test('no supervisor: 102; no event directory: 111; usage: 100; no DIR: 0', async
     stderr: `svwait: fatal: unable to subscribe to events for ${noEvents}: file does not exist\n`,
   });
   const usage = 'svwait: usage: svwait [-u|-U|-d|-D|-r|-R] [-a|-o] [-T ms] dir ...\n';
-  for (const args of [['-z', plain], ['-T'], ['-T', 'x', plain]]) {
-    assert.deepEqual(ours('svwait', args), { status: 100, stdout: '', stderr: usage }, args.join(' '));
+  for (const [args, why] of [
+    [['-z', plain], 'illegal option -- z'],
+    [['-T'], 'option requires an argument -- T'],
+    [['-T', 'x', plain], 'bad timeout -- x'],
+  ] as const) {
+    assert.deepEqual(ours('svwait', [...args]), { status: 100, stdout: '', stderr: `svwait: ${why}\n${usage}` });
   }
   assert.deepEqual(ours('svwait', ['-u']), { status: 0, stdout: '', stderr: '' });
 });

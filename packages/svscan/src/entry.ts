@@ -1,9 +1,9 @@
 // One service known to the scanner: its directory (held open, so it can still be reached and
 // told to stop once its name is gone), its log FIFO, and its two supervisors.
-import { constants, openSync, readFileSync, statSync } from 'node:fs';
+import { constants, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorCode } from '@fortress/core/errors';
-import { decodeStatus } from '@fortress/core/status-record';
+import { readStatusRecord } from '@fortress/core/status-record';
 import { closeQuietly, openLogFifo } from './log-fifo.js';
 import type { Supervision, Which } from './supervision.js';
 
@@ -15,13 +15,27 @@ export interface Slot {
   timer: NodeJS.Timeout | undefined;
   /** After a 111 exit nobody explains: wait for the next scan instead of spinning. */
   waitForScan: boolean;
-  /** Control letters have been accepted by this slot's supervisor while stopping. */
+  /** A stop (or the logger's `x`) has been accepted by this slot's supervisor. */
   stopSent: boolean;
   stopSentAt: number;
+  /** The stop went through the FIFO (`dx`): svscan enforces its deadline. */
+  stopByFifo: boolean;
+  /** The logger's time to drain its pipe is over: it is being stopped. */
+  drainEnded: boolean;
 }
 
 function emptySlot(): Slot {
-  return { supervision: undefined, startedAt: 0, timer: undefined, waitForScan: false, stopSent: false, stopSentAt: 0 };
+  const slot = { supervision: undefined, startedAt: 0, timer: undefined, waitForScan: false } as Slot;
+  resetStop(slot);
+  return slot;
+}
+
+/** Forgets a stop under way (a removed service that came back). */
+export function resetStop(slot: Slot): void {
+  slot.stopSent = false;
+  slot.stopSentAt = 0;
+  slot.stopByFifo = false;
+  slot.drainEnded = false;
 }
 
 export class Entry {
@@ -75,11 +89,7 @@ export class Entry {
 
   /** Pid of ./run from supervise/status (0 when down or unknown). */
   runPid(): number {
-    try {
-      return decodeStatus(readFileSync(join(this.dir, 'supervise', 'status')))?.pid ?? 0;
-    } catch {
-      return 0;
-    }
+    return readStatusRecord(this.dir)?.pid ?? 0;
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 // svscan's own events: daemontools-style lines on stderr (`svscan: info: ...`,
-// `svscan: warning: ...`), or JSON lines through pino when asked (DESIGN.md decision 8).
+// `svscan: warning: ...`), or JSON lines through pino when asked (ARCHITECTURE.md, "Own logs").
 // pino is imported only in JSON mode, with a synchronous destination on fd 2.
 import { errorText, writeStderr } from '@fortress/core/errors';
 

@@ -1,8 +1,8 @@
 // One-process mode: every supervisor is a Supervisor object (supervise's own state machine)
-// inside svscan. Same files under supervise/, same control FIFO, same lock and lock.run, so
+// inside svscan. Same files under supervise/, same control FIFO, same lock and run.id, so
 // svc, svstat, svok and Debian's tools cannot tell; after a crash of svscan the orphaned
-// ./run processes still hold lock.run, and the new Supervisor adopts them instead of starting
-// a second copy.
+// ./run processes are recognised by what run.id recorded (pid, start time, boot), and the new
+// Supervisor adopts them instead of starting a second copy.
 import { errorText } from '@fortress/core/errors';
 import { loadLibc } from '@fortress/core/libc';
 import { Supervisor } from '@fortress/supervise/supervisor';
@@ -11,7 +11,7 @@ import { closeQuietly } from './log-fifo.js';
 import type { ExitListener, StartRequest, Supervision, SupervisorHost } from './supervision.js';
 import { supervisedDir } from './supervision.js';
 
-export function inProcessHost(events: Events): SupervisorHost {
+export function inProcessHost(events: Events, killGraceMs: number): SupervisorHost {
   // Every Supervisor needs libc (flock, mkfifo): load it now, not while a new service waits.
   loadLibc();
   return {
@@ -23,8 +23,8 @@ export function inProcessHost(events: Events): SupervisorHost {
       const supervisor = new Supervisor({
         dir,
         stdio: [request.stdin, request.stdout, 2],
-        log: (level, text) =>
-          events.warn(`supervise ${level}: ${text.replaceAll(dir, display)}`, { name: label, level }),
+        killGraceMs,
+        log: (level, text) => events.warn(text.replaceAll(dir, display), { name: label, level }),
       });
       let ended = false;
       const end = (code: number): void => {
@@ -51,6 +51,10 @@ export function inProcessHost(events: Events): SupervisorHost {
         control: (letters) => {
           supervisor.command(letters);
           return 'sent';
+        },
+        stop: () => {
+          void supervisor.shutdown();
+          return 'signalled';
         },
       };
     },

@@ -1,4 +1,4 @@
-// The service-to-logger pipe (DESIGN.md decision 6). A FIFO in the service's supervise/
+// The service-to-logger pipe (ARCHITECTURE.md, "The log pipe"). A FIFO in the service's supervise/
 // directory, so a new svscan after a crash reopens the very pipe the running service and logger
 // still share. svscan holds it open read-write for the life of the entry (no EOF for the
 // logger, no SIGPIPE for the service) and hands each child a one-direction descriptor of its

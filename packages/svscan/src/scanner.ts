@@ -1,7 +1,9 @@
 // The scanner: keeps one supervisor per service directory (and one per log/) running, starts
 // new ones as they appear, stops removed ones, and brings everything down in order on request.
 // Directory events are only hints (they call requestScan); the periodic full scan is the truth.
-import { Entry } from './entry.js';
+
+import { KILL_GRACE_MS } from '@fortress/supervise/escalation';
+import { Entry, resetStop } from './entry.js';
 import type { Events } from './events.js';
 import { closeQuietly, openLogEnd } from './log-fifo.js';
 import { scanDirectory } from './scan-dir.js';
@@ -17,8 +19,10 @@ export interface ScannerOptions {
   keepOnRemove?: boolean;
   /** Full scan period (ms); 5000 as svscan. */
   intervalMs?: number;
-  /** How long a stopping logger may take to drain its pipe before it gets `dx` (ms). */
+  /** How long a stopping logger may take to drain its pipe before it is stopped (ms). */
   drainTimeoutMs?: number;
+  /** A stop's grace time between SIGTERM and SIGKILL (FORTRESS_KILL_GRACETIME), 3000 ms. */
+  killGraceMs?: number;
 }
 
 const RESTART_THROTTLE_MS = 1000;
@@ -35,7 +39,13 @@ export class Scanner {
   private drained: (() => void) | undefined;
 
   constructor(options: ScannerOptions) {
-    this.options = { keepOnRemove: false, intervalMs: 5000, drainTimeoutMs: 5000, ...options };
+    this.options = {
+      keepOnRemove: false,
+      intervalMs: 5000,
+      drainTimeoutMs: 5000,
+      killGraceMs: KILL_GRACE_MS,
+      ...options,
+    };
   }
 
   /** First scan now, then one every interval. */
@@ -85,8 +95,8 @@ export class Scanner {
       entry.active = true;
       if (entry.stopping) {
         entry.stopping = false;
-        entry.service.stopSent = false;
-        entry.log.stopSent = false;
+        resetStop(entry.service);
+        resetStop(entry.log);
       }
       if (!this.checkLog(entry)) continue;
       this.ensure(entry, 'service');
@@ -218,8 +228,8 @@ export class Scanner {
   /** Stops a removed service (or every service, at shutdown) as stop-sequence.ts describes. */
   private beginStop(entry: Entry, why: 'removed' | 'shutdown'): void {
     entry.stopping = true;
-    entry.service.stopSent = false;
-    entry.log.stopSent = false;
+    resetStop(entry.service);
+    resetStop(entry.log);
     for (const slot of [entry.service, entry.log]) {
       clearTimeout(slot.timer);
       slot.timer = undefined;
@@ -231,7 +241,9 @@ export class Scanner {
   }
 
   private advanceStop(entry: Entry): void {
-    if (!entry.stopping || !advanceStop(entry, this.options.drainTimeoutMs)) return;
+    const { drainTimeoutMs, killGraceMs, events } = this.options;
+    const warn = (text: string): void => events.warn(text, { name: entry.name });
+    if (!entry.stopping || !advanceStop(entry, { drainTimeoutMs, killGraceMs, warn })) return;
     entry.close();
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
     this.options.events.info('stopped', `${entry.name} stopped`, { name: entry.name });

@@ -52,8 +52,11 @@ export function spareHost(): SupervisorHost {
       };
       const child = take();
       const channel = child.stdio[3] as NodeJS.WritableStream & { end(data: string): void };
+      // A spare stopped (SIGTERM) before it read its assignment resets the channel: that is
+      // its exit, reported as such, not an error of svscan's.
+      channel.on('error', () => {});
       channel.end(`${JSON.stringify(job)}\n`);
-      return childSupervision(child, request, onExit);
+      return childSupervision(child, request, onExit, true);
     },
     close(): void {
       closed = true;

@@ -29,8 +29,8 @@ function readAssignment(): Promise<Assignment | undefined> {
       text += chunk;
       const end = text.indexOf('\n');
       if (end < 0) return;
-      // Keep fd 3 taken: ./run gets lock.run as its fd 3, so a descriptor of ours that is to
-      // survive into the child (the directory, reached as /proc/self/fd/N) must not be 3.
+      // Keep fd 3 taken (paused, not closed), so the number is not reused for a descriptor
+      // of supervise's.
       channel.removeAllListeners('data');
       channel.pause();
       try {

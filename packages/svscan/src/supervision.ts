@@ -3,6 +3,7 @@
 // crash of a previous svscan; known only through its FIFOs).
 import type { ChildProcess } from 'node:child_process';
 import { type ControlResult, isSupervised, sendControl } from './control.js';
+import { type StopResult, stopSupervisor } from './tree-stop.js';
 
 export type Which = 'service' | 'log';
 
@@ -26,8 +27,13 @@ export interface Supervision {
   /** Pid of the supervise process, when there is one of our own. */
   readonly pid: number | undefined;
   alive(): boolean;
-  /** Sends control letters (`dx`, `x`) as svc would. */
+  /** Sends control letters (`x`) as svc would. */
   control(letters: string): ControlResult;
+  /**
+   * Stops the service for good and then the supervisor (like `dx`), within the grace time:
+   * 'signalled' when the supervisor enforces that itself, 'sent' when only `dx` could be sent.
+   */
+  stop(): StopResult;
 }
 
 export interface SupervisorHost {
@@ -49,6 +55,7 @@ export function adopted(dir: string): Supervision {
     pid: undefined,
     alive: () => isSupervised(dir),
     control: (letters) => sendControl(dir, letters),
+    stop: () => stopSupervisor(dir, undefined),
   };
 }
 
@@ -56,7 +63,13 @@ export function adopted(dir: string): Supervision {
  * A supervise child process: `onExit` runs once, on its exit or on a spawn failure (reported
  * as 111, as supervise's own start-up failures are).
  */
-export function childSupervision(child: ChildProcess, request: StartRequest, onExit: ExitListener): Supervision {
+export function childSupervision(
+  child: ChildProcess,
+  request: StartRequest,
+  onExit: ExitListener,
+  /** The child is fortress's supervise (a spare): SIGTERM is its tree stop. */
+  ours = false,
+): Supervision {
   let ended = false;
   const end = (code: number | null, signal: string | null): void => {
     if (ended) return;
@@ -73,5 +86,10 @@ export function childSupervision(child: ChildProcess, request: StartRequest, onE
     pid: child.pid,
     alive: () => !ended,
     control: (letters) => sendControl(dir, letters),
+    stop: () => {
+      if (ended) return 'not-running';
+      if (ours) return child.kill('SIGTERM') ? 'signalled' : 'failed';
+      return stopSupervisor(dir, child.pid);
+    },
   };
 }

@@ -1,7 +1,7 @@
 // svscan end to end with real supervise processes, FIFOs and signals, in both modes.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
@@ -62,8 +62,8 @@ for (const { mode, args, perProcess } of MODES) {
       mkdirSync(scan);
       return { root, scan };
     };
-    const run = (scan: string, extra: string[] = []): Svscan => {
-      const s = startSvscan(scan, [...args, ...extra]);
+    const run = (scan: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Svscan => {
+      const s = startSvscan(scan, [...args, ...extra], env);
       svscans.push(s);
       return s;
     };
@@ -368,6 +368,95 @@ for (const { mode, args, perProcess } of MODES) {
       assert.deepEqual(processesUnder(root), []);
       for (const d of dirs) assert.equal(readLines(join(d, 'pids')).length, 1);
     });
+
+    // Issue 18, "Stopping must never hang".
+    test('SIGTERM: a ./run that ignores TERM is killed after the grace time; background children go too', async () => {
+      const { root, scan } = fresh('stubborn');
+      const stubborn = makeService(
+        join(root, 'stubborn'),
+        `sh -c 'trap "" TERM; exec sleep 1000' & echo $! > kid
+trap 'echo term >> terms' TERM
+echo ready > ready
+while :; do sleep 0.1; done`,
+      );
+      // The server stops on TERM; its background child would outlive it under 0.76.
+      const server = makeService(join(root, 'server'), 'sleep 1000 & echo $! > kid\nexec sleep 1001');
+      symlinkSync(stubborn, join(scan, 'stubborn'));
+      symlinkSync(server, join(scan, 'server'));
+      const s = run(scan, [], { FORTRESS_KILL_GRACETIME: '500' });
+      await started(s);
+      await waitFor('the trap', () => readLines(join(stubborn, 'ready')).length === 1);
+      await waitFor(
+        'both children',
+        () => readLines(join(stubborn, 'kid')).length + readLines(join(server, 'kid')).length === 2,
+      );
+      const [pid] = livePids(join(stubborn, 'pids'));
+      s.child.kill('SIGTERM');
+      const exit = await Promise.race([
+        s.exited,
+        new Promise((r) => setTimeout(() => r(`svscan still running 30 s after SIGTERM: ${s.stderr()}`), 30_000)),
+      ]);
+      assert.deepEqual(exit, { code: 0, signal: null });
+      const debian = args.includes('/usr/bin/supervise');
+      // (Debian's supervise may not have read its `d` before svscan's deadline: see below.)
+      if (!debian) assert.ok(readLines(join(stubborn, 'terms')).length >= 1, 'SIGTERM first');
+      const expected = debian
+        ? `svscan: warning: stubborn did not stop within 500 ms: sent SIGKILL to pid ${pid}\n`
+        : perProcess
+          ? `supervise: warning: stubborn did not stop within 500 ms: sent SIGKILL to process group ${pid}\n`
+          : `svscan: warning: ${scan}/stubborn did not stop within 500 ms: sent SIGKILL to process group ${pid}\n`;
+      assert.ok(s.stderr().includes(expected), s.stderr());
+      // (Debian's supervise sleeps a second after each start before it reads `d`: the server
+      // may be late too, and svscan kills it.)
+      if (!debian) assert.equal(s.stderr().split('did not stop').length, 2, 'only the stubborn service was killed');
+      assert.deepEqual(livePids(join(stubborn, 'pids')), []);
+      // Debian's supervise runs ./run in its own process group: svscan can only reach the pid.
+      if (!debian) assert.deepEqual(processesUnder(root), []);
+      else assert.equal(isAlive(pid!), false);
+    });
+
+    if (!args.includes('/usr/bin/supervise'))
+      test('issue 20.2: an adopted ./run whose pid is gone shows down; svc -d and SIGTERM end', async () => {
+        const { root, scan } = fresh('orphan');
+        const svc = makeService(join(root, 'c'), 'sleep 977003 & echo $! > kid\nexec sleep 977004');
+        symlinkSync(svc, join(scan, 'c'));
+        const first = run(scan);
+        await started(first);
+        const [pid] = await waitFor('the service to run', () => {
+          const pids = livePids(join(svc, 'pids'));
+          return pids.length === 1 && readLines(join(svc, 'kid')).length === 1 ? pids : undefined;
+        });
+        const supervisor = () => JSON.parse(readFileSync(join(svc, 'supervise/status.json'), 'utf8')).supervisor;
+        const before = supervisor();
+        let s = first;
+        if (perProcess) {
+          // The service's supervise dies; svscan starts another, which adopts ./run.
+          process.kill(before, 'SIGKILL');
+        } else {
+          first.child.kill('SIGKILL');
+          await first.exited;
+          s = run(scan);
+          await started(s);
+        }
+        await waitFor('a new supervisor', () => supervisor() !== before && isAlive(supervisor()));
+        const svstat = () => execFileSync('/usr/bin/svstat', [svc], { encoding: 'utf8' });
+        assert.match(
+          svstat(),
+          new RegExp(`: up \\(pid ${pid}\\) \\d+ seconds\n$`),
+          `${s.stderr()}${readFileSync(join(svc, 'supervise/status.json'), 'utf8')}`,
+        );
+        execFileSync('/usr/bin/svc', ['-d', svc]);
+        await waitFor('svstat to say down', () => /: down \d+ seconds, normally up\n$/.test(svstat()), 10_000);
+        assert.equal(isAlive(pid!), false);
+        s.child.kill('SIGTERM');
+        const exit = await Promise.race([
+          s.exited,
+          new Promise((r) => setTimeout(() => r(`svscan still running 30 s after SIGTERM: ${s.stderr()}`), 30_000)),
+        ]);
+        assert.deepEqual(exit, { code: 0, signal: null });
+        assert.deepEqual(processesUnder(root), []);
+        assert.equal(readLines(join(svc, 'pids')).length, 1, 'never two copies');
+      });
 
     test('-j writes its events as JSON lines', async () => {
       const { root, scan } = fresh('json');

@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-// The tcprules program (src/bin/tcprules.ts); fortress needs Node 24, which npm puts first on PATH.
-import * as nodeModule from 'node:module';
-
+// The tcprules program (src/bin/tcprules.ts).
+// Generated from the template in scripts/shims.js: edit that and run it, never this file.
+// fortress needs Node 24, which npm puts first on PATH. Builtins through getBuiltinModule: an ES
+// import of a builtin builds its whole namespace.
 if (Number(process.versions.node.split('.')[0]) < 24) {
   process.stderr.write(
     `tcprules: fatal: Node ${process.version} is too old: fortress needs Node 24 (put node_modules/.bin first on PATH)\n`,
   );
   process.exit(100);
 }
-nodeModule.enableCompileCache?.();
-const { main } = await import('../dist/bin/tcprules.js');
+process.getBuiltinModule('node:module').enableCompileCache?.();
+let main;
+try {
+  ({ main } = await import('../dist/bin/tcprules.js'));
+} catch (err) {
+  // Not a stack trace, even when the program cannot be loaded (a missing build, a bad install).
+  const message = String(err?.message ?? err).split('\n')[0];
+  process.getBuiltinModule('node:fs').writeSync(2, `tcprules: fatal: internal error: ${message}\n`);
+  process.exit(111);
+}
 process.exitCode = await main(process.argv.slice(2), process.env);

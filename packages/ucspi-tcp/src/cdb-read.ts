@@ -1,6 +1,7 @@
 // Reads a djb cdb. Works on an open descriptor with positional reads, so a large rules
 // database costs a few small reads per lookup, not a whole-file read per connection.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { FortressError } from '@fortress/core/errors';
 import { cdbHash } from './cdb-hash.js';
 
 export interface CdbSource {
@@ -8,19 +9,12 @@ export interface CdbSource {
   read(buf: Buffer, position: number): number;
 }
 
-export class CdbFormatError extends Error {
-  readonly code = 'EPROTO';
-  constructor() {
-    super('cdb format error');
-  }
-}
-
 function fullRead(src: CdbSource, length: number, position: number): Buffer {
   const buf = Buffer.allocUnsafe(length);
   let done = 0;
   while (done < length) {
     const n = src.read(buf.subarray(done), position + done);
-    if (n === 0) throw new CdbFormatError();
+    if (n === 0) throw new FortressError('EPROTO', 'cdb format error');
     done += n;
   }
   return buf;

@@ -1,6 +1,7 @@
 // -u/-g/-U: switch account after binding. Numeric ids as the original; account and group
 // names (from /etc/passwd, /etc/group) as an extension.
 import { readFileSync } from 'node:fs';
+import { FortressError } from '@fortress/core/errors';
 
 function lookupId(file: string, name: string): number | undefined {
   let text = '';
@@ -16,16 +17,13 @@ function lookupId(file: string, name: string): number | undefined {
   return undefined;
 }
 
-export class UnknownAccountError extends Error {
-  readonly code = 'ERR_UNKNOWN_ACCOUNT';
-}
-
-/** '' → 0 (unchanged); digits → the number; a name → its id or UnknownAccountError. */
+/** '' → 0 (unchanged); digits → the number; a name → its id, or a FortressError (ERR_UNKNOWN_ACCOUNT). */
 export function resolveId(value: string, kind: 'user' | 'group'): number {
   if (value === '') return 0;
   if (/^\d+$/.test(value)) return Number(value);
   const id = lookupId(kind === 'user' ? '/etc/passwd' : '/etc/group', value);
-  if (id === undefined) throw new UnknownAccountError(`unknown ${kind === 'user' ? 'account' : 'group'} ${value}`);
+  if (id === undefined)
+    throw new FortressError('ERR_UNKNOWN_ACCOUNT', `unknown ${kind === 'user' ? 'account' : 'group'} ${value}`);
   return id;
 }
 

@@ -1,6 +1,7 @@
 // tcpserver's command line: the original getopt string plus our extensions
 // (-C per-address limit, -m in-process handler module).
-import { getopt, scanNumber } from './getopt.js';
+import { getopt, scanNumber } from '@fortress/core/getopt';
+import { usageError } from '@fortress/core/program';
 
 export const SERVER_USAGE =
   '[ -1UXpPhHrRoOdDqQv ] [ -c limit ] [ -x rules.cdb ] [ -B banner ] [ -g gid ] [ -u uid ] [ -b backlog ] [ -l localname ] [ -t timeout ] [ -C perip ] [ -m module.js ] host port program';
@@ -30,10 +31,10 @@ export interface ServerOptions {
   program: string[];
 }
 
-/** Undefined on a usage error. */
+/** Undefined when operands are missing; throws a usage error for getopt's problems. */
 export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv): ServerOptions | undefined {
   const parsed = getopt(argv, 'dDvqQhHrR1UXx:t:u:g:l:b:B:c:pPoOC:m:');
-  if (!parsed) return undefined;
+  if (parsed.problem !== undefined) throw usageError(parsed.problem);
   const o: ServerOptions = {
     limit: 40,
     backlog: 20,

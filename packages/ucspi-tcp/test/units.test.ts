@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { getopt } from '@fortress/core/getopt';
 import { clientAddressText, formatIPv6, parseIPv6 } from '@fortress/core/ipv6';
 import { buildEnvironment, connectionVariables } from '@fortress/ucspi-tcp/connection-env';
-import { getopt } from '@fortress/ucspi-tcp/getopt';
 import { parseIdentReply } from '@fortress/ucspi-tcp/ident';
 import { decisionLine } from '@fortress/ucspi-tcp/log-line';
 import { parseServerOptions } from '@fortress/ucspi-tcp/server-options';
@@ -18,8 +18,8 @@ test('getopt: clustered flags, attached and separate arguments, first operand en
     ],
     operands: ['h', 'p', '-v'],
   });
-  assert.equal(getopt(['-Z'], 'HR'), undefined);
-  assert.equal(getopt(['-c'], 'c:'), undefined);
+  assert.equal(getopt(['-Z'], 'HR').problem, 'illegal option -- Z');
+  assert.equal(getopt(['-c'], 'c:').problem, 'option requires an argument -- c');
   assert.deepEqual(getopt(['--', '-H'], 'H')?.operands, ['-H']);
 });
 

@@ -1,33 +1,26 @@
 // envfile FILE CHILD...: run CHILD with the variables of a dotenv-style FILE (read on every start).
-
-import { EnvFileSyntaxError, parseEnvFile } from '../envfile.js';
+import { FortressError, isFortressError } from '@fortress/core/errors';
+import { fatalError, program, usageError } from '@fortress/core/program';
+import { parseEnvFile } from '../envfile.js';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { fs } from '../node-fs.js';
-import { EXIT_PERMANENT, fatal, guard, usage } from '../report.js';
 
-const PROG = 'envfile';
-
-async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export const main = program('envfile', 'file child', (argv, env) => {
   const [file, ...child] = argv;
-  if (file === undefined || child.length === 0) return usage(PROG, 'file child');
+  if (file === undefined || child.length === 0) throw usageError();
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    return fatal(PROG, `unable to read ${file}`, err);
+    throw fatalError(`unable to read ${file}`, err);
   }
   let changes: ReturnType<typeof parseEnvFile>;
   try {
     changes = parseEnvFile(text);
   } catch (err) {
-    if (err instanceof EnvFileSyntaxError)
-      return fatal(PROG, `unable to parse ${file}: ${err.message}`, undefined, EXIT_PERMANENT);
-    throw err;
+    if (!isFortressError(err, 'ERR_ENVFILE_SYNTAX')) throw err;
+    throw new FortressError(err.code, `unable to parse ${file}: ${err.text}`, undefined, err.exitCode);
   }
-  return chainTo(PROG, child, applyEnvChanges(env, changes), env['PATH']);
-}
-
-export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return guard(PROG, () => run(argv, env));
-}
+  return chainTo('envfile', child, applyEnvChanges(env, changes), env['PATH']);
+});

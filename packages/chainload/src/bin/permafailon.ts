@@ -2,19 +2,20 @@
 // times or more in the last SECS seconds in one of EVENTS (death-events.ts), says so and exits
 // 125, which tells supervise the service failed permanently; otherwise runs PROG in its place.
 import { readDeathTally, signalName } from '@fortress/core/death-tally';
+import { program, usageError } from '@fortress/core/program';
 import { parseDeathEvents, triggeringDeath } from '../death-events.js';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
-import { fatal, guard, usage, writeStderr } from '../report.js';
+import { fatal, writeStderr } from '../report.js';
 
 const PROG = 'permafailon';
 const USAGE = 'seconds count events program [ arg ... ]';
 /** ./finish exiting with this tells supervise (and s6-supervise) not to restart the service. */
 export const EXIT_PERMANENT_FAILURE = 125;
 
-async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export const main = program(PROG, USAGE, async (argv, env) => {
   const [secondsText, countText, list, ...child] = argv;
-  if (list === undefined || child.length === 0) return usage(PROG, USAGE);
+  if (list === undefined || child.length === 0) throw usageError();
   if (!/^\d{1,9}$/.test(secondsText!)) return fatal(PROG, `invalid number of seconds: ${secondsText}`, undefined, 100);
   if (!/^\d{1,9}$/.test(countText!) || Number(countText) === 0) {
     return fatal(PROG, `invalid count: ${countText}`, undefined, 100);
@@ -36,14 +37,10 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     }
   }
   return chainTo(PROG, child, applyEnvChanges(env, []), env['PATH']);
-}
+});
 
 async function reason(code: string): Promise<string> {
   if (code === 'BADFORMAT') return 'bad format';
   const { errorText } = await import('@fortress/core/error-text');
   return errorText({ code });
-}
-
-export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return guard(PROG, () => run(argv, env));
 }

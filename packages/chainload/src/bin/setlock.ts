@@ -1,39 +1,27 @@
 // setlock [-nNxX] FILE CHILD...: run CHILD holding an exclusive flock on FILE.
-
+import { EXIT_OK, isFortressError } from '@fortress/core/errors';
+import { getopt } from '@fortress/core/getopt';
+import { program, usageError } from '@fortress/core/program';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
-import { getopt } from '../getopt.js';
-import { LockError, takeLock } from '../lock-file.js';
-import { EXIT_OK, fatal, guard, usage, writeStderr } from '../report.js';
+import { takeLock } from '../lock-file.js';
 
-const PROG = 'setlock';
-const USAGE = '[ -nNxX ] file program [ arg ... ]';
-
-async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = getopt(argv, 'nNxX');
-  if ('error' in parsed) {
-    await writeStderr(`${PROG}: ${parsed.error}`);
-    return usage(PROG, USAGE);
-  }
+export const main = program('setlock', '[ -nNxX ] file program [ arg ... ]', async (argv, env) => {
+  const { options, operands, problem } = getopt(argv, 'nNxX');
+  if (problem !== undefined) throw usageError(problem);
   let wait = true;
   let quiet = false;
-  for (const { letter } of parsed.options) {
-    if (letter === 'n') wait = false;
-    else if (letter === 'N') wait = true;
-    else if (letter === 'x') quiet = true;
-    else quiet = false;
+  for (const [letter] of options) {
+    if (letter === 'n' || letter === 'N') wait = letter === 'N';
+    else quiet = letter === 'x';
   }
-  const [file, ...child] = parsed.rest;
-  if (file === undefined || child.length === 0) return usage(PROG, USAGE);
+  const [file, ...child] = operands;
+  if (file === undefined || child.length === 0) throw usageError();
   try {
     await takeLock(file, wait);
   } catch (err) {
-    if (!(err instanceof LockError)) throw err;
-    return quiet ? EXIT_OK : await fatal(PROG, `${err.message} ${file}`, err.cause);
+    if (quiet && isFortressError(err, 'ERR_LOCK')) return EXIT_OK;
+    throw err;
   }
-  return chainTo(PROG, child, applyEnvChanges(env, []), env['PATH']);
-}
-
-export function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return guard(PROG, () => run(argv, env));
-}
+  return chainTo('setlock', child, applyEnvChanges(env, []), env['PATH']);
+});

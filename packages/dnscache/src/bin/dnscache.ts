@@ -1,80 +1,9 @@
 // dnscache: a caching, iterative DNS resolver for the clients listed in $ROOT/ip/.
-import { readSync } from 'node:fs';
-import { fatal } from '@fortress/core/errors';
-import { Acl } from '../acl.js';
-import { Cache } from '../cache.js';
-import { cacheSize, listenAddress, listenPort, sendAddress } from '../config.js';
-import { dropRoot, SetupError } from '../droproot.js';
-import { logLine } from '../log.js';
-import { randomSeed } from '../random.js';
-import { responseHideTtl } from '../response.js';
-import { Roots, readRoots } from '../roots.js';
-import { DnsServer } from '../server.js';
+import { program } from '@fortress/core/program';
+import { startDnscache } from '../start.js';
 
-const PROG = 'dnscache';
-
-/** Reads up to 128 bytes of seed from stdin. */
-function readSeed(): Buffer {
-  const seed = Buffer.alloc(128);
-  let n = 0;
-  try {
-    while (n < 128) {
-      const r = readSync(0, seed, n, 128 - n, null);
-      if (r <= 0) break;
-      n += r;
-    }
-  } catch {}
-  // The original closes stdin here; libuv must never see a socket on fd 0..2, so it stays open.
-  return seed.subarray(0, n);
-}
-
-/** Everything after binding: privileges, seed, settings, servers/ (dnscache.c's order). */
-function setUp(env: NodeJS.ProcessEnv): { cache: Cache; roots: Roots; forwardOnly: boolean; localIp: string } {
-  dropRoot(env);
-  const seed = readSeed();
-  const localIp = sendAddress(env);
-  const size = cacheSize(env);
-  let cache: Cache;
-  try {
-    cache = new Cache(size, randomSeed(seed));
-  } catch {
-    throw new SetupError(`not enough memory for cache of size ${size}`);
-  }
-  responseHideTtl(env['HIDETTL'] !== undefined);
-  let roots: Roots;
-  try {
-    roots = new Roots(readRoots('servers'));
-  } catch (err) {
-    throw new SetupError('unable to read servers', (err as { cause?: unknown }).cause);
-  }
-  return { cache, roots, forwardOnly: env['FORWARDONLY'] !== undefined, localIp };
-}
-
-export async function main(_argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  try {
-    const ip = listenAddress(env);
-    const port = listenPort(env);
-    const server = new DnsServer({ ip, port, acl: new Acl('ip') });
-    // Bind first (root is needed for port 53), then give up root, then read the rest.
-    try {
-      await server.bind();
-    } catch (err) {
-      const which = (err as { socket?: string }).socket ?? 'UDP';
-      return fatal(PROG, `unable to bind ${which} socket`, err);
-    }
-    try {
-      const resolver = setUp(env);
-      server.attach(resolver);
-    } catch (err) {
-      server.close();
-      if (err instanceof SetupError) return fatal(PROG, err.text, err.cause);
-      throw err;
-    }
-    server.serve();
-    logLine('starting');
-    return 0;
-  } catch (err) {
-    if (err instanceof SetupError) return fatal(PROG, err.text, err.cause);
-    throw err;
-  }
-}
+export const main = program(
+  'dnscache',
+  '< seed (IP, IPSEND, ROOT, CACHESIZE, FORWARDONLY, HIDETTL in the environment)',
+  (_argv, env) => startDnscache(env),
+);

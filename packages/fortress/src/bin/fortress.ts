@@ -1,5 +1,5 @@
 // fortress: the umbrella command. Each subcommand lives in its own module, loaded on demand.
-import { usage } from '@fortress/core/errors';
+import { program, usageError } from '@fortress/core/program';
 import { asksForHelp } from '../args.js';
 
 type Main = (argv: string[], env: NodeJS.ProcessEnv) => number | Promise<number>;
@@ -19,18 +19,18 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 const SYNOPSIS = `{${Object.keys(COMMANDS).join('|')}} ...`;
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export const main = program('fortress', SYNOPSIS, async (argv, env) => {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`usage: fortress ${SYNOPSIS}\n`);
     return 0;
   }
   const load = command === undefined ? undefined : COMMANDS[command];
-  if (!load) return usage('fortress', SYNOPSIS);
+  if (!load) throw usageError();
   const module = await load();
   if (asksForHelp(rest)) {
     process.stdout.write(`usage: fortress ${module.SYNOPSIS ?? `${command} ...`}\n`);
     return 0;
   }
   return module.main(rest, env);
-}
+});

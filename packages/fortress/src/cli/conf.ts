@@ -1,8 +1,8 @@
 // fortress conf TEMPLATE DIR [--ip ADDR] [--port N] [--user U] [--log-user L] ...
-import { fatal, usage, writeStderr } from '@fortress/core/errors';
+import { fatal, isFortressError, usage, writeStderr } from '@fortress/core/errors';
 import { parseArgs } from '../args.js';
-import { CommandError, quoteCommand, splitCommand } from '../conf/command.js';
-import { ConfError, conf } from '../conf/conf.js';
+import { quoteCommand, splitCommand } from '../conf/command.js';
+import { conf } from '../conf/conf.js';
 import { loadManifest, templateNames } from '../conf/manifest.js';
 
 export const SYNOPSIS =
@@ -55,7 +55,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
     if (command !== undefined) values['COMMAND'] = quoteCommand(splitCommand(command));
     else if (words.length > 0) values['COMMAND'] = quoteCommand(words);
   } catch (err) {
-    if (err instanceof CommandError) return fatal('fortress', err.message, undefined, 100);
+    if (isFortressError(err, 'ERR_COMMAND')) return fatal('fortress', err.text, undefined, err.exitCode);
     throw err;
   }
   if (values['UPSTREAM'] !== undefined) values['UPSTREAM'] = values['UPSTREAM'].split(',').join('\n');
@@ -80,7 +80,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
     process.stdout.write(`${result.dir}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof ConfError) return fatal('fortress', err.message, undefined, err.exitCode);
+    if (isFortressError(err, 'ERR_CONF')) return fatal('fortress', err.text, undefined, err.exitCode);
     return fatal('fortress', `unable to set up ${dir}`, err);
   }
 }

@@ -3,10 +3,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { fatal, usage, writeStderr } from '@fortress/core/errors';
+import { fatal, isFortressError, usage, writeStderr } from '@fortress/core/errors';
 import { isLocalAddress, isWildcard } from '../address.js';
 import { parseArgs } from '../args.js';
-import { ConfError, conf, NEEDS_ROOT } from '../conf/conf.js';
+import { conf, NEEDS_ROOT } from '../conf/conf.js';
 import { shellQuote } from '../conf/placeholders.js';
 import { parseInetdConf, readServicePorts } from '../inetd/parse.js';
 
@@ -74,7 +74,9 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): number {
         for (const name of result.createdAccounts) writeStderr(`fortress: created account ${name}`);
       } catch (err) {
         failed++;
-        const reason = err instanceof ConfError ? err.message : `unable to set up ${target}: ${(err as Error).message}`;
+        const reason = isFortressError(err, 'ERR_CONF')
+          ? err.text
+          : `unable to set up ${target}: ${(err as Error).message}`;
         process.stdout.write(`line ${s.line}: ${s.name}: not converted: ${reason}\n`);
         continue;
       }

@@ -2,6 +2,7 @@
 // (system account, no home, no login shell) when missing, as dnscache-conf's instructions ask.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { FortressError } from '@fortress/core/errors';
 
 export interface Account {
   name: string;
@@ -43,13 +44,13 @@ function nologinShell(): string {
   return '/bin/false';
 }
 
-export class AccountError extends Error {
-  readonly code = 'ERR_ACCOUNT';
+function accountError(text: string): FortressError {
+  return new FortressError('ERR_ACCOUNT', text);
 }
 
 /** Returns the account, creating it first when missing; `created` says which happened. */
 export function ensureAccount(name: string): { account: Account; created: boolean } {
-  if (!isValidUserName(name)) throw new AccountError(`invalid account name: ${name}`);
+  if (!isValidUserName(name)) throw accountError(`invalid account name: ${name}`);
   const existing = findAccount(name);
   if (existing) return { account: existing, created: false };
   try {
@@ -63,9 +64,9 @@ export function ensureAccount(name: string): { account: Account; created: boolea
     );
   } catch (err) {
     const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
-    throw new AccountError(`unable to create account ${name}: ${stderr || (err as Error).message}`);
+    throw accountError(`unable to create account ${name}: ${stderr || (err as Error).message}`);
   }
   const created = findAccount(name);
-  if (!created) throw new AccountError(`unable to create account ${name}: not in /etc/passwd after useradd`);
+  if (!created) throw accountError(`unable to create account ${name}: not in /etc/passwd after useradd`);
   return { account: created, created: true };
 }

@@ -2,10 +2,12 @@
 // written into ./run so that sh hands tcpserver exactly those words at every start: `$VARS` and
 // metacharacters inside quotes reach the program untouched, for it (or its own sh -c) to expand
 // per connection, where TCPREMOTEIP and friends are set.
+import { FortressError } from '@fortress/core/errors';
 import { shellQuote } from './placeholders.js';
 
-export class CommandError extends Error {
-  readonly code = 'ERR_COMMAND';
+/** A command line that cannot be written into ./run as given: a usage error (exit 100). */
+function commandError(text: string): FortressError {
+  return new FortressError('ERR_COMMAND', text, undefined, 100);
 }
 
 // Outside quotes, sh would act on these at the start of ./run, not per connection.
@@ -22,7 +24,7 @@ export function splitCommand(text: string): string[] {
   let word: string | undefined;
   let i = 0;
   const refuse = (what: string): never => {
-    throw new CommandError(
+    throw commandError(
       `--command: ${what} outside quotes in ${JSON.stringify(text)}: tcpserver runs one program with its arguments; ` +
         `for shell syntax or $VARS of the connection write sh -c '...'`,
     );
@@ -35,7 +37,7 @@ export function splitCommand(text: string): string[] {
       i++;
     } else if (c === "'") {
       const end = text.indexOf("'", i + 1);
-      if (end === -1) throw new CommandError(`--command: unterminated ' in ${JSON.stringify(text)}`);
+      if (end === -1) throw commandError(`--command: unterminated ' in ${JSON.stringify(text)}`);
       word = (word ?? '') + text.slice(i + 1, end);
       i = end + 1;
     } else if (c === '"') {
@@ -46,7 +48,7 @@ export function splitCommand(text: string): string[] {
         value += text[i];
         i++;
       }
-      if (i >= text.length) throw new CommandError(`--command: unterminated " in ${JSON.stringify(text)}`);
+      if (i >= text.length) throw commandError(`--command: unterminated " in ${JSON.stringify(text)}`);
       word = (word ?? '') + value;
       i++;
     } else if ((c === '#' || c === '~') && word === undefined) {
@@ -59,7 +61,7 @@ export function splitCommand(text: string): string[] {
     }
   }
   if (word !== undefined) words.push(word);
-  if (words.length === 0) throw new CommandError('--command: no program given');
+  if (words.length === 0) throw commandError('--command: no program given');
   return words;
 }
 

@@ -2,6 +2,7 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { FortressError } from '@fortress/core/errors';
 import { classifyAddress, isLocalAddress, isWildcard } from '../address.js';
 import { type Account, ensureAccount, findAccount, isValidUserName } from './accounts.js';
 import { layOut } from './layout.js';
@@ -23,13 +24,9 @@ export interface ConfResult {
   createdAccounts: string[];
 }
 
-/** A refusal: `code` is the exit code (100 for bad input, 111 for a temporary failure). */
-export class ConfError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 100) {
-    super(message);
-    this.exitCode = exitCode;
-  }
+/** A refusal (a FortressError, ERR_CONF): exit 100 for bad input, 111 for a temporary failure. */
+export function confError(message: string, exitCode = 100): FortressError {
+  return new FortressError('ERR_CONF', message, undefined, exitCode);
 }
 
 const ACCOUNT_VARIABLES = ['USER', 'LOGUSER'];
@@ -55,26 +52,23 @@ function validate(values: Record<string, string>, allowWildcard: boolean): void 
   if (ip !== undefined && ip !== '') {
     if (isWildcard(ip)) {
       if (!allowWildcard)
-        throw new ConfError(
-          `refusing wildcard address ${ip}: it listens on every network (--allow-wildcard to insist)`,
-        );
+        throw confError(`refusing wildcard address ${ip}: it listens on every network (--allow-wildcard to insist)`);
     } else if (isIP(ip) === 0) {
-      throw new ConfError(`not an IP address: ${ip}`);
+      throw confError(`not an IP address: ${ip}`);
     } else if (!isLocalAddress(ip)) {
-      throw new ConfError(`address ${ip} is not an address of this machine`);
+      throw confError(`address ${ip} is not an address of this machine`);
     }
   }
   const port = values['PORT'];
   if (port !== undefined && port !== '' && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
-    throw new ConfError(`bad port: ${port} (expected 1 to 65535)`);
+    throw confError(`bad port: ${port} (expected 1 to 65535)`);
   }
   for (const name of ACCOUNT_VARIABLES) {
     const value = values[name];
-    if (value !== undefined && value !== '' && !isValidUserName(value))
-      throw new ConfError(`invalid user name: ${value}`);
+    if (value !== undefined && value !== '' && !isValidUserName(value)) throw confError(`invalid user name: ${value}`);
   }
   if (values['USER'] !== undefined && values['USER'] === values['LOGUSER']) {
-    throw new ConfError(`the service and its log need different accounts (both ${values['USER']})`);
+    throw confError(`the service and its log need different accounts (both ${values['USER']})`);
   }
   checkList(
     values['CLIENTS'],
@@ -87,10 +81,10 @@ function validate(values: Record<string, string>, allowWildcard: boolean): void 
   for (const name of ['CACHESIZE', 'DATALIMIT', 'CONCURRENCY', 'TIMEOUT_KILL']) {
     const value = values[name];
     if (value !== undefined && !/^[1-9][0-9]{0,11}$/.test(value))
-      throw new ConfError(`bad ${name.toLowerCase()}: ${value}`);
+      throw confError(`bad ${name.toLowerCase()}: ${value}`);
   }
   for (const [name, value] of Object.entries(values)) {
-    if (name !== 'UPSTREAM' && name !== 'RULES' && value.includes('\n')) throw new ConfError(`newline in ${name}`);
+    if (name !== 'UPSTREAM' && name !== 'RULES' && value.includes('\n')) throw confError(`newline in ${name}`);
   }
 }
 
@@ -99,21 +93,21 @@ function checkList(value: string | undefined, what: string, valid: (item: string
   if (value === undefined) return;
   for (const item of value.split(',')) {
     if (item === '' || !valid(item))
-      throw new ConfError(`bad ${what}: ${JSON.stringify(item)}${expected ? ` (expected ${expected})` : ''}`);
+      throw confError(`bad ${what}: ${JSON.stringify(item)}${expected ? ` (expected ${expected})` : ''}`);
   }
 }
 
 export function conf(request: ConfRequest, env: NodeJS.ProcessEnv = process.env): ConfResult {
   const manifest = loadManifest(request.template, env);
-  if (!manifest) throw new ConfError(`unknown template: ${request.template}`);
-  if (process.getuid?.() !== 0) throw new ConfError(NEEDS_ROOT);
+  if (!manifest) throw confError(`unknown template: ${request.template}`);
+  if (process.getuid?.() !== 0) throw confError(NEEDS_ROOT);
   const dir = resolve(request.dir);
-  if (existsSync(dir) || isDanglingLink(dir)) throw new ConfError(`${dir} already exists: refusing to overwrite it`);
+  if (existsSync(dir) || isDanglingLink(dir)) throw confError(`${dir} already exists: refusing to overwrite it`);
   const values: Record<string, string> = { ...manifest.variables, ...request.values, DIR: dir };
   const missing = manifest.required.filter((name) => !values[name]);
   if (missing.length > 0) {
     const options = missing.map((name) => `--${name.toLowerCase().replaceAll('_', '-')}`);
-    throw new ConfError(`template ${request.template} needs ${options.join(', ')}`);
+    throw confError(`template ${request.template} needs ${options.join(', ')}`);
   }
   validate(values, request.allowWildcard);
   if ('RULES' in manifest.variables && !request.values['RULES']) {
@@ -129,11 +123,11 @@ export function conf(request: ConfRequest, env: NodeJS.ProcessEnv = process.env)
         accounts.set(variable, account);
         if (created) createdAccounts.push(name);
       } catch (err) {
-        throw new ConfError((err as Error).message, 111);
+        throw confError((err as Error).message, 111);
       }
     } else {
       const account = findAccount(name);
-      if (!account) throw new ConfError(`no such account: ${name}`);
+      if (!account) throw confError(`no such account: ${name}`);
       accounts.set(variable, account);
     }
   }

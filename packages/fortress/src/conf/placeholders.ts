@@ -1,13 +1,11 @@
 // `{{NAME}}` placeholders in template files.
-export class TemplateError extends Error {
-  readonly code = 'ERR_TEMPLATE';
-}
+import { FortressError } from '@fortress/core/errors';
 
 /** Fills every `{{NAME}}`; a name without a value is a template error, never left in a service. */
 export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>, where: string): string {
   return text.replace(/\{\{([A-Z][A-Z0-9_]*)\}\}/g, (_match, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new TemplateError(`${where}: no value for {{${name}}}`);
+    if (value === undefined) throw new FortressError('ERR_TEMPLATE', `${where}: no value for {{${name}}}`);
     return value;
   });
 }

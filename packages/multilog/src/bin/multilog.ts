@@ -1,7 +1,6 @@
 // multilog SCRIPT...: reads lines on fd 0 and files them as the script says.
+import { program } from '@fortress/core/program';
 import { runMultilog } from '../multilog.js';
 import { parseScript } from '../script.js';
 
-export function main(argv: string[], _env: NodeJS.ProcessEnv): Promise<number> {
-  return runMultilog(parseScript(argv));
-}
+export const main = program('multilog', 'script', (argv) => runMultilog(parseScript(argv)));

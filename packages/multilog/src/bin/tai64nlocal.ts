@@ -1,9 +1,10 @@
 // tai64nlocal: turns TAI64N labels at the start of lines into local time.
+import { program } from '@fortress/core/program';
 import { runFilter } from '../filter-main.js';
 import { Sink } from '../sink.js';
 import { Tai64nLocalFilter } from '../tai64nlocal-filter.js';
 
-export function main(_argv: string[], _env: NodeJS.ProcessEnv): number {
+export const main = program('tai64nlocal', '< input > output', () => {
   const sink = new Sink(1);
   return runFilter('tai64nlocal', new Tai64nLocalFilter(sink), sink);
-}
+});

@@ -1,39 +1,40 @@
-// svc [-udopchaitkxq12y] [-wu|-wU|-wd|-wD|-wr|-wR [-T MS]] DIR ...: sends control bytes to each
-// DIR's supervise; with -w, subscribes to each DIR's events first and then waits for the state.
+// svc [-udopchaitkxq12] [-wu|-wU|-wd|-wD|-wr|-wR [-T MS]] DIR ...: sends control bytes to each
+// DIR's supervise; with -w it subscribes to each DIR's events first, then waits for the state.
+import { getopt } from '@fortress/core/getopt';
+import { program } from '@fortress/core/program';
 import { byteArgs } from '../byte-strings.js';
 import { commandBytes, OPTION_LETTERS, SVC_USAGE } from '../control-letters.js';
-import { parseOptions } from '../getopt.js';
 import { sendControl } from '../send-control.js';
 import { writeStderr } from '../service-files.js';
 import { parseTimeout, subscribeAndWait } from '../wait-program.js';
 import { WAIT_TARGETS, type WaitTarget } from '../wait-services.js';
 
-const WAIT_USAGE = 'svc: usage: svc [-udopchaitkxq12y] [-wu|-wU|-wd|-wD|-wr|-wR [-T ms]] dir ...';
+const USAGE = `[-${OPTION_LETTERS}] [-wu|-wU|-wd|-wD|-wr|-wR [-T ms]] dir ...`;
 
-export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
-  const parsed = parseOptions(byteArgs(argv), `${OPTION_LETTERS}w:T:`);
-  if (parsed.illegal !== undefined) {
-    writeStderr(`svc: illegal option -- ${parsed.illegal}`);
+export const main = program('svc', USAGE, (argv) => {
+  const { options, operands, problem } = getopt(byteArgs(argv), `${OPTION_LETTERS}w:T:`);
+  if (problem !== undefined) {
+    // 0.76's usage error: getopt's line, then the letters (not the `usage:` shape).
+    writeStderr(`svc: ${problem}`);
     writeStderr(SVC_USAGE);
     return 100;
   }
   let target: WaitTarget | undefined;
   let timeoutMs = -1;
-  const flags: string[] = [];
-  for (const { letter, value } of parsed.options) {
+  const letters: string[] = [];
+  for (const [letter, value = ''] of options) {
     if (letter === 'w') {
-      if (value === undefined || value.length !== 1 || !WAIT_TARGETS.includes(value)) return waitUsage();
+      if (value.length !== 1 || !WAIT_TARGETS.includes(value)) return waitUsage();
       target = value as WaitTarget;
     } else if (letter === 'T') {
-      const ms = parseTimeout(value ?? '');
+      const ms = parseTimeout(value);
       if (ms === undefined) return waitUsage();
       timeoutMs = ms;
-    } else flags.push(letter);
+    } else letters.push(letter);
   }
-  if (parsed.missing !== undefined) return waitUsage();
-  const commands = commandBytes(flags);
+  const commands = commandBytes(letters);
   const send = (): void => {
-    for (const dir of parsed.operands) {
+    for (const dir of operands) {
       const problem = sendControl(dir, commands);
       if (problem !== undefined) writeStderr(`svc: warning: ${problem}`);
     }
@@ -42,10 +43,10 @@ export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
     send();
     return 0; // always, as 0.76: the warnings tell which DIR failed
   }
-  return subscribeAndWait({ prog: 'svc', dirs: parsed.operands, target, any: false, timeoutMs, between: send });
-}
+  return subscribeAndWait({ prog: 'svc', dirs: operands, target, any: false, timeoutMs, between: send });
+});
 
 function waitUsage(): number {
-  writeStderr(WAIT_USAGE);
+  writeStderr(`svc: usage: svc ${USAGE}`);
   return 100;
 }

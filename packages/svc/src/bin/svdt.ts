@@ -2,10 +2,11 @@
 // s6-svdt: `@TAI64N exitcode N` or `@TAI64N signal NAME` (pipe it to tai64nlocal).
 import { type DeathTallyRead, formatDeath, readDeathTally } from '@fortress/core/death-tally';
 import { errorText } from '@fortress/core/error-text';
+import { program } from '@fortress/core/program';
 import { byteArgs, bytesOf, fromByteString } from '../byte-strings.js';
 import { writeAll, writeStderr } from '../service-files.js';
 
-export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
+export const main = program('svdt', 'dir', (argv) => {
   const args = byteArgs(argv);
   if (args[0] === '--') args.shift();
   if (args.length !== 1 || args[0] === '') {
@@ -27,4 +28,4 @@ export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
     return 111;
   }
   return 0;
-}
+});

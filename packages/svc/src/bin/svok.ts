@@ -1,10 +1,11 @@
 // svok DIR: exit 0 when a supervise runs for DIR, 100 when none does, 111 on other errors.
 import { errorText } from '@fortress/core/error-text';
+import { program } from '@fortress/core/program';
 import { checkChdir, checkSupervise } from '@fortress/core/service-dir';
 import { byteArgs, bytesOf } from '../byte-strings.js';
 import { writeStderr } from '../service-files.js';
 
-export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
+export const main = program('svok', 'dir', (argv) => {
   const dir = byteArgs(argv)[0];
   if (dir === undefined) {
     writeStderr('svok: usage: svok dir');
@@ -22,4 +23,4 @@ export function main(argv: string[], _env: NodeJS.ProcessEnv): number {
     writeStderr(`svok: fatal: unable to open ${dir}/supervise/ok: ${errorText(err)}`);
     return 111;
   }
-}
+});

@@ -1,72 +1,16 @@
 // svscan [-1] [-k] [-j] [-q] [-s supervise] [-t ms] [dir]: supervises every service directory in dir.
-import { EXIT_OK, fatal, usage } from '@fortress/core/errors';
-import { type Events, jsonEvents, textEvents } from '../events.js';
-import { OptionError, parseOptions, type SvscanOptions, USAGE } from '../options.js';
-import { processHost } from '../process-host.js';
-import { Scanner } from '../scanner.js';
-import type { SupervisorHost } from '../supervision.js';
-import { watchScanDirectory } from '../watcher.js';
+import { fatalError, program } from '@fortress/core/program';
+import { parseOptions, USAGE } from '../options.js';
+import { runSvscan } from '../run-svscan.js';
 
-const PROG = 'svscan';
-
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let options: SvscanOptions;
-  try {
-    options = parseOptions(argv, env);
-  } catch (err) {
-    if (err instanceof OptionError) return usage(PROG, `${USAGE}\n${PROG}: ${err.message}`);
-    throw err;
-  }
+export const main = program('svscan', USAGE, (argv, env) => {
+  const options = parseOptions(argv, env);
   if (options.dir !== undefined) {
     try {
       process.chdir(options.dir);
     } catch (err) {
-      return fatal(PROG, `unable to chdir to ${options.dir}`, err);
+      throw fatalError(`unable to chdir to ${options.dir}`, err);
     }
   }
-  const scanDir = process.cwd();
-  const events: Events = options.json ? await jsonEvents(PROG) : textEvents(PROG, options.quiet);
-  const host = await makeHost(options, events);
-  const scanner = new Scanner({
-    scanDir,
-    host,
-    events,
-    keepOnRemove: options.keepOnRemove,
-    intervalMs: options.intervalMs,
-  });
-  const watcher = await watchScanDirectory(scanDir, () => scanner.requestScan(), events);
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
-      stopping = true;
-      events.info('stopping', `${signal}: stopping every service`, { signal });
-      void watcher.close();
-      void scanner.shutdown().then(() => {
-        host.close?.();
-        process.off('SIGHUP', hup);
-        events.info('stopped', 'all services down', {});
-        resolve(EXIT_OK);
-      });
-    };
-    const hup = (): void => scanner.requestScan();
-    process.on('SIGHUP', hup);
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    // A second TERM/INT while stopping is ignored: stopping is already under way.
-    process.on('SIGTERM', () => {});
-    process.on('SIGINT', () => {});
-    events.info('started', `scanning ${scanDir}`, { dir: scanDir, mode: options.mode, pid: process.pid });
-    scanner.start();
-  });
-}
-
-async function makeHost(options: SvscanOptions, events: Events): Promise<SupervisorHost> {
-  if (options.mode === 'process') {
-    if (options.supervise !== undefined) return processHost(options.supervise);
-    const { spareHost } = await import('../spare-host.js');
-    return spareHost();
-  }
-  const { inProcessHost } = await import('../in-process-host.js');
-  return inProcessHost(events);
-}
+  return runSvscan(options, env);
+});

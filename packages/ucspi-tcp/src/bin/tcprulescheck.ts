@@ -1,26 +1,24 @@
 // tcprulescheck RULES.cdb — the decision for $TCPREMOTEIP/$TCPREMOTEHOST/$TCPREMOTEINFO.
 // Extension: `tcprulescheck -t rules.txt` checks a rules text file without building a cdb.
 import { writeSync } from 'node:fs';
-import { EXIT_PERMANENT, fatal, usage } from '@fortress/core/errors';
+import { EXIT_PERMANENT, usage } from '@fortress/core/errors';
 import { clientAddressText } from '@fortress/core/ipv6';
+import { fatalError, program } from '@fortress/core/program';
 import { RuleSyntaxError } from '../rules-parse.js';
 import { formatDecision } from '../rules-report.js';
 import { checkCdbFile, checkTextFile } from '../rules-source.js';
 
-const PROG = 'tcprulescheck';
-
-export function main(argv: string[], env: NodeJS.ProcessEnv): number {
+export const main = program('tcprulescheck', 'rules.cdb', (argv, env) => {
   const text = argv[0] === '-t';
   const file = text ? argv[1] : argv[0];
-  if (file === undefined) return usage(PROG, text ? '-t rules.txt' : 'rules.cdb');
+  if (file === undefined) return text ? usage('tcprulescheck', '-t rules.txt') : usage('tcprulescheck', 'rules.cdb');
   const ip = clientAddressText(env.TCPREMOTEIP ?? '0.0.0.0');
   try {
     const check = text ? checkTextFile : checkCdbFile;
-    const decision = check(file, ip, env.TCPREMOTEHOST, env.TCPREMOTEINFO);
-    writeSync(1, formatDecision(decision));
+    writeSync(1, formatDecision(check(file, ip, env.TCPREMOTEHOST, env.TCPREMOTEINFO)));
     return 0;
   } catch (err) {
-    if (err instanceof RuleSyntaxError) return fatal(PROG, err.message, undefined, EXIT_PERMANENT);
-    return fatal(PROG, `unable to read ${file}`, err);
+    if (err instanceof RuleSyntaxError) throw fatalError(err.message, undefined, EXIT_PERMANENT);
+    throw fatalError(`unable to read ${file}`, err);
   }
-}
+});

@@ -1,2 +1,0 @@
-// Cross-package tests live here (test/*.test.ts); shared test helpers in test/support/.
-export {};
