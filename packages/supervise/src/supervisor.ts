@@ -2,11 +2,11 @@
 // times: no signal handlers, no chdir, no process.exit, no use of process.stdout/stderr.
 // Every path is relative to `dir`; ./run's stdio comes from `stdio`; diagnostics go to `log`.
 import type { Socket } from 'node:net';
-import { errorText, writeStderr } from '@fortress/core/errors';
 import { appendDeath, DEATH_TALLY_FILE } from '@fortress/core/death-tally';
+import { errorText, writeStderr } from '@fortress/core/errors';
 import type { ExtraStatus, LastExit, StartError, SupervisorStateName } from '@fortress/core/extra-status';
-import { EVENT_DIR, makeFifodir, notifyFifodir } from '@fortress/core/fifodir';
 import { readExtraStatus } from '@fortress/core/extra-status';
+import { EVENT_DIR, makeFifodir, notifyFifodir } from '@fortress/core/fifodir';
 import { readStatusRecord, type Want } from '@fortress/core/status-record';
 import { type WallTime, wallTime } from '@fortress/core/tai64n';
 import { listenForChildExits, onChildExit } from './child-exits.js';
@@ -14,11 +14,11 @@ import { controlAction } from './control-bytes.js';
 import { KILL_GRACE_MS, killEverything, readTimeoutFile, remnantsAlive, terminateRemnants } from './escalation.js';
 import { reapIfOurs } from './libc-ops.js';
 import { descendantsOf, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
+import { NOTIFICATION_FD_FILE, ReadinessPipe, readNotificationFd } from './readiness.js';
 import { identityOf, recordedRunAlive, stillRunning, writeRunRecord } from './run-record.js';
 import { closeQuietly, openServiceFiles, type ServiceFiles } from './service-files.js';
-import { finishArguments, loadSpawnAddon, type SpawnSettings, spawnService } from './spawn-service.js';
-import { NOTIFICATION_FD_FILE, ReadinessPipe, readNotificationFd } from './readiness.js';
 import { readDownSignal, readMaxDeathTally } from './service-settings.js';
+import { finishArguments, loadSpawnAddon, type SpawnSettings, spawnService } from './spawn-service.js';
 import { writeStatusFiles } from './status-files.js';
 
 // Builtins through getBuiltinModule: an ES import of node:fs builds fs's whole namespace
@@ -337,7 +337,11 @@ export class Supervisor extends EventEmitter {
   #tallyDeath(code: number | null, signal: NodeJS.Signals | null): void {
     if (code === null && signal === null) return; // an adopted ./run: how it ended is unknown
     try {
-      const death = { at: wallTime(), code: signal === null ? code : null, signal: signal === null ? null : (signals[signal] ?? 0) };
+      const death = {
+        at: wallTime(),
+        code: signal === null ? code : null,
+        signal: signal === null ? null : (signals[signal] ?? 0),
+      };
       appendDeath(`${this.dir}/supervise`, death, readMaxDeathTally(this.dir));
     } catch (err) {
       this.#log('warning', `unable to write ${this.name}/supervise/${DEATH_TALLY_FILE}: ${errorText(err)}`);
