@@ -15,6 +15,7 @@ import { KILL_GRACE_MS, killEverything, readTimeoutFile, remnantsAlive, terminat
 import { reapIfOurs } from './libc-ops.js';
 import { descendantsOf, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
 import { NOTIFICATION_FD_FILE, ReadinessPipe, readNotificationFd } from './readiness.js';
+import { nextPause, readRestartPolicy } from './restart-policy.js';
 import { identityOf, recordedRunAlive, stillRunning, writeRunRecord } from './run-record.js';
 import { closeQuietly, openServiceFiles, type ServiceFiles } from './service-files.js';
 import { readDownSignal, readMaxDeathTally } from './service-settings.js';
@@ -153,6 +154,10 @@ export class Supervisor extends EventEmitter {
   #readySince: number | null = null;
   /** Unix ms when the paced next start is due, while in backoff. */
   #nextStart: number | null = null;
+  /** The backoff pause after the last death (0: none; restart-policy.ts). */
+  #pauseMs = 0;
+  /** performance.now() before which no start is made (the backoff pause after a death). */
+  #pausedUntilMono = Number.NEGATIVE_INFINITY;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -210,6 +215,11 @@ export class Supervisor extends EventEmitter {
     switch (action.kind) {
       // A start writes the status itself, after the spawn: one write, off the way to ./run.
       case 'up':
+        // Asked up again after down or failed: no backoff pause left over (1 s pacing stays).
+        if (this.#failed || this.#want !== 'up') {
+          this.#pausedUntilMono = Number.NEGATIVE_INFINITY;
+          this.#pauseMs = 0;
+        }
         this.#want = 'up';
         this.#failed = false;
         if (!this.#startRun()) this.#rest();
@@ -393,7 +403,7 @@ export class Supervisor extends EventEmitter {
     if (this.#closed || this.#current || this.#finishing !== undefined || this.#want === 'down' || this.#failed) {
       return false;
     }
-    const wait = this.#lastStartMono + START_INTERVAL_MS - performance.now();
+    const wait = Math.max(this.#lastStartMono + START_INTERVAL_MS, this.#pausedUntilMono) - performance.now();
     if (wait > 0) {
       this.#startTimer ??= setTimeout(() => {
         this.#startTimer = undefined;
@@ -445,6 +455,7 @@ export class Supervisor extends EventEmitter {
     const text = `unable to start ${this.name}/run: ${errorText(err)}`;
     this.#log('fatal', text);
     this.#startError = { text, at: Date.now() };
+    this.#pauseAfterDeath();
     this.#enter('down', 'dD');
     this.#afterDown();
   }
@@ -456,6 +467,7 @@ export class Supervisor extends EventEmitter {
     this.#paused = false;
     this.#lastExit = { code, signal, at: Date.now() };
     this.#dropReadiness();
+    this.#pauseAfterDeath();
     if (ended) this.#leftBehind(ended);
     this.emit('exit', code, signal);
     if (!this.#closed && this.#finishExists()) {
@@ -501,12 +513,21 @@ export class Supervisor extends EventEmitter {
   }
 
   #restartsAtOnce(): boolean {
+    const now = performance.now();
     return (
       !this.#closed &&
       !this.#exitRequested &&
       this.#want === 'up' &&
-      performance.now() - this.#lastStartMono >= START_INTERVAL_MS
+      now - this.#lastStartMono >= START_INTERVAL_MS &&
+      now >= this.#pausedUntilMono
     );
+  }
+
+  // The backoff pause this death earns (none without a restart-delay-max file).
+  #pauseAfterDeath(): void {
+    const now = performance.now();
+    this.#pauseMs = nextPause(this.#pauseMs, now - this.#lastStartMono, readRestartPolicy(this.dir));
+    this.#pausedUntilMono = now + this.#pauseMs;
   }
 
   #finishExists(): boolean {

@@ -219,3 +219,32 @@ for (const mode of ['per-process', 'one-process'] as const) {
     });
   });
 }
+
+test('restart-delay-max: a crash loop under backoff starts at least 1, 2, 4, 4 s apart (cap 4000)', async () => {
+  const root = makeTempDir('supervise-backoff-');
+  const dir = makeService(root, 'sv', 'date +%s%N >> starts\nexit 1', { 'restart-delay-max': '4000' });
+  const proc = spawn(process.execPath, [SUPERVISE_BIN, dir], { stdio: 'ignore' });
+  try {
+    const starts = (): number[] => {
+      try {
+        return readFileSync(join(dir, 'starts'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((ns) => Number(ns) / 1e6);
+      } catch {
+        return [];
+      }
+    };
+    await waitFor('five starts', () => starts().length >= 5, 120_000);
+    const at = starts();
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    // Lower bounds only (a loaded machine may add time, never take it away); 20 ms for clocks.
+    [1000, 2000, 4000, 4000].forEach((least, i) => assert.ok(gaps[i]! >= least - 20, `gap ${i}: ${gaps[i]} ms`));
+    const status = readStatusJson(dir) as unknown as Record<string, unknown>;
+    assert.ok(['backoff', 'up', 'down'].includes(status['state'] as string));
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(root, { recursive: true, force: true });
+  }
+});
