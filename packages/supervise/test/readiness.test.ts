@@ -239,9 +239,8 @@ test('restart-delay-max: a crash loop under backoff starts at least 1, 2, 4, 4 s
     const at = starts();
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
     // Lower bounds only (a loaded machine may add time, never take it away); 20 ms for clocks.
-    [1000, 2000, 4000, 4000].forEach((least, i) => assert.ok(gaps[i]! >= least - 20, `gap ${i}: ${gaps[i]} ms`));
-    const status = readStatusJson(dir) as unknown as Record<string, unknown>;
-    assert.ok(['backoff', 'up', 'down'].includes(status['state'] as string));
+    const least = [1000, 2000, 4000, 4000];
+    for (let i = 0; i < least.length; i++) assert.ok(gaps[i]! >= least[i]! - 20, `gap ${i}: ${gaps[i]} ms`);
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
