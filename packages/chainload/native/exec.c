@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -52,6 +53,37 @@ static struct limit *limit_list(napi_env env, napi_value array, uint32_t *n) {
   return list;
 }
 
+// A string or a Buffer as a malloc'd C string (a Buffer's bytes as they are: environment
+// entries from envdir are bytes, not text), or NULL.
+static char *arg_bytes(napi_env env, napi_value v) {
+  bool is_buffer = false;
+  if (napi_is_buffer(env, v, &is_buffer) != napi_ok || !is_buffer) return arg_string(env, v);
+  void *data = NULL;
+  size_t length = 0;
+  if (napi_get_buffer_info(env, v, &data, &length) != napi_ok) return NULL;
+  char *s = malloc(length + 1);
+  if (s == NULL) return NULL;
+  memcpy(s, data, length);
+  s[length] = '\0';
+  return s;
+}
+
+// A JS array of strings or Buffers as a NULL-terminated malloc'd vector, or NULL.
+static char **arg_byte_strings(napi_env env, napi_value v) {
+  uint32_t n = 0;
+  if (napi_get_array_length(env, v, &n) != napi_ok) return NULL;
+  char **list = calloc((size_t)n + 1, sizeof *list);
+  if (list == NULL) return NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value e;
+    if (napi_get_element(env, v, i, &e) != napi_ok || (list[i] = arg_bytes(env, e)) == NULL) {
+      free_strings(list);
+      return NULL;
+    }
+  }
+  return list;
+}
+
 // [fd, ...] as a malloc'd array of ints (at least one element); count in *n.
 static int *int_list(napi_env env, napi_value array, uint32_t *n) {
   if (napi_get_array_length(env, array, n) != napi_ok) return NULL;
@@ -78,7 +110,7 @@ static napi_value failure(napi_env env, const char *syscall, int error) {
   return object;
 }
 
-// execve(file, argv, envp, limits, keep): sets each soft limit of `limits` ([resource, soft, hard,
+// execve(file, argv, envp, limits, keep) (envp entries strings or Buffers): sets each soft limit of `limits` ([resource, soft, hard,
 // ...]), resets SIGPIPE and SIGXFSZ to SIG_DFL, clears close-on-exec on fds 0-2 and on each fd of
 // `keep`, then execve(2). Returns only on failure: { syscall: 'setrlimit' | 'execve', errno }, with
 // the signals and the descriptor flags as they were (limits already set stay set).
@@ -89,7 +121,7 @@ static napi_value Execve(napi_env env, napi_callback_info info) {
     return failure(env, "execve", EINVAL);
   char *file = arg_string(env, args[0]);
   char **argv = arg_strings(env, args[1]);
-  char **envp = arg_strings(env, args[2]);
+  char **envp = arg_byte_strings(env, args[2]);
   uint32_t nlimits = 0;
   struct limit *limits = limit_list(env, args[3], &nlimits);
   uint32_t nkeep = 0;
@@ -168,11 +200,30 @@ static napi_value Descriptors(napi_env env, napi_callback_info info) {
   return list;
 }
 
+extern char **environ;
+
+// environ() -> [Buffer, ...]: the environment this process was started with, as bytes (Node's
+// process.env holds it decoded as UTF-8, which changes bytes that are not valid UTF-8).
+static napi_value Environ(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value list;
+  napi_create_array(env, &list);
+  uint32_t n = 0;
+  for (char **e = environ; e != NULL && *e != NULL; e++) {
+    napi_value entry;
+    if (napi_create_buffer_copy(env, strlen(*e), *e, NULL, &entry) != napi_ok) continue;
+    napi_set_element(env, list, n++, entry);
+  }
+  return list;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value fn;
   napi_create_function(env, "execve", NAPI_AUTO_LENGTH, Execve, NULL, &fn);
   napi_set_named_property(env, exports, "execve", fn);
   napi_create_function(env, "descriptors", NAPI_AUTO_LENGTH, Descriptors, NULL, &fn);
   napi_set_named_property(env, exports, "descriptors", fn);
+  napi_create_function(env, "environ", NAPI_AUTO_LENGTH, Environ, NULL, &fn);
+  napi_set_named_property(env, exports, "environ", fn);
   return exports;
 }

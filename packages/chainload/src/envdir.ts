@@ -1,12 +1,18 @@
-// envdir's directory format: one variable per file, exactly as daemontools 0.76 reads it.
+// envdir's directory format: one variable per file, as daemontools 0.76 reads it. File names
+// and contents are bytes (a name need not be valid UTF-8), so they stay Buffers throughout.
 
 import type { EnvChange } from './environment.js';
 import { fs } from './node-fs.js';
+import { readNow } from './read-now.js';
+import { errorCode } from './report.js';
 
 /** Which step failed and on what, for `unable to switch to directory DIR` and friends. */
 export class EnvDirError extends Error {
-  constructor(text: string, cause: unknown) {
-    super(text, { cause });
+  /** The text as bytes (a file name in it may not be UTF-8); `message` is its UTF-8 reading. */
+  readonly text: Buffer;
+  constructor(text: Buffer, cause: unknown) {
+    super(text.toString(), { cause });
+    this.text = text;
   }
 }
 
@@ -14,14 +20,28 @@ export class EnvDirError extends Error {
  * The value a file's contents give: the first line, trailing spaces and tabs removed, NUL bytes
  * turned into newlines; undefined (remove the variable) for an empty file.
  */
-export function envDirValue(contents: Buffer): string | undefined {
+export function envDirValue(contents: Buffer): Buffer | undefined {
   if (contents.length === 0) return undefined;
   const newline = contents.indexOf(0x0a);
   let end = newline === -1 ? contents.length : newline;
   while (end > 0 && (contents[end - 1] === 0x20 || contents[end - 1] === 0x09)) end -= 1;
   const line = Buffer.from(contents.subarray(0, end));
   for (let i = 0; i < line.length; i += 1) if (line[i] === 0) line[i] = 0x0a;
-  return line.toString('utf8');
+  return line;
+}
+
+/**
+ * A file's contents as envdir takes them: read without waiting (read-now.ts: a FIFO with no
+ * writer is empty), and a name that leads nowhere (a dangling symlink, or a file removed since
+ * the directory was read) as an empty file, which removes the variable.
+ */
+function readEntry(path: Buffer): Buffer {
+  try {
+    return readNow(path);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return Buffer.alloc(0);
+    throw err;
+  }
 }
 
 /**
@@ -35,27 +55,30 @@ export function readEnvDir(dir: string): EnvChange[] {
     if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     fs.accessSync(dir, fs.constants.X_OK);
   } catch (err) {
-    throw new EnvDirError(`unable to switch to directory ${dir}`, err);
+    throw new EnvDirError(Buffer.from(`unable to switch to directory ${dir}`), err);
   }
-  const names: string[] = [];
+  const names: Buffer[] = [];
   try {
-    const handle = fs.opendirSync(dir);
+    // With the buffer encoding (which Node supports but its types do not declare) names are bytes.
+    const handle = fs.opendirSync(dir, { encoding: 'buffer' as BufferEncoding });
     try {
-      for (let entry = handle.readSync(); entry !== null; entry = handle.readSync()) names.push(entry.name);
+      for (let entry = handle.readSync(); entry !== null; entry = handle.readSync())
+        names.push(entry.name as unknown as Buffer);
     } finally {
       handle.closeSync();
     }
   } catch (err) {
-    throw new EnvDirError(`unable to read directory ${dir}`, err);
+    throw new EnvDirError(Buffer.from(`unable to read directory ${dir}`), err);
   }
   const changes: EnvChange[] = [];
   for (const name of names) {
-    if (name.startsWith('.')) continue;
+    if (name[0] === 0x2e) continue; // `.`
+    const path = Buffer.concat([Buffer.from(`${dir}/`), name]);
     let contents: Buffer;
     try {
-      contents = fs.readFileSync(`${dir}/${name}`);
+      contents = readEntry(path);
     } catch (err) {
-      throw new EnvDirError(`unable to read ${dir}/${name}`, err);
+      throw new EnvDirError(Buffer.concat([Buffer.from('unable to read '), path]), err);
     }
     changes.push([name, envDirValue(contents)]);
   }

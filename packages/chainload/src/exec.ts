@@ -46,7 +46,7 @@ export function findProgram(name: string, path: string | undefined): string {
 export async function chainTo(
   prog: string,
   args: readonly string[],
-  envp: readonly string[],
+  envp: readonly (string | Buffer)[],
   searchPath: string | undefined,
   limits: readonly LimitChange[] = [],
 ): Promise<number> {

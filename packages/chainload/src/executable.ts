@@ -39,7 +39,7 @@ export function execError(path: string, depth = 0): string | undefined {
  * E2BIG when an argument or environment string is longer than Linux accepts, or all of them
  * together exceed a quarter of the stack limit (at least 128 KiB, at most 6 MiB).
  */
-export function argumentsError(args: readonly string[], env: readonly string[]): string | undefined {
+export function argumentsError(args: readonly string[], env: readonly (string | Buffer)[]): string | undefined {
   let total = 0;
   for (const list of [args, env]) {
     for (const s of list) {

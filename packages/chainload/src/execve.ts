@@ -24,11 +24,12 @@ interface ExecAddon {
   execve(
     file: string,
     argv: readonly string[],
-    envp: readonly string[],
+    envp: readonly (string | Buffer)[],
     limits: (number | bigint)[],
     keep: readonly number[],
   ): ExecFailure;
   descriptors(): (number | string)[] | number;
+  environ(): Buffer[];
 }
 
 // Relative to this module's directory; scripts/bundle.js rewrites it for the bundles in dist/bundle/.
@@ -60,6 +61,11 @@ export function openDescriptors(): Descriptor[] {
   return list;
 }
 
+/** The environment this process started with, entry by entry, as the bytes it was given. */
+export function startEnvironment(): Buffer[] {
+  return execAddon().environ();
+}
+
 /**
  * Sets `limits`, puts SIGPIPE and SIGXFSZ (which Node ignores) back to their default action,
  * clears close-on-exec on fds 0-2 and on `keep`, and replaces this process with `file` (same pid).
@@ -68,7 +74,7 @@ export function openDescriptors(): Descriptor[] {
 export function execve(
   file: string,
   argv: readonly string[],
-  envp: readonly string[],
+  envp: readonly (string | Buffer)[],
   limits: readonly LimitChange[],
   keep: readonly number[],
 ): ExecFailure {

@@ -30,3 +30,12 @@ export function descriptorsToRestore(): number[] {
   const all = openDescriptors();
   return all.filter((d) => (d.flags & O_CLOEXEC) !== 0 && !isNodeInternal(d, all)).map((d) => d.fd);
 }
+
+/**
+ * Every inherited descriptor (3 and up), close-on-exec or not: Node marks only those up to the
+ * first gap after 15, so one inherited higher up still lacks the flag.
+ */
+export function inheritedDescriptors(): number[] {
+  const all = openDescriptors();
+  return all.filter((d) => !isNodeInternal(d, all)).map((d) => d.fd);
+}

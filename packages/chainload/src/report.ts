@@ -13,9 +13,26 @@ async function errors(): Promise<typeof CoreErrors> {
   return core;
 }
 
-/** `PROG: fatal: TEXT[: ERR]` on fd 2; returns the exit code (111 unless given). */
-export async function fatal(prog: string, text: string, err?: unknown, code = EXIT_TEMPORARY): Promise<number> {
-  return (await errors()).fatal(prog, text, err, code);
+/**
+ * `PROG: fatal: TEXT[: ERR]` on fd 2; returns the exit code (111 unless given). TEXT may be bytes
+ * (a file name that is not UTF-8), written as they are, as the original does.
+ */
+export async function fatal(
+  prog: string,
+  text: string | Buffer,
+  err?: unknown,
+  code = EXIT_TEMPORARY,
+): Promise<number> {
+  const core = await errors();
+  if (typeof text === 'string') return core.fatal(prog, text, err, code);
+  const reason = err === undefined ? '' : `: ${core.errorText(err)}`;
+  const line = Buffer.concat([Buffer.from(`${prog}: fatal: `), text, Buffer.from(`${reason}\n`)]);
+  try {
+    process.getBuiltinModule('node:fs').writeSync(2, line);
+  } catch {
+    // stderr closed or full: nothing better to do with a diagnostic.
+  }
+  return code;
 }
 
 /** `PROG: usage: PROG TEXT` on fd 2; returns the exit code (100 unless given). */

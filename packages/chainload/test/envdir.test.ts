@@ -9,12 +9,14 @@ const root = tempDir('envdir-unit');
 after(() => removeDir(root));
 
 test('envDirValue: first line, trailing blanks removed, NUL becomes newline, empty removes', () => {
-  assert.equal(envDirValue(Buffer.from('value with trailing  \t \nsecond line\n')), 'value with trailing');
-  assert.equal(envDirValue(Buffer.from('a\0b\0c')), 'a\nb\nc');
-  assert.equal(envDirValue(Buffer.from('  lead')), '  lead');
-  assert.equal(envDirValue(Buffer.from('\n')), '');
-  assert.equal(envDirValue(Buffer.from('')), undefined);
-  assert.equal(envDirValue(Buffer.from('x \r\n')), 'x \r');
+  const value = (text: string) => envDirValue(Buffer.from(text))?.toString();
+  assert.equal(value('value with trailing  \t \nsecond line\n'), 'value with trailing');
+  assert.equal(value('a\0b\0c'), 'a\nb\nc');
+  assert.equal(value('  lead'), '  lead');
+  assert.equal(value('\n'), '');
+  assert.equal(value(''), undefined);
+  assert.equal(value('x \r\n'), 'x \r');
+  assert.deepEqual(envDirValue(Buffer.from([0xff, 0x0a])), Buffer.from([0xff]));
 });
 
 test('readEnvDir: one change per file, dot files skipped', () => {
@@ -23,7 +25,7 @@ test('readEnvDir: one change per file, dot files skipped', () => {
   writeFileSync(join(dir, 'A'), 'one\n');
   writeFileSync(join(dir, 'B'), '');
   writeFileSync(join(dir, '.hidden'), 'no');
-  const changes = new Map(readEnvDir(dir));
+  const changes = new Map(readEnvDir(dir).map(([name, value]) => [name.toString(), value?.toString()]));
   assert.deepEqual(
     changes,
     new Map([

@@ -1,6 +1,7 @@
 // svscanboot's work: svscan on DIR with a clean environment and stdin from /dev/null, its
-// stdout and stderr either inherited (the journal, under systemd) or fed to `multilog t LOGDIR`
-// through a FIFO svscanboot holds, so the log loses nothing when multilog restarts.
+// stdout and stderr either inherited (the journal, under systemd) or fed to a logger
+// (`multilog t LOGDIR`, or 0.76's `readproctitle service errors: ...`) through a FIFO
+// svscanboot holds, so nothing is lost when the logger restarts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +12,8 @@ import { closeQuietly } from './log-fifo.js';
 export interface BootOptions {
   /** Scan directory. */
   dir: string;
-  /** multilog directory for svscan's output; undefined to inherit svscanboot's stderr. */
-  logDir: string | undefined;
+  /** The logger svscan's output is fed to (argv, found in PATH); undefined to inherit svscanboot's stderr. */
+  logger: string[] | undefined;
   /** Options passed on to svscan (-1, -j, ...). */
   svscanArgs: string[];
   /** PATH for svscan and everything below it. */
@@ -59,19 +60,20 @@ function exitOf(child: ChildProcess): Promise<number> {
 export async function boot(options: BootOptions): Promise<number> {
   const env = { ...options.keep, PATH: options.path };
   const devNull = openSync('/dev/null', constants.O_RDONLY);
-  const pipe = options.logDir === undefined ? undefined : openBootPipe();
+  const logger = options.logger;
+  const pipe = logger === undefined ? undefined : openBootPipe();
   let multilog: ChildProcess | undefined;
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
   const startMultilog = (): void => {
-    if (pipe === undefined || options.logDir === undefined) return;
+    if (pipe === undefined || logger === undefined) return;
     const started = Date.now();
-    const child = spawn('multilog', ['t', options.logDir], { env, stdio: [pipe.readFd, 'ignore', 2] });
+    const child = spawn(logger[0]!, logger.slice(1), { env, stdio: [pipe.readFd, 'ignore', 2] });
     multilog = child;
     void exitOf(child).then((code) => {
       if (multilog === child) multilog = undefined;
       if (stopping) return;
-      options.warn(`multilog exited ${code}; starting it again`);
+      options.warn(`${logger[0]} exited ${code}; starting it again`);
       restartTimer = setTimeout(startMultilog, Math.max(0, started + MULTILOG_RESTART_MS - Date.now()));
     });
   };

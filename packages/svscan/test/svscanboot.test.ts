@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import {
+  childrenOf,
   cleanUp,
   isAlive,
   livePids,
@@ -44,7 +45,7 @@ test('svscanboot: usage errors exit 100', () => {
   assert.equal(bad.status, 100);
   assert.equal(
     bad.stderr,
-    'svscanboot: illegal option -- x\nsvscanboot: usage: svscanboot [-1] [-j] [-l logdir] [dir]\n',
+    'svscanboot: illegal option -- x\nsvscanboot: usage: svscanboot [-1] [-j] [-l logdir | -p] [dir]\n',
   );
   const noValue = spawnSync(process.execPath, [SVSCANBOOT, '-l'], { env: ENV, encoding: 'utf8' });
   assert.equal(noValue.status, 100);
@@ -73,6 +74,35 @@ test('svscanboot -l: svscan output in a multilog directory; SIGTERM stops everyt
   boot.child.kill('SIGTERM');
   assert.deepEqual(await boot.exited, { code: 0, signal: null });
   assert.ok(readLines(join(logDir, 'current')).some((l) => l.endsWith(' svscan: info: all services down')));
+  assert.deepEqual(processesUnder(root), []);
+});
+
+test("svscanboot -p: svscan errors at the end of readproctitle's 400 dots in ps, as 0.76; SIGTERM ends both", async () => {
+  const root = tempRoot('boot-proctitle');
+  roots.push(root);
+  const scan = join(root, 'scan');
+  mkdirSync(scan);
+  const svc = makeService(join(root, 'svc'));
+  symlinkSync(svc, join(scan, 'svc'));
+  symlinkSync(join(root, 'nowhere'), join(scan, 'dangling'));
+  const boot = launch(process.execPath, [SVSCANBOOT, '-p', scan], root);
+  await waitFor('the service to run', () => livePids(join(svc, 'pids')).length === 1);
+  const warning = 'svscan: warning: unable to stat dangling: file does not exist\n';
+  const reader = await waitFor('readproctitle showing the warning', () =>
+    childrenOf(boot.child.pid!).find((p) => {
+      if (p.argv[0] !== 'readproctitle') return false;
+      return readFileSync(`/proc/${p.pid}/cmdline`, 'latin1').replace(/\0+$/, '').endsWith(warning);
+    }),
+  );
+  // The command line 0.76's svscanboot gives it; the window keeps its 400 bytes.
+  const line = readFileSync(`/proc/${reader.pid}/cmdline`, 'latin1').replace(/\0+$/, '').split('\0');
+  assert.deepEqual(line.slice(0, 3), ['readproctitle', 'service', 'errors:']);
+  assert.equal(line.length, 4);
+  assert.equal(line[3]!.length, 400);
+  assert.match(line[3]!, /^\.\.\..*svscan: warning: unable to stat dangling: file does not exist\n$/s);
+  boot.child.kill('SIGTERM');
+  assert.deepEqual(await boot.exited, { code: 0, signal: null });
+  await waitFor('readproctitle to exit', () => !isAlive(reader.pid));
   assert.deepEqual(processesUnder(root), []);
 });
 

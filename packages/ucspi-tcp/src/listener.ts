@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { dup } from './descriptors.js';
 
 type Handle = { fd: number };
+type ListenHandle = { listen(backlog: number): number };
 
 export class PausableListener {
   private server: Server | undefined;
@@ -53,7 +54,11 @@ export class PausableListener {
     try {
       const server = this.makeServer();
       server.on('error', this.onError);
-      server.listen({ fd: dup(this.fd), backlog: this.backlog });
+      // Node takes the backlog of an fd listen from its second argument only (options.backlog is ignored).
+      server.listen({ fd: dup(this.fd) }, this.backlog);
+      // Node turns a backlog of 0 into 511 (`backlog || 511`): listen(2) again on its handle,
+      // for the 0 that was asked (the kernel then still queues one connection).
+      if (this.backlog === 0) (server as unknown as { _handle: ListenHandle })._handle.listen(0);
       this.server = server;
     } catch (err) {
       // Out of descriptors: try again shortly rather than stop serving.

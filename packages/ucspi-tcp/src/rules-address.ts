@@ -2,22 +2,50 @@
 // as tcprules does (ranges `1.2.3.4-7`). Extensions, designed so Debian's tcpserver still
 // reads the IPv4 part of the cdb correctly:
 // * IPv4 CIDR `10.0.0.0/12` expands into the keys tcpserver already looks up: octet
-//   prefixes (`10.0.` … `10.15.`), or exact addresses below /24.
+//   prefixes (`10.0.` … `10.15.`), or exact addresses below /24; `/0` is the empty key (the
+//   default rule).
 // * IPv6 `fd00::1` is stored in canonical form; IPv6 CIDR `fd00::/8` as the canonical
 //   network plus `/LEN`, and the record IPV6_PREFIXES_KEY lists the lengths in use, so a
 //   lookup tries only those. Debian's tcpserver never asks for either (it only sees IPv4).
-// * v4-mapped IPv6 (`::ffff:1.2.3.4`, with /97–/128) becomes the IPv4 form.
+// * v4-mapped IPv6 (`::ffff:1.2.3.4`, with /96–/128) becomes the IPv4 form.
+// A prefix form that would match nothing (host bits set, a length that is not a number or too
+// long, the unspecified address `::`) is refused with an AddressError saying why, where the
+// original would store a key no client ever matches.
 import { isIPv4 } from 'node:net';
 import { formatIPv6, isV4Mapped, maskBytes, parseIPv6 } from '@fortress/core/ipv6';
 
 export const IPV6_PREFIXES_KEY = '%ipv6-prefixes';
 
-function expandIPv4Cidr(address: string, length: number): string[] | undefined {
-  if (!isIPv4(address) || length > 32) return undefined;
+/** An address that parses but means nothing: `reason` says why, for the error message. */
+export class AddressError extends Error {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+/** `/LEN` → LEN, refusing what is not a decimal number up to `max`. */
+function prefixLength(text: string, max: number): number {
+  if (!/^\d+$/.test(text)) throw new AddressError(`prefix length ${text} is not a number`);
+  const length = Number(text);
+  if (length > max) throw new AddressError(`prefix length ${text} is more than ${max}`);
+  return length;
+}
+
+/** `written` is the address as the rule has it, for the message; `mapped` when it was `::ffff:a.b.c.d/LEN`. */
+function expandIPv4Cidr(address: string, length: number, written: string, mapped = false): string[] {
   const value = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-  const octets = Math.max(1, Math.ceil(length / 8));
-  const span = 2 ** (octets * 8 - length);
   const base = value - (value % 2 ** (32 - length));
+  if (base !== value) {
+    const network = [base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255].join('.');
+    const prefix = mapped ? `::ffff:${network}/${length + 96}` : `${network}/${length}`;
+    throw new AddressError(`${written} has host bits set: the network is ${prefix}`);
+  }
+  // Every address: the default rule, looked up last (after host names), not 256 one-octet keys.
+  if (length === 0) return [''];
+  const octets = Math.ceil(length / 8);
+  const span = 2 ** (octets * 8 - length);
   const keys: string[] = [];
   for (let i = 0; i < span; i++) {
     const v = base + i * 2 ** (32 - octets * 8);
@@ -33,20 +61,29 @@ function expandIPv6(text: string): string[] | undefined {
   const rest = text.slice(at + 1);
   const slash = rest.indexOf('/');
   const addressText = slash >= 0 ? rest.slice(0, slash) : rest;
-  const lengthText = slash >= 0 ? rest.slice(slash + 1) : '128';
-  if (!/^\d{1,3}$/.test(lengthText)) return undefined;
-  const length = Number(lengthText);
   const bytes = parseIPv6(addressText);
-  if (!bytes || length > 128) return undefined;
+  if (!bytes) return undefined;
+  const length = slash >= 0 ? prefixLength(rest.slice(slash + 1), 128) : 128;
+  if (length === 128 && bytes.every((b) => b === 0))
+    throw new AddressError(':: is the unspecified address: no client has it');
+  if (info && length !== 128) throw new AddressError('a prefix length cannot follow info@');
   if (isV4Mapped(bytes)) {
     const v4 = bytes.subarray(12).join('.');
     if (length === 128) return [`${info}${v4}`];
-    if (info || length < 96) return undefined;
-    return expandIPv4Cidr(v4, length - 96);
+    if (length < 96) throw new AddressError(`${rest} mixes IPv4-mapped and other IPv6 addresses: use /96 or longer`);
+    const keys = expandIPv4Cidr(v4, length - 96, rest, true);
+    // /96 is every IPv4 client: the 256 one-octet keys, not the default rule (IPv6 clients too).
+    return length === 96 ? expandIPv4Octets() : keys;
   }
   if (length === 128) return [`${info}${formatIPv6(bytes)}`];
-  if (info) return undefined;
-  return [`${formatIPv6(maskBytes(bytes, length))}/${length}`];
+  const network = maskBytes(bytes, length);
+  if (network.some((b, i) => b !== bytes[i]))
+    throw new AddressError(`${rest} has host bits set: the network is ${formatIPv6(network)}/${length}`);
+  return [`${formatIPv6(network)}/${length}`];
+}
+
+function expandIPv4Octets(): string[] {
+  return Array.from({ length: 256 }, (_, i) => `${i}.`);
 }
 
 function expandRange(address: string): string[] | undefined {
@@ -66,16 +103,26 @@ function expandRange(address: string): string[] | undefined {
 }
 
 /**
- * Keys for an address; undefined when it does not parse. With ipv6Only, only the IPv6
- * forms are accepted (used to find the separator in `::1:allow`).
+ * Keys for an address; undefined when it does not parse. Throws AddressError for a prefix
+ * form that parses but would match nothing. With ipv6Only, only the IPv6 forms are accepted
+ * (used to find the separator in `::1:allow`).
  */
 export function expandAddress(address: string, ipv6Only: boolean): string[] | undefined {
   if (address.includes(':')) return expandIPv6(address);
   if (ipv6Only) return undefined;
-  const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(\d{1,2})$/.exec(address);
-  if (cidr) return expandIPv4Cidr(cidr[1] as string, Number(cidr[2]));
+  if (!address.includes('=') && address.includes('/')) return expandIPv4Prefix(address);
   if (!address.includes('=') && !address.includes('@') && address.includes('-')) return expandRange(address);
   return [address];
+}
+
+// `10.0.0.0/8`: anything else with a `/` (a length that is not a number, a host name, a range,
+// info@) would be stored by the original as a key no client matches: refused instead.
+function expandIPv4Prefix(address: string): string[] {
+  const slash = address.indexOf('/');
+  const network = address.slice(0, slash);
+  if (network.includes('@')) throw new AddressError('a prefix length cannot follow info@');
+  if (!isIPv4(network)) throw new AddressError(`${network} before /${address.slice(slash + 1)} is not an IPv4 address`);
+  return expandIPv4Cidr(network, prefixLength(address.slice(slash + 1), 32), address);
 }
 
 /** The IPv6 prefix lengths used by keys, longest first. */

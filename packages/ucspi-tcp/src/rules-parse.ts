@@ -1,6 +1,7 @@
 // tcprules' text format → (key, data) records, exactly as ucspi-tcp 0.88's tcprules builds
 // them, plus the extensions: IPv6 addresses and CIDR prefixes (see rules-address.ts).
-import { expandAddress, IPV6_PREFIXES_KEY, ipv6PrefixLengths } from './rules-address.js';
+import { writeSync } from 'node:fs';
+import { AddressError, expandAddress, IPV6_PREFIXES_KEY, ipv6PrefixLengths } from './rules-address.js';
 
 export interface RuleRecord {
   key: string;
@@ -8,13 +9,30 @@ export interface RuleRecord {
   data: string;
 }
 
+/** A line that does not parse; `reason` (extensions only) says why, after the original's text. */
 export class RuleSyntaxError extends Error {
   readonly code = 'ERR_RULE_SYNTAX';
   readonly line: string;
-  constructor(line: string) {
-    super(`unable to parse this line: ${line}`);
+  readonly reason: string | undefined;
+  constructor(line: string, reason?: string) {
+    super(`unable to parse this line: ${line}${reason === undefined ? '' : `: ${reason}`}`);
     this.line = line;
+    this.reason = reason;
   }
+}
+
+/**
+ * `PROG: fatal: unable to parse this line: LINE` on fd 2 with the line's own bytes (the text is
+ * read as latin1, one character per byte, so 0xff is written back as 0xff, as the original
+ * does); returns exit code 100.
+ */
+export function reportSyntaxError(prog: string, err: RuleSyntaxError): number {
+  try {
+    writeSync(2, Buffer.from(`${prog}: fatal: ${err.message}\n`, 'latin1'));
+  } catch {
+    // stderr closed: nothing better to do with a diagnostic.
+  }
+  return 100;
 }
 
 /** The instruction part (`allow,A="b"`) → data, or undefined when it does not parse. */
@@ -50,8 +68,13 @@ function separatorIndex(line: string): number {
   if (/^(allow|deny)/.test(line.slice(first + 1))) return first;
   for (let i = line.indexOf(':', first + 1); i >= 0; i = line.indexOf(':', i + 1)) {
     if (/^(allow|deny)/.test(line.slice(i + 1))) {
-      const address = line.slice(0, i);
-      if (expandAddress(address, true) !== undefined) return i;
+      try {
+        if (expandAddress(line.slice(0, i), true) !== undefined) return i;
+      } catch (err) {
+        // An IPv6 address that means nothing (`:::allow`): this is the separator, refused later.
+        if (err instanceof AddressError) return i;
+        throw err;
+      }
     }
   }
   return first;
@@ -65,7 +88,13 @@ export function parseRuleLine(raw: string): RuleRecord[] {
   if (colon < 0) return [];
   const data = parseInstruction(line.slice(colon + 1));
   if (data === undefined) throw new RuleSyntaxError(line);
-  const keys = expandAddress(line.slice(0, colon), false);
+  let keys: string[] | undefined;
+  try {
+    keys = expandAddress(line.slice(0, colon), false);
+  } catch (err) {
+    if (err instanceof AddressError) throw new RuleSyntaxError(line, err.reason);
+    throw err;
+  }
   if (keys === undefined) throw new RuleSyntaxError(line);
   return keys.map((key) => ({ key, data }));
 }

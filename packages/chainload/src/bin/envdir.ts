@@ -1,9 +1,10 @@
 // envdir DIR CHILD...: run CHILD with the variables the files in DIR give.
-import { fatal } from '@fortress/core/errors';
 import { program, usageError } from '@fortress/core/program';
 import { EnvDirError, readEnvDir } from '../envdir.js';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
+// Bytes in the message (a name that is not UTF-8) are written as they are.
+import { fatal } from '../report.js';
 
 const EXIT_USAGE = 111; // envdir's usage error is 111, unlike the other programs
 
@@ -14,7 +15,7 @@ export const main = program('envdir', 'dir child', (argv, env) => {
   try {
     changes = readEnvDir(dir);
   } catch (err) {
-    if (err instanceof EnvDirError) return fatal('envdir', err.message, err.cause);
+    if (err instanceof EnvDirError) return fatal('envdir', err.text, err.cause);
     throw err;
   }
   // The child is searched in the caller's PATH, not one the directory sets (as pathexec_run).

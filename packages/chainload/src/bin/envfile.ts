@@ -4,14 +4,14 @@ import { fatalError, program, usageError } from '@fortress/core/program';
 import { parseEnvFile } from '../envfile.js';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
-import { fs } from '../node-fs.js';
+import { readNow } from '../read-now.js';
 
 export const main = program('envfile', 'file child', (argv, env) => {
   const [file, ...child] = argv;
   if (file === undefined || child.length === 0) throw usageError();
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readNow(file).toString('utf8');
   } catch (err) {
     throw fatalError(`unable to read ${file}`, err);
   }

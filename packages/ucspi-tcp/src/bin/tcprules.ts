@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fatalError, program, usageError } from '@fortress/core/program';
 import { buildRulesCdb } from '../rules-build.js';
+import { RuleSyntaxError, reportSyntaxError } from '../rules-parse.js';
 
 export const main = program('tcprules', 'rules.cdb rules.tmp', (argv) => {
   const [cdb, tmp] = argv;
@@ -12,6 +13,12 @@ export const main = program('tcprules', 'rules.cdb rules.tmp', (argv) => {
   } catch (err) {
     throw fatalError('unable to read input', err);
   }
-  buildRulesCdb(text, cdb, tmp);
+  try {
+    buildRulesCdb(text, cdb, tmp);
+  } catch (err) {
+    // The line's own bytes in the message, as the original prints them.
+    if (err instanceof RuleSyntaxError) return reportSyntaxError('tcprules', err);
+    throw err;
+  }
   return 0;
 });
