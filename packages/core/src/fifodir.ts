@@ -16,6 +16,7 @@ const {
   openSync,
   readdirSync,
   readSync,
+  renameSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -133,18 +134,27 @@ export class Subscription {
     this.#writeFd = writeFd;
   }
 
-  /** Makes a uniquely named FIFO (mode 0600) in the fifodir DIR and opens it; throws the errno. */
+  /**
+   * Makes a uniquely named FIFO (mode 0600) in the fifodir DIR and opens it; throws the errno.
+   * It is made and opened under a name notifiers skip, then renamed: under its final name it
+   * always has a reader, so a notifier never takes it for a dead waiter's and removes it.
+   */
   static subscribe(dir: string): Subscription {
-    const path = `${dir}/${FIFO_PREFIX}:${formatTai64nLabel(wallTime())}:${randomName()}`;
-    mkfifo(path, 0o600);
+    const name = `${FIFO_PREFIX}:${formatTai64nLabel(wallTime())}:${randomName()}`;
+    const path = `${dir}/${name}`;
+    const making = `${dir}/.${name}`;
+    mkfifo(making, 0o600);
     let fd: number | undefined;
+    let writeFd: number | undefined;
     try {
-      fd = openSync(path, O_RDONLY | O_NONBLOCK);
-      const writeFd = openSync(path, O_WRONLY | O_NONBLOCK);
+      fd = openSync(making, O_RDONLY | O_NONBLOCK);
+      writeFd = openSync(making, O_WRONLY | O_NONBLOCK);
+      renameSync(making, path);
       return new Subscription(path, fd, writeFd);
     } catch (err) {
       if (fd !== undefined) closeSync(fd);
-      removeQuietly(path);
+      if (writeFd !== undefined) closeSync(writeFd);
+      removeQuietly(making);
       throw err;
     }
   }

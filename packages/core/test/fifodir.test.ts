@@ -95,6 +95,14 @@ test('never writes into a regular file or through a symlink placed in the fifodi
   assert.equal(existsSync(other), true);
 });
 
+test('a FIFO being made (its dot-name) is skipped by notifiers, never removed as a dead waiter', () => {
+  const dir = fresh();
+  const making = join(dir, '.ftrig1:@400000006b11c140123e7933:NEWONE');
+  mkfifo(making, 0o600);
+  assert.equal(notifyFifodir(dir, 'u'), 0);
+  assert.equal(existsSync(making), true);
+});
+
 test('a missing fifodir: notify tells nobody, subscribe throws ENOENT', () => {
   assert.equal(notifyFifodir(join(tmp, 'none'), 'u'), 0);
   assert.throws(() => Subscription.subscribe(join(tmp, 'none')), { code: 'ENOENT' });

@@ -66,7 +66,4 @@ export function subscribeAndWait(request: WaitRequest): number {
   }
 }
 
-/** A -T argument: decimal milliseconds; undefined when it is not one. */
-export function parseTimeout(text: string): number | undefined {
-  return /^\d{1,10}$/.test(text) ? Number(text) : undefined;
-}
+export { parseTimeout } from './wait-options.js';

@@ -10,9 +10,9 @@ import { inspectService } from '@fortress/core/service-inspect';
 
 const { closeSync, constants, openSync } = process.getBuiltinModule('node:fs');
 
-/** u up, U up and ready, d down, D down and ./finish done, r (re)started, R (re)started and ready. */
-export type WaitTarget = 'u' | 'U' | 'd' | 'D' | 'r' | 'R';
-export const WAIT_TARGETS = 'uUdDrR';
+import type { WaitTarget } from './wait-options.js';
+
+export { WAIT_TARGETS, type WaitTarget } from './wait-options.js';
 
 export type WaitOutcome =
   /** Every service (with `any`: one) reached the state. */

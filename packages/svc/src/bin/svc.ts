@@ -6,12 +6,11 @@ import { byteArgs } from '../byte-strings.js';
 import { commandBytes, OPTION_LETTERS, SVC_USAGE } from '../control-letters.js';
 import { sendControl } from '../send-control.js';
 import { writeStderr } from '../service-files.js';
-import { parseTimeout, subscribeAndWait } from '../wait-program.js';
-import { WAIT_TARGETS, type WaitTarget } from '../wait-services.js';
+import { parseTimeout, WAIT_TARGETS, type WaitTarget } from '../wait-options.js';
 
 const USAGE = `[-${OPTION_LETTERS}] [-wu|-wU|-wd|-wD|-wr|-wR [-T ms]] dir ...`;
 
-export const main = program('svc', USAGE, (argv) => {
+export const main = program('svc', USAGE, async (argv) => {
   const { options, operands, problem } = getopt(byteArgs(argv), `${OPTION_LETTERS}w:T:`);
   if (problem !== undefined) {
     // 0.76's usage error: getopt's line, then the letters (not the `usage:` shape).
@@ -43,6 +42,8 @@ export const main = program('svc', USAGE, (argv) => {
     send();
     return 0; // always, as 0.76: the warnings tell which DIR failed
   }
+  // Loaded only to wait: a plain svc loads no fifodir, no poll, no addon.
+  const { subscribeAndWait } = await import('../wait-program.js');
   return subscribeAndWait({ prog: 'svc', dirs: operands, target, any: false, timeoutMs, between: send });
 });
 
