@@ -54,9 +54,10 @@ function run(nodeArgs: string[], args: string[], deadlineMs = 60_000): Promise<O
 
 test('every program of the suite is found', () => {
   assert.deepEqual(PROGRAMS.map((p) => p.name).sort(), [
-    ...['dnscache', 'envdir', 'envfile', 'envuidgid', 'fghack', 'fortress', 'multilog', 'pgrphack'],
-    ...['readproctitle', 'setlock', 'setuidgid', 'softlimit', 'supervise', 'svc', 'svok', 'svscan'],
-    ...['svscanboot', 'svstat', 'tai64n', 'tai64nlocal', 'tcpclient', 'tcprules', 'tcprulescheck', 'tcpserver'],
+    ...['dnscache', 'envdir', 'envfile', 'envuidgid', 'fghack', 'fortress', 'multilog', 'permafailon'],
+    ...['pgrphack', 'readproctitle', 'setlock', 'setuidgid', 'softlimit', 'supervise', 'svc', 'svdt'],
+    ...['svok', 'svscan', 'svscanboot', 'svstat', 'svwait', 'tai64n', 'tai64nlocal', 'tcpclient'],
+    ...['tcprules', 'tcprulescheck', 'tcpserver'],
   ]);
 });
 

@@ -31,6 +31,20 @@ export interface StartError {
   at: number;
 }
 
+/** What supervise is doing, one word (supervise's state machine, packages/supervise/README.md). */
+export const SUPERVISOR_STATES = [
+  'down',
+  'starting',
+  'up',
+  'ready',
+  'stopping',
+  'finishing',
+  'backoff',
+  'failed',
+  'exited',
+] as const;
+export type SupervisorStateName = (typeof SUPERVISOR_STATES)[number];
+
 export interface ExtraStatus {
   /** Pid of ./run, 0 when down (same as the 18-byte record). */
   pid: number;
@@ -46,6 +60,14 @@ export interface ExtraStatus {
   /** The last failed start of ./run, null (or absent, from an older supervise) when the last start
    * succeeded or none was tried. */
   startError?: StartError | null;
+  /** The state machine's state (absent from an older supervise). */
+  state?: SupervisorStateName;
+  /** Did ./run say it is ready (notification-fd)? null when the service does not use readiness. */
+  ready?: boolean | null;
+  /** Unix ms when ./run said it is ready; null when it has not (since its last start). */
+  readySince?: number | null;
+  /** Unix ms when the next start of ./run is due (state backoff); null otherwise. */
+  nextStart?: number | null;
 }
 
 export type ExtraStatusRead = { ok: true; extra: ExtraStatus } | { ok: false; step: 'open' | 'read'; code: string };
@@ -58,6 +80,7 @@ const MAX_PID = 4_194_304;
 const isPid = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_PID;
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isTime = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_TIME_MS;
+const isOptionalTime = (v: unknown): boolean => v === undefined || v === null || isTime(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function validLastExit(v: unknown): v is LastExit {
@@ -78,12 +101,20 @@ function validStartError(v: unknown): v is StartError | null | undefined {
  * Fields this version does not know are dropped (a newer supervise may add some). */
 export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (!isObject(value)) return undefined;
-  const { pid, pgid, starts, lastStart, lastExit, supervisor, startError } = value;
+  const { pid, pgid, starts, lastStart, lastExit, supervisor, startError, state, ready, readySince, nextStart } = value;
   if (!isPid(pid) || !isPid(pgid) || !isCount(starts)) return undefined;
   if (lastStart !== null && !isTime(lastStart)) return undefined;
   if (!validLastExit(lastExit) || !validStartError(startError)) return undefined;
   if (!isPid(supervisor) || supervisor === 0) return undefined;
-  return { pid, pgid, starts, lastStart, lastExit, supervisor, startError: startError ?? null };
+  if (state !== undefined && !SUPERVISOR_STATES.includes(state as SupervisorStateName)) return undefined;
+  if (ready !== undefined && ready !== null && typeof ready !== 'boolean') return undefined;
+  if (!isOptionalTime(readySince) || !isOptionalTime(nextStart)) return undefined;
+  const extra: ExtraStatus = { pid, pgid, starts, lastStart, lastExit, supervisor, startError: startError ?? null };
+  if (state !== undefined) extra.state = state as SupervisorStateName;
+  if (ready !== undefined) extra.ready = ready as boolean | null;
+  if (readySince !== undefined) extra.readySince = readySince as number | null;
+  if (nextStart !== undefined) extra.nextStart = nextStart as number | null;
+  return extra;
 }
 
 /** Reads and checks PATH (a status.json): the record, or why it cannot be had (BADFORMAT for a

@@ -29,6 +29,20 @@ test('a record of the schema is taken; unknown fields dropped, startError defaul
   });
 });
 
+test('the state machine fields (state, ready, readySince, nextStart) are taken when valid, bad otherwise', () => {
+  const fields = { state: 'ready', ready: true, readySince: 1_790_000_000_500, nextStart: null };
+  assert.deepEqual(validExtraStatus({ ...good, ...fields }), { ...good, startError: null, ...fields });
+  assert.deepEqual(validExtraStatus({ ...good, state: 'failed', ready: null }), {
+    ...good,
+    startError: null,
+    state: 'failed',
+    ready: null,
+  });
+  for (const wrong of [{ state: 'sleeping' }, { ready: 'yes' }, { readySince: -1 }, { nextStart: 'soon' }]) {
+    assert.equal(validExtraStatus({ ...good, ...wrong }), undefined, JSON.stringify(wrong));
+  }
+});
+
 test('every field of the wrong type or range makes the record bad', () => {
   const bad: Record<string, unknown>[] = [
     { pid: -1 },

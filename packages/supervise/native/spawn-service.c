@@ -14,9 +14,11 @@
 #include "napi-args.h"
 #include "spawn-attr.h"
 
-#define MAX_FDS 8
+// Up to fd 63: room for a notification-fd (s6's readiness descriptor) above stdio.
+#define MAX_FDS 64
 
-// Descriptor moves: fds[i] becomes the child's descriptor i. Two steps through descriptors
+// Descriptor moves: fds[i] becomes the child's descriptor i (-1: i stays closed, as every
+// descriptor not moved is close-on-exec). Two steps through descriptors
 // above every source and target, so a source that is also a target (stdout given as fd 0)
 // is not overwritten before it is used, and dup2 never maps a descriptor onto itself (which
 // would keep its close-on-exec flag).
@@ -24,9 +26,12 @@ static void add_moves(posix_spawn_file_actions_t *actions, const int *fds, int n
   int spare = n;
   for (int i = 0; i < n; i++)
     if (fds[i] >= spare) spare = fds[i] + 1;
-  for (int i = 0; i < n; i++) posix_spawn_file_actions_adddup2(actions, fds[i], spare + i);
-  for (int i = 0; i < n; i++) posix_spawn_file_actions_adddup2(actions, spare + i, i);
-  for (int i = 0; i < n; i++) posix_spawn_file_actions_addclose(actions, spare + i);
+  for (int i = 0; i < n; i++)
+    if (fds[i] >= 0) posix_spawn_file_actions_adddup2(actions, fds[i], spare + i);
+  for (int i = 0; i < n; i++)
+    if (fds[i] >= 0) posix_spawn_file_actions_adddup2(actions, spare + i, i);
+  for (int i = 0; i < n; i++)
+    if (fds[i] >= 0) posix_spawn_file_actions_addclose(actions, spare + i);
 }
 
 // spawnService(dir, path, argv[], envp[], fds[]) -> pid, or -errno.
@@ -41,7 +46,7 @@ static napi_value SpawnService(napi_env env, napi_callback_info info) {
   for (uint32_t i = 0; i < nfds; i++) {
     napi_value e;
     napi_get_element(env, args[4], i, &e);
-    if (napi_get_value_int32(env, e, &fds[i]) != napi_ok || fds[i] < 0) return int_value(env, -EBADF);
+    if (napi_get_value_int32(env, e, &fds[i]) != napi_ok || fds[i] < -1) return int_value(env, -EBADF);
   }
   char *dir = arg_string(env, args[0]);
   char *path = arg_string(env, args[1]);

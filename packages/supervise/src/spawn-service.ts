@@ -1,6 +1,7 @@
 // Starts ./run or ./finish: executed directly (no PATH search, argv[0] `./run`), in DIR, in a
-// session of its own (its pid is its process group), with the host's stdio as fds 0-2 and no
-// other descriptor (everything else is close-on-exec).
+// session of its own (its pid is its process group), with the host's stdio as fds 0-2, the
+// write end of the readiness pipe as its notification-fd when it has one, and no other
+// descriptor (everything else is close-on-exec).
 // One posix_spawn through native/spawn-service.c (vfork-like: no copy of Node's memory, unlike
 // child_process, whose fork of the whole process costs about a millisecond per start).
 import { SystemError } from '@fortress/core/errors';
@@ -13,6 +14,8 @@ export interface SpawnSettings {
   /** Descriptors for the program's fds 0, 1, 2. */
   stdio: readonly [number, number, number];
   env: NodeJS.ProcessEnv;
+  /** [N, fd]: fd becomes the program's descriptor N (notification-fd, 3..63). */
+  extraFd?: readonly [number, number];
 }
 
 interface Addon {
@@ -40,7 +43,13 @@ export function spawnService(name: string, args: readonly string[], settings: Sp
     if (value !== undefined) envp.push(`${key}=${value}`);
   }
   const path = `./${name}`;
-  const result = loadSpawnAddon().spawnService(dir, path, [path, ...args], envp, [...stdio]);
+  const fds = [...stdio];
+  if (settings.extraFd) {
+    const [target, fd] = settings.extraFd;
+    while (fds.length < target) fds.push(-1);
+    fds[target] = fd;
+  }
+  const result = loadSpawnAddon().spawnService(dir, path, [path, ...args], envp, fds);
   if (result < 0) throw new SystemError('posix_spawn', -result);
   return result;
 }

@@ -2,9 +2,11 @@
 // times: no signal handlers, no chdir, no process.exit, no use of process.stdout/stderr.
 // Every path is relative to `dir`; ./run's stdio comes from `stdio`; diagnostics go to `log`.
 import type { Socket } from 'node:net';
+import { appendDeath, DEATH_TALLY_FILE } from '@fortress/core/death-tally';
 import { errorText, writeStderr } from '@fortress/core/errors';
-import type { ExtraStatus, LastExit, StartError } from '@fortress/core/extra-status';
+import type { ExtraStatus, LastExit, StartError, SupervisorStateName } from '@fortress/core/extra-status';
 import { readExtraStatus } from '@fortress/core/extra-status';
+import { EVENT_DIR, makeFifodir, notifyFifodir } from '@fortress/core/fifodir';
 import { readStatusRecord, type Want } from '@fortress/core/status-record';
 import { type WallTime, wallTime } from '@fortress/core/tai64n';
 import { listenForChildExits, onChildExit } from './child-exits.js';
@@ -12,15 +14,19 @@ import { controlAction } from './control-bytes.js';
 import { KILL_GRACE_MS, killEverything, readTimeoutFile, remnantsAlive, terminateRemnants } from './escalation.js';
 import { reapIfOurs } from './libc-ops.js';
 import { descendantsOf, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
+import { NOTIFICATION_FD_FILE, ReadinessPipe, readNotificationFd } from './readiness.js';
+import { nextPause, readRestartPolicy } from './restart-policy.js';
 import { identityOf, recordedRunAlive, stillRunning, writeRunRecord } from './run-record.js';
 import { closeQuietly, openServiceFiles, type ServiceFiles } from './service-files.js';
+import { readDownSignal, readMaxDeathTally } from './service-settings.js';
 import { finishArguments, loadSpawnAddon, type SpawnSettings, spawnService } from './spawn-service.js';
 import { writeStatusFiles } from './status-files.js';
 
 // Builtins through getBuiltinModule: an ES import of node:fs builds fs's whole namespace
 // (fs/promises, streams, readline), about 0.7 MiB of private memory per supervise process.
 const { EventEmitter } = process.getBuiltinModule('node:events');
-const { statSync } = process.getBuiltinModule('node:fs');
+const { statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { signals } = process.getBuiltinModule('node:os').constants;
 const net = process.getBuiltinModule('node:net');
 
 export type LogLevel = 'warning' | 'fatal';
@@ -62,6 +68,10 @@ export interface SupervisorState {
   lastExit: LastExit | null;
   /** Why the last start of ./run failed, until one succeeds. */
   startError: StartError | null;
+  /** The state machine's state (README, "States"). */
+  supervision: SupervisorStateName;
+  /** ./run said it is ready (notification-fd); null when it does not use readiness. */
+  ready: boolean | null;
 }
 
 interface RunningService extends ProcessIdentity {
@@ -89,6 +99,8 @@ export const ADOPT_POLL_MS = 200;
 const REMNANT_POLL_MS = 50;
 /** Default time limit of ./finish (s6's default too), overridden by a `timeout-finish` file. */
 export const FINISH_TIMEOUT_MS = 5000;
+/** ./finish exiting with this means the service failed permanently (s6): no restart until `u`. */
+export const PERMANENT_FAILURE_EXIT = 125;
 
 /**
  * Events: 'start' (pid), 'exit' (code, signal), 'status' (SupervisorState) after every status
@@ -128,6 +140,24 @@ export class Supervisor extends EventEmitter {
   #lastStart: number | null = null;
   #lastExit: LastExit | null = null;
   #startError: StartError | null = null;
+  /** The one state value (README, "States"); every change goes through #enter(). */
+  #state: SupervisorStateName = 'down';
+  /** Event bytes for event/, sent after the next status write (a waiter that subscribes too
+   * late for an event finds its effect in the status). */
+  #pendingEvents = '';
+  /** ./finish exited 125: not restarted until `u` or `o`. */
+  #failed = false;
+  /** The readiness pipe of the current ./run, while it has not spoken. */
+  #readiness: ReadinessPipe | undefined;
+  /** The current ./run was given a notification-fd. */
+  #usesReadiness = false;
+  #readySince: number | null = null;
+  /** Unix ms when the paced next start is due, while in backoff. */
+  #nextStart: number | null = null;
+  /** The backoff pause after the last death (0: none; restart-policy.ts). */
+  #pauseMs = 0;
+  /** performance.now() before which no start is made (the backoff pause after a death). */
+  #pausedUntilMono = Number.NEGATIVE_INFINITY;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -158,6 +188,7 @@ export class Supervisor extends EventEmitter {
     loadSpawnAddon();
     listenForChildExits();
     this.#want = files.normallyDown ? 'down' : 'up';
+    this.#makeEventFiles();
     const orphan = recordedRunAlive(files.runRecordFd, this.dir);
     if (orphan) this.#adopt(orphan);
     this.#writeStatus();
@@ -184,17 +215,27 @@ export class Supervisor extends EventEmitter {
     switch (action.kind) {
       // A start writes the status itself, after the spawn: one write, off the way to ./run.
       case 'up':
+        // Asked up again after down or failed: no backoff pause left over (1 s pacing stays).
+        if (this.#failed || this.#want !== 'up') {
+          this.#pausedUntilMono = Number.NEGATIVE_INFINITY;
+          this.#pauseMs = 0;
+        }
         this.#want = 'up';
-        if (!this.#startRun()) this.#writeStatus();
+        this.#failed = false;
+        if (!this.#startRun()) this.#rest();
         return;
       case 'once':
         this.#want = 'none';
-        if (!this.#startRun()) this.#writeStatus();
+        this.#failed = false;
+        if (!this.#startRun()) this.#rest();
         return;
       case 'down':
         this.#want = 'down';
         this.#clearStartTimer();
-        this.#stop();
+        if (this.#current) {
+          this.#stop();
+          if (this.#state !== 'finishing') this.#enter('stopping');
+        } else if (this.#finishing === undefined) this.#enter(this.#failed ? 'failed' : 'down');
         this.#writeStatus();
         return;
       case 'pause':
@@ -258,6 +299,8 @@ export class Supervisor extends EventEmitter {
       lastStart: this.#lastStart,
       lastExit: this.#lastExit,
       startError: this.#startError,
+      supervision: this.#state,
+      ready: this.#usesReadiness ? this.#readySince !== null : null,
     };
   }
 
@@ -265,16 +308,108 @@ export class Supervisor extends EventEmitter {
     return { dir: this.dir, stdio: this.#stdio, env: this.#env ?? process.env };
   }
 
+  // The state changes in one place, with the event bytes each change sends (s6's letters):
+  // starting/up `u` (after `s`), ready `U`, down after a run `d`, then `D` once ./finish is done,
+  // failed `O`, exited `x`. The bytes go out after the next status write.
+  #enter(state: SupervisorStateName, events = ''): void {
+    this.#state = state;
+    this.#pendingEvents += events;
+    if (state !== 'backoff') this.#nextStart = null;
+  }
+
+  // Nothing runs, no ./finish: what the service rests in until the next command or start.
+  #rest(): void {
+    if (this.#current || this.#finishing !== undefined) {
+      this.#writeStatus();
+      return;
+    }
+    const waiting = this.#startTimer !== undefined && this.#want !== 'down' && !this.#failed;
+    this.#enter(this.#failed ? 'failed' : waiting ? 'backoff' : 'down');
+    this.#writeStatus();
+  }
+
+  // event/ (the fifodir waiters subscribe to) and an empty death tally, as s6-supervise makes
+  // them; a failure here is a warning, never a reason not to supervise.
+  #makeEventFiles(): void {
+    try {
+      makeFifodir(`${this.dir}/${EVENT_DIR}`);
+    } catch (err) {
+      this.#log('warning', `unable to create ${this.name}/${EVENT_DIR}: ${errorText(err)}`);
+    }
+    try {
+      writeFileSync(`${this.dir}/supervise/${DEATH_TALLY_FILE}`, '', { flag: 'wx', mode: 0o644 });
+    } catch {
+      // there already (or supervise/ unwritable, which the status writes report)
+    }
+  }
+
+  // One more death in supervise/death_tally (s6's format; permafailon and svdt read it).
+  #tallyDeath(code: number | null, signal: NodeJS.Signals | null): void {
+    if (code === null && signal === null) return; // an adopted ./run: how it ended is unknown
+    try {
+      const death = {
+        at: wallTime(),
+        code: signal === null ? code : null,
+        signal: signal === null ? null : (signals[signal] ?? 0),
+      };
+      appendDeath(`${this.dir}/supervise`, death, readMaxDeathTally(this.dir));
+    } catch (err) {
+      this.#log('warning', `unable to write ${this.name}/supervise/${DEATH_TALLY_FILE}: ${errorText(err)}`);
+    }
+  }
+
+  // A readiness pipe for the next ./run when the directory has a valid notification-fd.
+  #readinessPipe(): ReadinessPipe | undefined {
+    const n = readNotificationFd(this.dir);
+    if (n === undefined) return undefined;
+    if (n instanceof Error) {
+      const reason = (n as NodeJS.ErrnoException).code === 'BADFORMAT' ? 'bad format' : errorText(n);
+      this.#log('warning', `unable to read ${this.name}/${NOTIFICATION_FD_FILE}: ${reason}`);
+      return undefined;
+    }
+    let pipe: ReadinessPipe | undefined;
+    const onReady = (): void => {
+      if (this.#readiness !== pipe) return;
+      this.#readiness = undefined;
+      this.#readySince = Date.now();
+      if (this.#state === 'starting') this.#enter('ready', 'U');
+      this.#writeStatus();
+    };
+    const onNever = (): void => {
+      if (this.#readiness !== pipe) return;
+      this.#readiness = undefined;
+      if (this.#state === 'starting') this.#enter('up');
+      this.#writeStatus();
+    };
+    try {
+      pipe = new ReadinessPipe(onReady, onNever);
+    } catch (err) {
+      this.#log('warning', `unable to make ${this.name}'s readiness pipe: ${errorText(err)}`);
+      return undefined;
+    }
+    return pipe;
+  }
+
+  #dropReadiness(): void {
+    this.#readiness?.close();
+    this.#readiness = undefined;
+    this.#usesReadiness = false;
+    this.#readySince = null;
+  }
+
   // Starts ./run if wanted and nothing runs, at most once per START_INTERVAL_MS. True when it
   // tried (started ./run or failed to), and so has written the status.
   #startRun(): boolean {
-    if (this.#closed || this.#current || this.#finishing !== undefined || this.#want === 'down') return false;
-    const wait = this.#lastStartMono + START_INTERVAL_MS - performance.now();
+    if (this.#closed || this.#current || this.#finishing !== undefined || this.#want === 'down' || this.#failed) {
+      return false;
+    }
+    const wait = Math.max(this.#lastStartMono + START_INTERVAL_MS, this.#pausedUntilMono) - performance.now();
     if (wait > 0) {
       this.#startTimer ??= setTimeout(() => {
         this.#startTimer = undefined;
         this.#startRun();
       }, wait);
+      this.#nextStart = Date.now() + Math.ceil(wait);
       return false;
     }
     this.#clearStartTimer();
@@ -284,13 +419,23 @@ export class Supervisor extends EventEmitter {
       this.#log('warning', `unable to write ${this.name}/supervise/run.id: ${errorText(err)}`);
     // `pending` first: a supervise killed between the spawn and the record leaves a trace.
     writeRunRecord(recordFd, undefined, warnRecord);
+    const readiness = this.#readinessPipe();
+    const settings = this.#spawnSettings();
+    if (readiness) settings.extraFd = [readNotificationFd(this.dir) as number, readiness.writeFd];
+    this.#pendingEvents += 's';
     let pid: number;
     try {
-      pid = spawnService('run', [], this.#spawnSettings());
+      pid = spawnService('run', [], settings);
     } catch (err) {
+      readiness?.close();
       this.#startFailed(err);
       return true;
     }
+    readiness?.afterSpawn();
+    this.#readiness = readiness;
+    this.#usesReadiness = readiness !== undefined;
+    this.#readySince = null;
+    this.#enter(readiness ? 'starting' : 'up', 'u');
     onChildExit(pid, (code, signal) => this.#serviceGone(code, signal));
     // Recorded before anything else: a supervise started after a crash of this one finds it.
     const run = identityOf(pid);
@@ -310,7 +455,8 @@ export class Supervisor extends EventEmitter {
     const text = `unable to start ${this.name}/run: ${errorText(err)}`;
     this.#log('fatal', text);
     this.#startError = { text, at: Date.now() };
-    this.#writeStatus();
+    this.#pauseAfterDeath();
+    this.#enter('down', 'dD');
     this.#afterDown();
   }
 
@@ -320,17 +466,25 @@ export class Supervisor extends EventEmitter {
     this.#since = wallTime();
     this.#paused = false;
     this.#lastExit = { code, signal, at: Date.now() };
+    this.#dropReadiness();
+    this.#pauseAfterDeath();
     if (ended) this.#leftBehind(ended);
     this.emit('exit', code, signal);
     if (!this.#closed && this.#finishExists()) {
+      // The tally first: ./finish may read it (permafailon).
+      this.#tallyDeath(code, signal);
+      this.#enter('finishing', 'd');
       this.#writeStatus();
       this.#runFinish(code, signal);
     } else if (this.#restartsAtOnce()) {
       // Respawn first, write the status after (it then records both the exit and the new
       // start): the status files are not on the path from exit to the next ./run.
+      this.#enter('down', 'dD');
       this.#startRun();
+      this.#tallyDeath(code, signal);
     } else {
-      this.#writeStatus();
+      this.#tallyDeath(code, signal);
+      this.#enter('down', 'dD');
       this.#afterDown();
     }
   }
@@ -359,12 +513,21 @@ export class Supervisor extends EventEmitter {
   }
 
   #restartsAtOnce(): boolean {
+    const now = performance.now();
     return (
       !this.#closed &&
       !this.#exitRequested &&
       this.#want === 'up' &&
-      performance.now() - this.#lastStartMono >= START_INTERVAL_MS
+      now - this.#lastStartMono >= START_INTERVAL_MS &&
+      now >= this.#pausedUntilMono
     );
+  }
+
+  // The backoff pause this death earns (none without a restart-delay-max file).
+  #pauseAfterDeath(): void {
+    const now = performance.now();
+    this.#pauseMs = nextPause(this.#pauseMs, now - this.#lastStartMono, readRestartPolicy(this.dir));
+    this.#pausedUntilMono = now + this.#pauseMs;
   }
 
   #finishExists(): boolean {
@@ -382,6 +545,7 @@ export class Supervisor extends EventEmitter {
       pgid = spawnService('finish', finishArguments(code, signal), this.#spawnSettings());
     } catch (err) {
       this.#log('warning', `unable to start ${this.name}/finish: ${errorText(err)}`);
+      this.#enter('down', 'D');
       this.#afterDown();
       return;
     }
@@ -390,17 +554,26 @@ export class Supervisor extends EventEmitter {
     // In a tree stop a ./finish without a time limit gets the grace time: the stop must end.
     const ms = limit > 0 || !this.#treeStop ? limit : this.#killGraceMs;
     const timer = ms > 0 || this.#treeStop ? setTimeout(() => sendSignal(-pgid, 'SIGKILL'), ms) : undefined;
-    onChildExit(pgid, () => {
+    onChildExit(pgid, (finishCode) => {
       clearTimeout(timer);
       this.#finishing = undefined;
-      this.#writeStatus();
+      if (finishCode === PERMANENT_FAILURE_EXIT && !this.#exitRequested) {
+        this.#failed = true;
+        this.#want = 'down';
+        this.#clearStartTimer();
+        this.#enter('failed', 'DO');
+      } else this.#enter('down', 'D');
       this.#afterDown();
     });
   }
 
+  // Nothing runs any more: exit if asked to, start again if wanted, else rest; the status is
+  // written on every way out.
   #afterDown(): void {
-    if (this.#exitRequested) this.#finalize();
-    else if (this.#want === 'up') this.#startRun();
+    if (this.#exitRequested) {
+      this.#writeStatus();
+      this.#finalize();
+    } else if (this.#want !== 'up' || !this.#startRun()) this.#rest();
   }
 
   // Signals ./run (its pid only, as 0.76 does). An adopted pid is checked against its recorded
@@ -416,7 +589,7 @@ export class Supervisor extends EventEmitter {
     const cur = this.#current;
     if (!cur) return;
     this.#armEscalation(cur);
-    this.#signal('SIGTERM');
+    this.#signal(readDownSignal(this.dir));
     this.#signal('SIGCONT');
     this.#paused = false;
   }
@@ -490,6 +663,7 @@ export class Supervisor extends EventEmitter {
     const record = readStatusRecord(this.dir);
     const cur: RunningService = { ...run, pgid: run.pid, adopted: true };
     this.#current = cur;
+    this.#enter('up');
     // Found through a `pending` record: record it properly now.
     writeRunRecord(this.#files!.runRecordFd, run, (err) =>
       this.#log('warning', `unable to write ${this.name}/supervise/run.id: ${errorText(err)}`),
@@ -525,6 +699,10 @@ export class Supervisor extends EventEmitter {
       lastExit: this.#lastExit,
       supervisor: this.#supervisorPid,
       startError: this.#startError,
+      state: this.#state,
+      ready: state.ready,
+      readySince: this.#readySince,
+      nextStart: this.#state === 'backoff' ? this.#nextStart : null,
     };
     writeStatusFiles(
       this.dir,
@@ -533,12 +711,21 @@ export class Supervisor extends EventEmitter {
       (text, err) => this.#log('warning', `${text}: ${errorText(err)}`),
       this.name,
     );
+    this.#sendEvents();
     this.emit('status', state);
+  }
+
+  #sendEvents(): void {
+    const events = this.#pendingEvents;
+    this.#pendingEvents = '';
+    for (const event of events) notifyFifodir(`${this.dir}/${EVENT_DIR}`, event);
   }
 
   // Obeys `x`: waits for pending stop escalations, writes the last status, closes everything.
   #finalize(): void {
     if (this.#closed || this.#escalations.size > 0) return;
+    this.#dropReadiness();
+    this.#enter('exited', 'x');
     this.#writeStatus();
     this.#closed = true;
     this.#clearStartTimer();

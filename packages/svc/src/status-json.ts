@@ -1,7 +1,7 @@
 // `svstat --json`: one object per directory, rendered from core's inspection: the facts of the
 // text line plus what fortress's supervise records in supervise/status.json when that file is
 // current. fortress status prints the same objects (with name, pgid and memory added).
-import type { LastExit, StartError } from '@fortress/core/extra-status';
+import type { LastExit, StartError, SupervisorStateName } from '@fortress/core/extra-status';
 import type { ServiceInspection, ServiceState } from '@fortress/core/service-inspect';
 
 export interface ServiceJson {
@@ -25,6 +25,14 @@ export interface ServiceJson {
   supervisor: number | null;
   /** Why ./run could not be started last time, null when it could (or nobody says). */
   startError: StartError | null;
+  /** supervise's state machine: down starting up ready stopping finishing backoff failed exited. */
+  supervision: SupervisorStateName | null;
+  /** true/false for a service that uses readiness (notification-fd), null when it does not. */
+  ready: boolean | null;
+  /** Unix ms when ./run said it is ready, null when not ready. */
+  readySince: number | null;
+  /** Unix ms of the next start of ./run while in backoff, else null. */
+  nextStart: number | null;
   /** svstat's text for the failure (`supervise not running`, ...), null when state is up/down. */
   error: string | null;
   /** The errno name behind error (`ENOENT`), BADFORMAT for a bad status file, else null. */
@@ -54,6 +62,10 @@ export function serviceJson(dir: string, inspection: ServiceInspection): Service
     lastStart: extra?.lastStart ?? null,
     supervisor: extra?.supervisor ?? null,
     startError: inspection.startError,
+    supervision: extra?.state ?? null,
+    ready: extra?.ready ?? null,
+    readySince: extra?.readySince ?? null,
+    nextStart: extra?.nextStart ?? null,
     error: error?.text ?? null,
     errorCode: error?.code ?? null,
     statusJsonError: inspection.extraError?.text ?? null,

@@ -29,9 +29,24 @@ export class StatusLines {
     const { error, record, normallyUp } = inspection;
     if (error?.step === 'read-status')
       return statusText(statusFields(this.buffer)!, normallyUp ?? true, nowUnixSeconds);
-    if (record) return statusText(record, normallyUp ?? true, nowUnixSeconds);
+    if (record) return statusText(record, normallyUp ?? true, nowUnixSeconds) + stateSuffix(inspection, nowUnixSeconds);
     return error?.text ?? '';
   }
+}
+
+/**
+ * What fortress's supervise adds to the 0.76 line, from a current status.json only (so never for
+ * daemontools' supervise): `, ready N seconds` while up and ready, for services that use
+ * readiness (as s6-svstat); `, failed` while down for good after ./finish exited 125.
+ */
+export function stateSuffix(inspection: ServiceInspection, nowUnixSeconds: number): string {
+  const { extra, pid } = inspection;
+  if (!extra) return '';
+  if (pid !== 0 && extra.ready === true && typeof extra.readySince === 'number') {
+    return `, ready ${Math.max(0, nowUnixSeconds - Math.floor(extra.readySince / 1000))} seconds`;
+  }
+  if (pid === 0 && extra.state === 'failed') return ', failed';
+  return '';
 }
 
 /** Whole seconds of the wall clock, as time(2). */

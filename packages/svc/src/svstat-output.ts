@@ -9,7 +9,8 @@ export async function svstatOutput(dirs: readonly string[], json: boolean): Prom
   const lines = new StatusLines();
   let out = '';
   for (const dir of dirs) {
-    const inspection = inspectService(bytesOf(dir), { extra: json });
+    // The text reads status.json too, for fortress's suffixes (`, ready N seconds`, `, failed`).
+    const inspection = inspectService(bytesOf(dir));
     if (toJson) out += `${JSON.stringify(toJson(fromByteString(dir), inspection))}\n`;
     else out += `${dir}: ${lines.line(inspection, unixNow())}\n`;
   }

@@ -47,31 +47,41 @@ test('the extension letters q 1 2 are sent as the bytes q 1 2', () => {
   assert.equal(svc(ours, ['-udopchaitkxq12', 'sv']).sent, 'udopchaitkxq12');
 });
 
-// Issue 18: -wu sent WINCH and up. w is s6's "wait" letter (svc -wu: wait until up): until
-// the waiting letters exist it is unknown, as in 0.76, and nothing at all is sent.
-test('svc -wu DIR: w is an unknown letter, nothing is sent, as Debian svc', () => {
+// Issue 18: -wu sent WINCH and up. Now w is s6's "wait" letter: it takes one of u U d D r R.
+test('-w takes one of u U d D r R and -T a number of ms; anything else is usage, exit 100, nothing sent', () => {
+  const usage = 'svc: usage: svc [-udopchaitkxq12] [-wu|-wU|-wd|-wD|-wr|-wR [-T ms]] dir ...\n';
   for (const args of [
-    ['-wu', 'sv'],
-    ['-uw', 'sv'],
-    ['-u', '-w', 'sv'],
+    ['-wz', 'sv'],
+    ['-w', 'uu', 'sv'],
+    ['-wu', '-T', 'soon', 'sv'],
   ]) {
-    const mine = svc(ours, args);
-    assert.deepEqual(mine, {
+    assert.deepEqual(svc(ours, args), { status: 100, stdout: '', stderr: usage, sent: '' }, args.join(' '));
+  }
+  for (const args of [
+    ['-u', '-w'],
+    ['-wu', '-T'],
+  ]) {
+    const letter = args.at(-1)!.slice(1);
+    assert.deepEqual(svc(ours, args), {
       status: 100,
       stdout: '',
-      stderr: `svc: illegal option -- w\n${USAGE_076}, q quit, 1 usr1, 2 usr2\n`,
+      stderr: `svc: option requires an argument -- ${letter}\n${USAGE_076}, q quit, 1 usr1, 2 usr2\n`,
       sent: '',
     });
-    const theirs = svc(debian, args);
-    assert.deepEqual([theirs.status, theirs.sent], [100, '']);
-    assert.equal(theirs.stderr, `svc: illegal option -- w\n${USAGE_076}\n`);
   }
+  // Debian's svc knows no w: nothing sent either.
+  const theirs = svc(debian, ['-wu', 'sv']);
+  assert.deepEqual([theirs.status, theirs.sent], [100, '']);
 });
 
 // Issue 18: svc --help printed nothing (djb getopt skips it as it skips --).
 test('svc --help alone: the usage on stdout, exit 0; with a DIR it is skipped as 0.76 does', () => {
   const help = ours('svc', ['--help'], root);
-  assert.deepEqual(help, { status: 0, stdout: 'usage: svc [-udopchaitkxq12] dir ...\n', stderr: '' });
+  assert.deepEqual(help, {
+    status: 0,
+    stdout: 'usage: svc [-udopchaitkxq12] [-wu|-wU|-wd|-wD|-wr|-wR [-T ms]] dir ...\n',
+    stderr: '',
+  });
   assert.equal(svc(ours, ['--help', 'sv']).sent, '');
 });
 

@@ -80,11 +80,50 @@ test('an up service with a current status.json: every field', () => {
       lastStart: stamp * 1000,
       supervisor: process.pid,
       startError: null,
+      supervision: null,
+      ready: null,
+      readySince: null,
+      nextStart: null,
       error: null,
       errorCode: null,
       statusJsonError: null,
       statusJsonErrorCode: null,
     },
+  );
+});
+
+test('ready and failed: the JSON fields, and the text line gains `, ready N seconds` / `, failed`', () => {
+  const stamp = now() - 20;
+  const base = { pgid: 0, starts: 1, lastStart: stamp * 1000, lastExit: null, supervisor: process.pid };
+  const ready = fake('ready', statusBytes(stamp, 4343, 0, 0x75), {
+    ...base,
+    pid: 4343,
+    pgid: 4343,
+    state: 'ready',
+    ready: true,
+    readySince: (stamp + 5) * 1000,
+    nextStart: null,
+  });
+  const starting = fake('starting', statusBytes(stamp, 4344, 0, 0x75), {
+    ...base,
+    pid: 4344,
+    state: 'starting',
+    ready: false,
+    readySince: null,
+  });
+  const failed = fake('failed', statusBytes(stamp, 0, 0, 0x64), { ...base, pid: 0, state: 'failed', ready: null });
+  const plain = fake('plain', statusBytes(stamp, 4345, 0, 0x75), { ...base, pid: 4345, state: 'up', ready: null });
+  const [r, s, f] = svstatJson([ready, starting, failed]);
+  assert.deepEqual([r?.supervision, r?.ready, r?.readySince], ['ready', true, (stamp + 5) * 1000]);
+  assert.deepEqual([s?.supervision, s?.ready, s?.readySince], ['starting', false, null]);
+  assert.deepEqual([f?.supervision, f?.ready, f?.state], ['failed', null, 'down']);
+  const text = ours('svstat', [ready, starting, failed, plain]).stdout.replace(/\d+ seconds/g, 'N seconds');
+  assert.equal(
+    text,
+    `${ready}: up (pid 4343) N seconds, ready N seconds\n` +
+      `${starting}: up (pid 4344) N seconds\n` +
+      `${failed}: down N seconds, normally up, failed\n` +
+      `${plain}: up (pid 4345) N seconds\n`,
   );
 });
 
