@@ -140,17 +140,24 @@ async function oneMode(mode, opts) {
     await waitFor(() => instancesAlive(dirs) === 0, opts.stopDeadlineMs, 100);
     result.aliveAfterDown = instancesAlive(dirs);
     result.childrenLeft = childrenAlive(dirs);
-    const svstat = await ctx.run(
-      mode.system.bin('svstat'),
-      SERVICES.map((s) => dirs[s.name]),
-      { system: mode.system, timeoutMs: 10_000 },
-    );
-    result.svstat = svstat.stdout
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.slice(ctx.dir.length + 1).replace(/\d+ seconds/, 'N seconds'));
-    result.notDown = SERVICES.length - result.svstat.filter((l) => /: down /.test(l)).length;
+    // A supervisor watching an adopted ./run notices its end by polling (every 200 ms): svstat
+    // gets up to 3 s to say down for every service.
+    const readSvstat = async () => {
+      const svstat = await ctx.run(
+        mode.system.bin('svstat'),
+        SERVICES.map((s) => dirs[s.name]),
+        { system: mode.system, timeoutMs: 10_000 },
+      );
+      result.svstat = svstat.stdout
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(ctx.dir.length + 1).replace(/\d+ seconds/, 'N seconds'));
+      result.notDown = SERVICES.length - result.svstat.filter((l) => /: down /.test(l)).length;
+      return result.notDown === 0;
+    };
+    const until = Date.now() + 3000;
+    while (!(await readSvstat()) && Date.now() < until) await sleep(200);
     // svscan's TERM: ours brings everything down and exits; Debian's dies at once.
     const t0 = Date.now();
     svscan.kill('SIGTERM');
