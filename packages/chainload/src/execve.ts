@@ -37,7 +37,7 @@ let addon: ExecAddon | undefined;
 
 function execAddon(): ExecAddon {
   if (addon) return addon;
-  addon = loadAddon<ExecAddon>(packageDir(import.meta, '@fortress/chainload/execve'), 'exec');
+  addon = loadAddon<ExecAddon>(packageDir(import.meta.url, 'chainload'), 'exec');
   return addon;
 }
 

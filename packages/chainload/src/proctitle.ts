@@ -13,7 +13,7 @@ interface ProctitleAddon {
 }
 
 function proctitleAddon(): ProctitleAddon {
-  return loadAddon<ProctitleAddon>(packageDir(import.meta, '@fortress/chainload/proctitle'), 'proctitle');
+  return loadAddon<ProctitleAddon>(packageDir(import.meta.url, 'chainload'), 'proctitle');
 }
 
 /**

@@ -1,8 +1,8 @@
 // The one way every package loads its Node-API addons (ARCHITECTURE.md, "Native code"):
 // PACKAGE/prebuilds/PLATFORM-ARCH/NAME.node (shipped by `npm run pack`, no compiler needed),
-// else PACKAGE/build/NAME.node (scripts/build-native.js). The caller names its package
-// directory from a resolved module of its own package, which is right from dist/ and from a
-// one-file bundle alike, so bundles need no rewriting. process.dlopen, not createRequire:
+// else PACKAGE/build/NAME.node (scripts/build-native.js). The caller finds PACKAGE with
+// packageDir from its own import.meta.url, which is right from dist/ and from a one-file bundle
+// in another package alike, so bundles need no rewriting. process.dlopen, not createRequire:
 // that would set up the CommonJS loader (about 1.3 ms).
 import { FortressError } from './errors.js';
 
@@ -12,12 +12,22 @@ const { existsSync } = process.getBuiltinModule('node:fs');
 export const ERR_ADDON = 'ERR_ADDON';
 
 /**
- * The directory of the package that holds `specifier`, a module of it named by package
- * (`@fortress/core/libc`), resolved from `meta` (the caller's import.meta): a package's
- * exports map every `./X` to `./dist/X.js`, so the package is the directory above it.
+ * The directory (with a trailing slash) of package `@fortress/NAME`, seen from the module at
+ * `url` (the caller's import.meta.url): the module's own package when it is that one, else
+ * the first `node_modules/@fortress/NAME` up from it, as Node's resolution finds a dependency.
+ * A package's directory is named as the package, in a checkout (packages/NAME) and an install
+ * (node_modules/@fortress/NAME) alike, and its modules live under its dist/ (dist/bundle/ for
+ * bundles). A few existsSync calls: import.meta.resolve would cost milliseconds on first use.
  */
-export function packageDir(meta: ImportMeta, specifier: string): string {
-  return decodeURIComponent(new URL('..', meta.resolve(specifier)).pathname);
+export function packageDir(url: string, name: string): string {
+  const path = decodeURIComponent(new URL(url).pathname);
+  const own = path.slice(0, path.lastIndexOf('/dist/') + 1);
+  if (own.endsWith(`/${name}/`)) return own;
+  for (let dir = own; dir.length > 1; dir = dir.slice(0, dir.lastIndexOf('/', dir.length - 2) + 1)) {
+    const candidate = `${dir}node_modules/@fortress/${name}/`;
+    if (existsSync(candidate)) return candidate;
+  }
+  return own; // loadAddon then says which file is missing.
 }
 
 /**

@@ -44,7 +44,7 @@ let addon: Addon | undefined;
 
 function libc(): Addon {
   if (addon) return addon;
-  addon = loadAddon<Addon>(packageDir(import.meta, '@fortress/core/libc'), 'libc');
+  addon = loadAddon<Addon>(packageDir(import.meta.url, 'core'), 'libc');
   return addon;
 }
 

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { ERR_ADDON, loadAddon, packageDir } from '@fortress/core/addon';
 import { isFortressError } from '@fortress/core/errors';
 
-const core = packageDir(import.meta, '@fortress/core/libc');
+const core = packageDir(new URL('../dist/libc.js', import.meta.url).href, 'core');
 const LIBC = join(core, 'build/libc.node');
 const PLATFORM = `${process.platform}-${process.arch}`;
 const scratch = mkdtempSync(join(tmpdir(), 'fortress-addon-'));
@@ -30,8 +30,32 @@ function fakePackage(name: string, files: Record<string, 'libc' | 'garbage'>): s
   return `${dir}/`;
 }
 
-test('packageDir names the package of a module, from its exports', () => {
+test("packageDir: a module's own package", () => {
   assert.equal(core, `${join(import.meta.dirname, '..')}/`);
+});
+
+test("packageDir: from a bundle in another package, the node_modules Node's resolution would use", () => {
+  // A checkout's layout: packages/supervise/dist/bundle/ and node_modules/@fortress/core.
+  const root = join(scratch, 'checkout');
+  mkdirSync(join(root, 'node_modules/@fortress/core'), { recursive: true });
+  mkdirSync(join(root, 'packages/supervise/dist/bundle'), { recursive: true });
+  const bundle = `file://${root}/packages/supervise/dist/bundle/supervise.js`;
+  assert.equal(packageDir(bundle, 'core'), `${root}/node_modules/@fortress/core/`);
+  assert.equal(packageDir(bundle, 'supervise'), `${root}/packages/supervise/`);
+  // An install's: node_modules/@fortress/svc/dist/bundle/ beside node_modules/@fortress/core.
+  assert.equal(
+    packageDir(`file://${root}/node_modules/@fortress/svc/dist/bundle/svc.js`, 'core'),
+    `${root}/node_modules/@fortress/core/`,
+  );
+});
+
+test('every workspace package lives in a directory named as the package (what packageDir relies on)', () => {
+  const repo = join(import.meta.dirname, '../../..');
+  const workspaces: string[] = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).workspaces;
+  for (const workspace of workspaces) {
+    const { name } = JSON.parse(readFileSync(join(repo, workspace, 'package.json'), 'utf8'));
+    assert.equal(name, `@fortress/${basename(workspace)}`);
+  }
 });
 
 test('an addon loads from build/ in a checkout', () => {

@@ -35,7 +35,7 @@ interface Addon {
 /** An opaque watched socket or socket set. */
 export type Handle = { readonly __udp: unique symbol };
 
-export const addon = loadAddon<Addon>(packageDir(import.meta, '@fortress/dnscache/udp'), 'udp');
+export const addon = loadAddon<Addon>(packageDir(import.meta.url, 'dnscache'), 'udp');
 
 /** Bytes per meta entry, and int32s per entry. */
 export const META = 32;

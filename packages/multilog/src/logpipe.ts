@@ -11,7 +11,7 @@ let addon: LogpipeAddon | undefined;
 
 function logpipe(): LogpipeAddon {
   if (addon) return addon;
-  addon = loadAddon<LogpipeAddon>(packageDir(import.meta, '@fortress/multilog/logpipe'), 'logpipe');
+  addon = loadAddon<LogpipeAddon>(packageDir(import.meta.url, 'multilog'), 'logpipe');
   return addon;
 }
 

@@ -23,7 +23,7 @@ let addon: Addon | undefined;
 
 /** Loads the addon now (hosts do it at start, not while a service waits). */
 export function loadSpawnAddon(): Addon {
-  addon ??= loadAddon<Addon>(packageDir(import.meta, '@fortress/supervise/spawn-service'), 'spawn-service');
+  addon ??= loadAddon<Addon>(packageDir(import.meta.url, 'supervise'), 'spawn-service');
   return addon;
 }
 
