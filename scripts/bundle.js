@@ -4,35 +4,13 @@
 // and gets packages/P/dist/bundle/NAME.js from dist/bin/NAME.js with every module it imports
 // (core's included). Node's ES module loader costs time and memory per module: one file starts
 // several ms sooner (chain loaders) and holds about 1 MiB less (supervise). The TypeScript
-// modules stay the source; bin shims fall back to dist/bin/ without a (fresh) bundle.
+// modules stay the source; bin shims fall back to dist/bin/ without a (fresh) bundle. Addons need
+// nothing here: core's loadAddon finds them from the package a bundle resolves (addon.ts).
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
-
-// Addons are loaded by path relative to the loading module's dist/ directory ('../build/X.node');
-// from dist/bundle/ that path must be relative to the bundle, so each such literal is rewritten.
-// createRequire(import.meta.url)(addon) also becomes process.dlopen, which skips setting up the
-// CommonJS loader (about 1.3 ms).
-const ADDON_LITERAL = /'(\.\.\/build\/[\w-]+\.node)'/g;
-const CREATE_REQUIRE = /createRequire\(import\.meta\.url\)\(('[^']+\.node')\)/g;
-const DLOPEN = "((m) => (process.dlopen(m, import.meta.dirname + '/' + $1), m.exports))({ exports: {} })";
-function addonPaths(outdir) {
-  return {
-    name: 'addon-paths',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]dist[\\/][\w-]+\.js$/ }, ({ path }) => {
-        const source = readFileSync(path, 'utf8');
-        if (source.search(ADDON_LITERAL) < 0) return undefined;
-        const contents = source
-          .replace(ADDON_LITERAL, (_, addon) => `'${relative(outdir, join(dirname(path), addon))}'`)
-          .replace(CREATE_REQUIRE, DLOPEN);
-        return { contents, loader: 'js' };
-      });
-    },
-  };
-}
 
 // `import { readFileSync } from 'node:fs'` makes Node build the builtin's whole ES namespace
 // (fs/promises, streams: about 0.4 MiB and several ms); the bundle takes builtins from
@@ -69,7 +47,7 @@ export async function bundlePackage(pkgDir, write = true) {
     platform: 'node',
     target: 'node24',
     external,
-    plugins: [addonPaths(outdir), builtins],
+    plugins: [builtins],
     logLevel: write ? 'warning' : 'silent',
     write,
   });

@@ -2,6 +2,7 @@
 // build/exec.node) instead of process.execve: about 4 ms less per link, no abort when it fails,
 // and softlimit's limits are set in C just before the call, where Node can no longer allocate.
 // The addon also lists the open descriptors, far faster than reading /proc from JavaScript.
+import { loadAddon, packageDir } from '@fortress/core/addon';
 import type { Rlimit } from '@fortress/core/libc';
 
 /** A soft limit to set just before the exec: resource number (RLIMIT) and new value. */
@@ -32,21 +33,11 @@ interface ExecAddon {
   environ(): Buffer[];
 }
 
-// Relative to this module's directory; scripts/bundle.js rewrites it for the bundles in dist/bundle/.
-const ADDON = '../build/exec.node';
-
 let addon: ExecAddon | undefined;
 
 function execAddon(): ExecAddon {
   if (addon) return addon;
-  // process.dlopen, not createRequire: that would set up the CommonJS loader (about 1.3 ms).
-  const module = { exports: {} as ExecAddon };
-  try {
-    process.dlopen(module, `${import.meta.dirname}/${ADDON}`);
-  } catch (err) {
-    throw new Error(`fortress's exec addon is not built (${(err as Error).message.split('\n')[0]}): run npm run build`);
-  }
-  addon = module.exports;
+  addon = loadAddon<ExecAddon>(packageDir(import.meta.url, 'chainload'), 'exec');
   return addon;
 }
 

@@ -1,6 +1,9 @@
 // This process's command line as ps and /proc/PID/cmdline show it, through our own addon
 // (native/proctitle.c): Node cannot write the memory the kernel shows there, and
 // process.title writes one string without the NUL bytes that separate arguments.
+import { loadAddon, packageDir } from '@fortress/core/addon';
+import { SystemError } from '@fortress/core/errors';
+import { fatalError } from '@fortress/core/program';
 
 interface ProctitleAddon {
   capacity(): number;
@@ -9,19 +12,8 @@ interface ProctitleAddon {
   setName(name: string): number;
 }
 
-// Relative to this module's directory; scripts/bundle.js rewrites it for the bundles in dist/bundle/.
-const ADDON = '../build/proctitle.node';
-
 function proctitleAddon(): ProctitleAddon {
-  const module = { exports: {} as ProctitleAddon };
-  try {
-    process.dlopen(module, `${import.meta.dirname}/${ADDON}`);
-  } catch (err) {
-    throw new Error(
-      `fortress's proctitle addon is not built (${(err as Error).message.split('\n')[0]}): run npm run build`,
-    );
-  }
-  return module.exports;
+  return loadAddon<ProctitleAddon>(packageDir(import.meta.url, 'chainload'), 'proctitle');
 }
 
 /**
@@ -38,14 +30,14 @@ export class CommandLine {
   /** Shows `name`, `args` and `last` (bytes), and names the process `name`; throws if it cannot. */
   constructor(name: string, args: readonly string[], last: Buffer) {
     const capacity = this.addon.capacity();
-    if (capacity < 0) throw new Error(`unable to find the argument area (errno ${-capacity})`);
+    if (capacity < 0) throw fatalError('unable to find the argument area', new SystemError('open', -capacity));
     const rest = Buffer.concat(args.map((a) => Buffer.from(`${a}\0`)));
     const fixed = rest.length + last.length + 1;
     const nameBytes = Buffer.from(name).subarray(0, Math.max(0, capacity - fixed - 1));
     const head = Buffer.concat([nameBytes, Buffer.of(0), rest]);
     this.lastAt = head.length;
     const layout = Buffer.concat([head, last, Buffer.of(0)]);
-    if (layout.length > capacity) throw new Error('the argument area is too small');
+    if (layout.length > capacity) throw fatalError('unable to use the argument area: it is too small');
     this.check('write', this.addon.write(0, layout));
     // The command line ends with the last argument where the kernel allows it; NUL bytes otherwise.
     this.addon.end(layout.length);
@@ -57,7 +49,8 @@ export class CommandLine {
     this.check('write', this.addon.write(this.lastAt, last));
   }
 
+  /** The addon's -errno convention, as `readproctitle: fatal: unable to write the argument area: ERR`. */
   private check(what: string, result: number): void {
-    if (result < 0) throw new Error(`unable to ${what} the argument area (errno ${-result})`);
+    if (result < 0) throw fatalError(`unable to ${what} the argument area`, new SystemError(what, -result));
   }
 }

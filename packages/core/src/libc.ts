@@ -2,7 +2,7 @@
 // (native/libc.c, built by scripts/build-native.js): it loads in well under a millisecond and
 // adds about 100 KiB, where an FFI library cost 22 ms of start-up and 2 MiB of private memory.
 // Each call returns -errno on failure; the wrappers here turn that into a SystemError.
-import { createRequire } from 'node:module';
+import { loadAddon, packageDir } from './addon.js';
 import { SystemError } from './errors.js';
 
 export { RLIMIT } from './rlimit.js';
@@ -45,12 +45,7 @@ let addon: Addon | undefined;
 
 function libc(): Addon {
   if (addon) return addon;
-  try {
-    addon = createRequire(import.meta.url)('../build/libc.node') as Addon;
-  } catch (err) {
-    // A checkout built with tsc alone: say what to run rather than show a loader stack.
-    throw new Error(`fortress's libc addon is not built (${(err as Error).message.split('\n')[0]}): run npm run build`);
-  }
+  addon = loadAddon<Addon>(packageDir(import.meta.url, 'core'), 'libc');
   return addon;
 }
 

@@ -1,7 +1,7 @@
 // The batched UDP addon (native/udp.c): one JS call per batch of datagrams instead of one per
 // datagram. Datagrams land in fixed slots of a receive buffer; a meta entry of 32 bytes per
 // slot holds [length, port, family, token] as int32s and the address at bytes 16..31.
-import { createRequire } from 'node:module';
+import { loadAddon, packageDir } from '@fortress/core/addon';
 import { SystemError } from '@fortress/core/errors';
 import { formatIPv6, isV4Mapped } from '@fortress/core/ipv6';
 
@@ -35,7 +35,7 @@ interface Addon {
 /** An opaque watched socket or socket set. */
 export type Handle = { readonly __udp: unique symbol };
 
-export const addon = createRequire(import.meta.url)('../build/udp.node') as Addon;
+export const addon = loadAddon<Addon>(packageDir(import.meta.url, 'dnscache'), 'udp');
 
 /** Bytes per meta entry, and int32s per entry. */
 export const META = 32;

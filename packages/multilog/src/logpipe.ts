@@ -1,4 +1,5 @@
 // multilog's addon (native/logpipe.c, built by scripts/build-native.js): tee(2) and a signal pipe.
+import { loadAddon, packageDir } from '@fortress/core/addon';
 import { checkResult } from '@fortress/core/libc';
 
 interface LogpipeAddon {
@@ -6,20 +7,11 @@ interface LogpipeAddon {
   watchSignals(signals: number[]): number;
 }
 
-// Relative to this module's directory; scripts/bundle.js rewrites it for bundles in dist/bundle/.
-const ADDON = '../build/logpipe.node';
-
 let addon: LogpipeAddon | undefined;
 
 function logpipe(): LogpipeAddon {
   if (addon) return addon;
-  const module = { exports: {} as LogpipeAddon };
-  try {
-    process.dlopen(module, `${import.meta.dirname}/${ADDON}`);
-  } catch (err) {
-    throw new Error(`multilog's addon is not built (${(err as Error).message.split('\n')[0]}): run npm run build`);
-  }
-  addon = module.exports;
+  addon = loadAddon<LogpipeAddon>(packageDir(import.meta.url, 'multilog'), 'logpipe');
   return addon;
 }
 

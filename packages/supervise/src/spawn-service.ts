@@ -4,9 +4,9 @@
 // descriptor (everything else is close-on-exec).
 // One posix_spawn through native/spawn-service.c (vfork-like: no copy of Node's memory, unlike
 // child_process, whose fork of the whole process costs about a millisecond per start).
+import { loadAddon, packageDir } from '@fortress/core/addon';
 import { SystemError } from '@fortress/core/errors';
 
-const { createRequire } = process.getBuiltinModule('node:module');
 const { constants } = process.getBuiltinModule('node:os');
 
 export interface SpawnSettings {
@@ -26,7 +26,7 @@ let addon: Addon | undefined;
 
 /** Loads the addon now (hosts do it at start, not while a service waits). */
 export function loadSpawnAddon(): Addon {
-  addon ??= createRequire(import.meta.url)('../build/spawn-service.node') as Addon;
+  addon ??= loadAddon<Addon>(packageDir(import.meta.url, 'supervise'), 'spawn-service');
   return addon;
 }
 
