@@ -15,9 +15,11 @@ let main;
 try {
   ({ main } = await import(bundleIfFresh() ?? '../dist/bin/svdt.js'));
 } catch (err) {
-  // Not a stack trace, even when the program cannot be loaded (a missing build, a bad install).
+  // Not a stack trace, even when the program cannot be loaded (a missing build, a bad install);
+  // an addon that will not load (core's addon.ts) says so in djb's shape.
   const message = String(err?.message ?? err).split('\n')[0];
-  process.getBuiltinModule('node:fs').writeSync(2, `svdt: fatal: internal error: ${message}\n`);
+  const text = err?.code === 'ERR_ADDON' ? message : `internal error: ${message}`;
+  process.getBuiltinModule('node:fs').writeSync(2, `svdt: fatal: ${text}\n`);
   process.exit(111);
 }
 process.exitCode = await main(process.argv.slice(2), process.env);
