@@ -70,18 +70,7 @@ static char *arg_bytes(napi_env env, napi_value v) {
 
 // A JS array of strings or Buffers as a NULL-terminated malloc'd vector, or NULL.
 static char **arg_byte_strings(napi_env env, napi_value v) {
-  uint32_t n = 0;
-  if (napi_get_array_length(env, v, &n) != napi_ok) return NULL;
-  char **list = calloc((size_t)n + 1, sizeof *list);
-  if (list == NULL) return NULL;
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value e;
-    if (napi_get_element(env, v, i, &e) != napi_ok || (list[i] = arg_bytes(env, e)) == NULL) {
-      free_strings(list);
-      return NULL;
-    }
-  }
-  return list;
+  return arg_list(env, v, arg_bytes);
 }
 
 // [fd, ...] as a malloc'd array of ints (at least one element); count in *n.

@@ -46,21 +46,27 @@ static inline void free_strings(char **list) {
   free(list);
 }
 
-// A JS array of strings as a NULL-terminated malloc'd vector, or NULL (not an array of
-// strings, or out of memory).
-static inline char **arg_strings(napi_env env, napi_value v) {
+// A JS array as a NULL-terminated malloc'd vector of what `one` makes of each element, or NULL
+// (not an array, an element `one` refuses, or out of memory).
+static inline char **arg_list(napi_env env, napi_value v, char *(*one)(napi_env, napi_value)) {
   uint32_t n = 0;
   if (napi_get_array_length(env, v, &n) != napi_ok) return NULL;
   char **list = calloc((size_t)n + 1, sizeof *list);
   if (list == NULL) return NULL;
   for (uint32_t i = 0; i < n; i++) {
     napi_value e;
-    if (napi_get_element(env, v, i, &e) != napi_ok || (list[i] = arg_string(env, e)) == NULL) {
+    if (napi_get_element(env, v, i, &e) != napi_ok || (list[i] = one(env, e)) == NULL) {
       free_strings(list);
       return NULL;
     }
   }
   return list;
+}
+
+// A JS array of strings as a NULL-terminated malloc'd vector, or NULL (not an array of
+// strings, or out of memory).
+static inline char **arg_strings(napi_env env, napi_value v) {
+  return arg_list(env, v, arg_string);
 }
 
 #endif
