@@ -37,7 +37,10 @@ function stagePackage(pkgDir, stage) {
 /** Packs every workspace package into `outDir`; returns the tarballs' paths. */
 export function packAll(outDir) {
   if (PLATFORM !== 'linux-x64') throw new Error(`prebuilds are made for linux-x64 only, not ${PLATFORM}`);
-  const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
+  // Every workspace package but those marked `"fortress": {"pack": false}` (the tests' helpers).
+  const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces.filter(
+    (workspace) => JSON.parse(readFileSync(join(root, workspace, 'package.json'), 'utf8')).fortress?.pack !== false,
+  );
   mkdirSync(outDir, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'fortress-pack-'));
   try {
