@@ -5,7 +5,16 @@
 // locks it holds and its command line; failures in each position compare exit code and stderr.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ourProgram } from '@fortress/test-support/paths';
@@ -294,4 +303,45 @@ test('softlimit -o and -m before a later link: the final program gets them, as i
   assert.deepEqual(ours, theirs);
   assert.match(ours.stdout, /^Max open files\s+200\s/m);
   assert.match(ours.stdout, /^Max address space\s+3000000\s/m);
+});
+
+const hasStrace = existsSync('/usr/bin/strace');
+
+test('one Node start for the whole chain: no shim of ours is exec`d after the first (strace)', {
+  skip: !hasStrace && 'no /usr/bin/strace',
+}, async () => {
+  const links = [working('envdir', 0), working('softlimit', 1), working('setlock', 2)];
+  const execs = async (mode: Mode): Promise<string[]> => {
+    const trace = join(dir, `trace-${mode}`);
+    const outcome = await runChain(links, mode, ['/bin/true']);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    const traced = await runChain([], mode, [
+      '/usr/bin/strace',
+      '-f',
+      '-qq',
+      '-e',
+      'trace=execve',
+      '-o',
+      trace,
+      ...chainArgv(links, mode, ['/bin/true']),
+    ]);
+    assert.equal(traced.code, 0, traced.stderr);
+    // The files exec'd successfully, in order: a shim (its #! runs env in the same execve), node, ...
+    return readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((line) => /execve\(/.test(line) && / = 0$/.test(line))
+      .map((line) => /execve\("([^"]*)"/.exec(line)![1]!);
+  };
+  const inProcess = await execs('in-process');
+  assert.deepEqual(
+    inProcess.map((f) => f.replace(/.*\//, '')),
+    ['envdir', 'node', 'true'],
+    inProcess.join(' '),
+  );
+  const exec = await execs('exec');
+  assert.deepEqual(
+    exec.map((f) => f.replace(/.*\//, '')),
+    ['envdir', 'node', 'softlimit', 'node', 'setlock', 'node', 'true'],
+    exec.join(' '),
+  );
 });
