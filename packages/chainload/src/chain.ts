@@ -83,12 +83,15 @@ function sameNode(envp: readonly Buffer[]): boolean {
  */
 export function ourLoader(file: string, envp: readonly Buffer[]): string | undefined {
   if (lookup(envp, 'FORTRESS_CHAIN') === 'exec' || process.execArgv.length > 0) return undefined;
-  let real: string;
   try {
-    real = fs.realpathSync.native(file);
+    return shimOf(fs.realpathSync.native(file), envp);
   } catch {
-    return undefined;
+    return undefined; // a file gone meanwhile, an unreadable directory: exec'd as before
   }
+}
+
+// The loader whose shim `real` (symlinks resolved) is, when it may run here; see ourLoader.
+function shimOf(real: string, envp: readonly Buffer[]): string | undefined {
   const root = packageRoot();
   const m = /^bin\/([a-z]+)\.js$/.exec(real.startsWith(root) ? real.slice(root.length) : '');
   const name = m?.[1];
