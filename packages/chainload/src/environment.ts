@@ -7,6 +7,32 @@ export type EnvChange = readonly [name: string | Buffer, value: string | Buffer 
 
 const EQUALS = 0x3d;
 
+// The exact entries behind an environment made by envView (chain.ts runs the next link with it).
+const ENTRIES = Symbol('fortress.chainload.envEntries');
+
+/**
+ * The environment a program started with these entries would see as process.env (each entry
+ * decoded as UTF-8; a name given twice reads as its first entry, as getenv does), carrying the
+ * entries themselves, bytes unchanged, for applyEnvChanges.
+ */
+export function envView(entries: readonly Buffer[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const entry of entries) {
+    const split = entry.indexOf(EQUALS);
+    if (split <= 0) continue;
+    const name = entry.toString('utf8', 0, split);
+    if (!Object.hasOwn(env, name))
+      Object.defineProperty(env, name, {
+        value: entry.toString('utf8', split + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  }
+  Object.defineProperty(env, ENTRIES, { value: entries });
+  return env;
+}
+
 /**
  * The entries a program starts from: this process's own environment as the bytes it was given
  * (process.env has them decoded as UTF-8, which would change bytes that are not UTF-8), or
@@ -14,6 +40,8 @@ const EQUALS = 0x3d;
  */
 function baseEntries(env: NodeJS.ProcessEnv): Buffer[] {
   if (env === process.env) return startEnvironment();
+  const given = (env as { [ENTRIES]?: readonly Buffer[] })[ENTRIES];
+  if (given !== undefined) return [...given];
   const entries: Buffer[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (value !== undefined) entries.push(Buffer.from(`${name}=${value}`));

@@ -3,6 +3,7 @@
 // 125, which tells supervise the service failed permanently; otherwise runs PROG in its place.
 import { readDeathTally, signalName } from '@fortress/core/death-tally';
 import { program, usageError } from '@fortress/core/program';
+import type { Link } from '../chain.js';
 import { parseDeathEvents, triggeringDeath } from '../death-events.js';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
@@ -13,31 +14,38 @@ const USAGE = 'seconds count events program [ arg ... ]';
 /** ./finish exiting with this tells supervise (and s6-supervise) not to restart the service. */
 export const EXIT_PERMANENT_FAILURE = 125;
 
-export const main = program(PROG, USAGE, async (argv, env) => {
-  const [secondsText, countText, list, ...child] = argv;
-  if (list === undefined || child.length === 0) throw usageError();
-  if (!/^\d{1,9}$/.test(secondsText!)) return fatal(PROG, `invalid number of seconds: ${secondsText}`, undefined, 100);
-  if (!/^\d{1,9}$/.test(countText!) || Number(countText) === 0) {
-    return fatal(PROG, `invalid count: ${countText}`, undefined, 100);
-  }
-  const events = parseDeathEvents(list);
-  if (typeof events === 'string') return fatal(PROG, `invalid event list: ${events}`, undefined, 100);
-  const seconds = Number(secondsText);
-  const tally = readDeathTally('.');
-  if (!tally.ok) {
-    await writeStderr(`${PROG}: warning: unable to read supervise/death_tally: ${await reason(tally.code)}`);
-  } else {
-    const death = triggeringDeath(tally.deaths, events, seconds, Number(countText), Date.now() / 1000);
-    if (death) {
-      const how = death.signal === null ? `exit code ${death.code}` : `signal ${signalName(death.signal)}`;
-      await writeStderr(
-        `${PROG}: info: permanent failure: ${countText} deaths in the last ${seconds} seconds, the last with ${how}`,
-      );
-      return EXIT_PERMANENT_FAILURE;
+export const link: Link = {
+  name: PROG,
+  usage: USAGE,
+  run: async (argv, env) => {
+    const [secondsText, countText, list, ...child] = argv;
+    if (list === undefined || child.length === 0) throw usageError();
+    if (!/^\d{1,9}$/.test(secondsText!))
+      return fatal(PROG, `invalid number of seconds: ${secondsText}`, undefined, 100);
+    if (!/^\d{1,9}$/.test(countText!) || Number(countText) === 0) {
+      return fatal(PROG, `invalid count: ${countText}`, undefined, 100);
     }
-  }
-  return chainTo(PROG, child, applyEnvChanges(env, []), env['PATH']);
-});
+    const events = parseDeathEvents(list);
+    if (typeof events === 'string') return fatal(PROG, `invalid event list: ${events}`, undefined, 100);
+    const seconds = Number(secondsText);
+    const tally = readDeathTally('.');
+    if (!tally.ok) {
+      await writeStderr(`${PROG}: warning: unable to read supervise/death_tally: ${await reason(tally.code)}`);
+    } else {
+      const death = triggeringDeath(tally.deaths, events, seconds, Number(countText), Date.now() / 1000);
+      if (death) {
+        const how = death.signal === null ? `exit code ${death.code}` : `signal ${signalName(death.signal)}`;
+        await writeStderr(
+          `${PROG}: info: permanent failure: ${countText} deaths in the last ${seconds} seconds, the last with ${how}`,
+        );
+        return EXIT_PERMANENT_FAILURE;
+      }
+    }
+    return chainTo(PROG, child, applyEnvChanges(env, []), env['PATH']);
+  },
+};
+
+export const main = program(link.name, link.usage, link.run);
 
 async function reason(code: string): Promise<string> {
   if (code === 'BADFORMAT') return 'bad format';
