@@ -68,12 +68,17 @@ export interface ExtraStatus {
   readySince?: number | null;
   /** Unix ms when the next start of ./run is due (state backoff); null otherwise. */
   nextStart?: number | null;
+  /** The last STATUS= text ./run sent through NOTIFY_SOCKET (since its last start); null when none. */
+  statusText?: string | null;
 }
 
 export type ExtraStatusRead = { ok: true; extra: ExtraStatus } | { ok: false; step: 'open' | 'read'; code: string };
 
 /** The longest start error text kept: a message, with a path of at most PATH_MAX bytes. */
 const MAX_TEXT = 8192;
+
+/** The longest STATUS= text kept (supervise's notify-socket.ts cuts longer ones). */
+export const MAX_STATUS_TEXT = 2048;
 
 /** Linux's PID_MAX_LIMIT: no pid or process group is larger. */
 const MAX_PID = 4_194_304;
@@ -101,7 +106,20 @@ function validStartError(v: unknown): v is StartError | null | undefined {
  * Fields this version does not know are dropped (a newer supervise may add some). */
 export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (!isObject(value)) return undefined;
-  const { pid, pgid, starts, lastStart, lastExit, supervisor, startError, state, ready, readySince, nextStart } = value;
+  const {
+    pid,
+    pgid,
+    starts,
+    lastStart,
+    lastExit,
+    supervisor,
+    startError,
+    state,
+    ready,
+    readySince,
+    nextStart,
+    statusText,
+  } = value;
   if (!isPid(pid) || !isPid(pgid) || !isCount(starts)) return undefined;
   if (lastStart !== null && !isTime(lastStart)) return undefined;
   if (!validLastExit(lastExit) || !validStartError(startError)) return undefined;
@@ -109,11 +127,15 @@ export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (state !== undefined && !SUPERVISOR_STATES.includes(state as SupervisorStateName)) return undefined;
   if (ready !== undefined && ready !== null && typeof ready !== 'boolean') return undefined;
   if (!isOptionalTime(readySince) || !isOptionalTime(nextStart)) return undefined;
+  if (statusText !== undefined && statusText !== null) {
+    if (typeof statusText !== 'string' || statusText.length > MAX_STATUS_TEXT) return undefined;
+  }
   const extra: ExtraStatus = { pid, pgid, starts, lastStart, lastExit, supervisor, startError: startError ?? null };
   if (state !== undefined) extra.state = state as SupervisorStateName;
   if (ready !== undefined) extra.ready = ready as boolean | null;
   if (readySince !== undefined) extra.readySince = readySince as number | null;
   if (nextStart !== undefined) extra.nextStart = nextStart as number | null;
+  if (statusText !== undefined) extra.statusText = statusText as string | null;
   return extra;
 }
 

@@ -13,6 +13,7 @@ import { listenForChildExits, onChildExit } from './child-exits.js';
 import { controlAction } from './control-bytes.js';
 import { KILL_GRACE_MS, killEverything, readTimeoutFile, remnantsAlive, terminateRemnants } from './escalation.js';
 import { reapIfOurs } from './libc-ops.js';
+import { NotifySocket, readNotifySettings } from './notify-socket.js';
 import { descendantsOf, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
 import { NOTIFICATION_FD_FILE, ReadinessPipe, readNotificationFd } from './readiness.js';
 import { nextPause, readRestartPolicy } from './restart-policy.js';
@@ -152,6 +153,9 @@ export class Supervisor extends EventEmitter {
   /** The current ./run was given a notification-fd. */
   #usesReadiness = false;
   #readySince: number | null = null;
+  /** NOTIFY_SOCKET of the current ./run (notify-socket.ts), and the last STATUS= it sent. */
+  #notify: NotifySocket | undefined;
+  #statusText: string | null = null;
   /** Unix ms when the paced next start is due, while in backoff. */
   #nextStart: number | null = null;
   /** The backoff pause after the last death (0: none; restart-policy.ts). */
@@ -240,11 +244,13 @@ export class Supervisor extends EventEmitter {
         return;
       case 'pause':
         this.#paused = true;
+        this.#notify?.pause(true);
         this.#signal('SIGSTOP');
         this.#writeStatus();
         return;
       case 'continue':
         this.#paused = false;
+        this.#notify?.pause(false);
         this.#signal('SIGCONT');
         this.#writeStatus();
         return;
@@ -390,7 +396,52 @@ export class Supervisor extends EventEmitter {
     return pipe;
   }
 
+  // NOTIFY_SOCKET (notify-socket.ts) for the next ./run when the directory has a `notify` file:
+  // READY=1 makes it ready, RELOADING=1 not ready again, STOPPING=1 stopping; STATUS= is shown.
+  #notifySocket(): NotifySocket | undefined {
+    const settings = readNotifySettings(this.dir, (text) => this.#log('warning', `${this.name}: ${text}`));
+    if (!settings) return undefined;
+    let socket: NotifySocket | undefined;
+    const change = (update: () => void): void => {
+      if (socket === undefined || this.#notify !== socket) return;
+      update();
+      this.#writeStatus();
+    };
+    const callbacks = {
+      ready: () =>
+        change(() => {
+          if (this.#state !== 'starting') return;
+          this.#readySince = Date.now();
+          this.#enter('ready', 'U');
+        }),
+      reloading: () =>
+        change(() => {
+          this.#readySince = null;
+          if (this.#state === 'ready') this.#enter('starting');
+        }),
+      stopping: () =>
+        change(() => {
+          this.#readySince = null;
+          if (this.#state === 'ready' || this.#state === 'starting' || this.#state === 'up') this.#enter('stopping');
+        }),
+      status: (text: string) => change(() => (this.#statusText = text)),
+      watchdogMissed: (ms: number, triggered: boolean) =>
+        this.#log(
+          'warning',
+          `${this.name}/run ${triggered ? 'triggered its watchdog' : `sent no WATCHDOG=1 within ${ms} ms`}: sent SIGABRT`,
+        ),
+    };
+    try {
+      socket = new NotifySocket(callbacks, this.dir, settings);
+    } catch (err) {
+      this.#log('warning', `unable to make ${this.name}'s notify socket: ${errorText(err)}`);
+    }
+    return socket;
+  }
+
   #dropReadiness(): void {
+    this.#notify?.close();
+    this.#notify = undefined;
     this.#readiness?.close();
     this.#readiness = undefined;
     this.#usesReadiness = false;
@@ -422,20 +473,26 @@ export class Supervisor extends EventEmitter {
     const readiness = this.#readinessPipe();
     const settings = this.#spawnSettings();
     if (readiness) settings.extraFd = [readNotificationFd(this.dir) as number, readiness.writeFd];
+    const notify = this.#notifySocket();
+    if (notify) settings.env = { ...settings.env, ...notify.env };
     this.#pendingEvents += 's';
     let pid: number;
     try {
       pid = spawnService('run', [], settings);
     } catch (err) {
       readiness?.close();
+      notify?.close();
       this.#startFailed(err);
       return true;
     }
     readiness?.afterSpawn();
     this.#readiness = readiness;
-    this.#usesReadiness = readiness !== undefined;
+    notify?.afterSpawn(pid);
+    this.#notify = notify;
+    if (notify) this.#statusText = null;
+    this.#usesReadiness = readiness !== undefined || notify !== undefined;
     this.#readySince = null;
-    this.#enter(readiness ? 'starting' : 'up', 'u');
+    this.#enter(this.#usesReadiness ? 'starting' : 'up', 'u');
     onChildExit(pid, (code, signal) => this.#serviceGone(code, signal));
     // Recorded before anything else: a supervise started after a crash of this one finds it.
     const run = identityOf(pid);
@@ -703,6 +760,7 @@ export class Supervisor extends EventEmitter {
       ready: state.ready,
       readySince: this.#readySince,
       nextStart: this.#state === 'backoff' ? this.#nextStart : null,
+      statusText: this.#statusText,
     };
     writeStatusFiles(
       this.dir,
