@@ -131,6 +131,16 @@ for (const mode of ['per-process', 'one-process'] as const) {
       assert.equal(status(dir)['statusText'], 'serving 5 clients', 'the last STATUS= stays until the next start');
     });
 
+    test("Debian's systemd-notify, a child of ./run, is heard", async () => {
+      const dir = await host(
+        "systemd-notify --ready --status='from systemd-notify' || echo failed > failures\nexec sleep 1000",
+        { notify: '' },
+      );
+      assert.equal(ours('svwait', ['-U', '-T', '60000', dir]).status, 0);
+      assert.deepEqual([status(dir)['state'], status(dir)['statusText']], ['ready', 'from systemd-notify']);
+      assert.equal(existsSync(join(dir, 'failures')), false);
+    });
+
     test('datagrams from a process outside the service are ignored', async () => {
       const dir = await host('exec sleep 1000', { notify: '' });
       await waitFor('./run to start', () => status(dir)['pid'] !== 0);
@@ -232,6 +242,8 @@ for (const mode of ['per-process', 'one-process'] as const) {
       // Signal 6 has two names; Node's table gives either.
       assert.match(lastExit.signal, /^SIG(ABRT|IOT)$/);
       assert.notEqual(status(dir)['pid'], first);
+      // The status says starts 2 as soon as the spawn is made: the new ./run may not have run yet.
+      await waitFor('the second ./run', () => readFileSync(join(dir, 'usec'), 'utf8').split('\n').length >= 3);
       assert.match(readFileSync(join(dir, 'usec'), 'utf8'), /^2500000\n2500000\n/);
     });
 
