@@ -196,7 +196,8 @@ async function roundTrips(label, program, svc, svstat, rounds) {
 // Per round: down and up again (1.1 s apart: the 1 s pacing of starts), a waiter started and
 // subscribed (its FIFO in event/), then the clock starts as the bench writes to go.fifo and
 // stops when the waiter has exited.
-async function readiness(label, program, svc, rounds) {
+// `waitArgs(dir)`: the waiter's command line (default: svc -wU DIR).
+async function readiness(label, program, svc, rounds, waitArgs = (dir) => [...svc, '-wU', dir]) {
   const dir = makeService(`ready-${label}`, 'read x < go.fifo\necho >&5\nexec sleep 1000', {
     'notification-fd': '5\n',
   });
@@ -215,8 +216,8 @@ async function readiness(label, program, svc, rounds) {
         return false; // ENXIO: no reader yet
       }
     });
-    const [cmd, ...pre] = svc;
-    const waiter = spawn(cmd, [...pre, '-wU', dir], { stdio: 'ignore' });
+    const [cmd, ...args] = waitArgs(dir);
+    const waiter = spawn(cmd, args, { stdio: 'ignore' });
     const exited = new Promise((r) => waiter.once('exit', (code) => r({ code, t: process.hrtime.bigint() })));
     await waitFor('the waiter to subscribe', () => subscribers() > 0);
     const t0 = process.hrtime.bigint();
@@ -351,10 +352,15 @@ try {
     console.log('| supervisor | waiter | median | p99 | ratio (median) |');
     console.log('|---|---|---:|---:|---:|');
     const readyRows = [['ours', OURS, 'svc -wU (ours)', OUR_SVC]];
-    if (haveS6) readyRows.push(['s6', S6_SUPERVISE, 's6-svc -wU', S6_SVC]);
+    if (haveS6) {
+      readyRows.push(['s6', S6_SUPERVISE, 's6-svc -wU', S6_SVC]);
+      // supervise's share alone: s6's C waiter on our event/ (the U byte; no status read, no Node exit).
+      const ftrig = (dir) => ['/usr/bin/s6-ftrig-wait', join(dir, 'event'), 'U'];
+      readyRows.push(['ours', OURS, 's6-ftrig-wait event/ U', OUR_SVC, ftrig]);
+    }
     const readyMedians = [];
-    for (const [label, program, waiter, svc] of readyRows) {
-      const xs = await readiness(label, program, svc, RR);
+    for (const [label, program, waiter, svc, waitArgs] of readyRows) {
+      const xs = await readiness(`${label}-${readyMedians.length}`, program, svc, RR, waitArgs);
       readyMedians.push(median(xs));
       console.log(
         `| ${label} | ${waiter} | ${f(median(xs))} | ${f(pct(xs, 99))} | ${f(median(xs) / readyMedians[0])}x |`,
