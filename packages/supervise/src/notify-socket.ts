@@ -8,6 +8,7 @@
 // that sends no WATCHDOG=1 within that time gets SIGABRT (systemd's default WatchdogSignal),
 // then SIGKILL if it is still there WATCHDOG_KILL_MS later; the restart policy does the rest.
 import { loadAddon, packageDir } from '@fortress/core/addon';
+import { errorText } from '@fortress/core/errors';
 import { checkResult } from '@fortress/core/libc';
 import { sendSignal } from './proc-info.js';
 
@@ -52,9 +53,13 @@ export interface NotifySettings {
 
 /**
  * DIR's NOTIFY_SOCKET settings: undefined without a `notify` file. A `watchdog` file that holds
- * no positive whole number of ms is reported through `warn` and leaves the watchdog off.
+ * no positive whole number of ms is reported through `warn` (the file's name, the reason:
+ * `bad format`) and leaves the watchdog off.
  */
-export function readNotifySettings(dir: string, warn: (text: string) => void): NotifySettings | undefined {
+export function readNotifySettings(
+  dir: string,
+  warn: (file: string, reason: string) => void,
+): NotifySettings | undefined {
   let abstract = false;
   try {
     abstract = readFileSync(`${dir}/${NOTIFY_FILE}`, 'latin1').trim() === 'abstract';
@@ -66,11 +71,11 @@ export function readNotifySettings(dir: string, warn: (text: string) => void): N
   try {
     text = readFileSync(`${dir}/${WATCHDOG_FILE}`, 'latin1').trim();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`unable to read ${WATCHDOG_FILE}: ${String(err)}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(WATCHDOG_FILE, errorText(err));
   }
   if (text === undefined) return { watchdogMs: 0, abstract };
   if (!/^\d{1,10}$/.test(text) || Number(text) === 0 || Number(text) > 0x7fffffff) {
-    warn(`unable to read ${WATCHDOG_FILE}: bad format`);
+    warn(WATCHDOG_FILE, 'bad format');
     return { watchdogMs: 0, abstract };
   }
   return { watchdogMs: Number(text), abstract };

@@ -399,7 +399,9 @@ export class Supervisor extends EventEmitter {
   // NOTIFY_SOCKET (notify-socket.ts) for the next ./run when the directory has a `notify` file:
   // READY=1 makes it ready, RELOADING=1 not ready again, STOPPING=1 stopping; STATUS= is shown.
   #notifySocket(): NotifySocket | undefined {
-    const settings = readNotifySettings(this.dir, (text) => this.#log('warning', `${this.name}: ${text}`));
+    const settings = readNotifySettings(this.dir, (file, reason) =>
+      this.#log('warning', `unable to read ${this.name}/${file}: ${reason}`),
+    );
     if (!settings) return undefined;
     let socket: NotifySocket | undefined;
     const change = (update: () => void): void => {

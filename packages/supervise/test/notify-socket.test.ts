@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Subscription } from '@fortress/core/fifodir';
-import { inTreeOf, parseNotification } from '@fortress/supervise/notify-socket';
+import { inTreeOf, notifySocketPath, parseNotification, readNotifySettings } from '@fortress/supervise/notify-socket';
 import { cleanup, makeService, makeTempDir, REPO, readStatusJson, SUPERVISE_BIN, waitFor } from './helpers.js';
 
 const SVC_BIN = join(REPO, 'packages/svc/bin');
@@ -50,6 +50,30 @@ describe('parseNotification', () => {
       ['STATUS', 'é✓'],
     ]);
     assert.deepEqual(parseNotification(new Uint8Array(0)), []);
+  });
+
+  test('readNotifySettings: notify, abstract, watchdog; a bad watchdog file is a warning', () => {
+    const dir = makeTempDir('supervise-notify-settings-');
+    try {
+      const warnings: string[] = [];
+      const read = () => readNotifySettings(dir, (file, reason) => warnings.push(`${file}: ${reason}`));
+      assert.equal(read(), undefined, 'no notify file');
+      writeFileSync(join(dir, 'notify'), '');
+      assert.deepEqual(read(), { watchdogMs: 0, abstract: false });
+      writeFileSync(join(dir, 'notify'), 'abstract\n');
+      writeFileSync(join(dir, 'watchdog'), '1500\n');
+      assert.deepEqual(read(), { watchdogMs: 1500, abstract: true });
+      for (const bad of ['0', '-5', '1.5', 'soon', '99999999999']) {
+        writeFileSync(join(dir, 'watchdog'), bad);
+        assert.deepEqual(read(), { watchdogMs: 0, abstract: true }, bad);
+      }
+      assert.deepEqual(warnings, Array(5).fill('watchdog: bad format'));
+      mkdirSync(join(dir, 'supervise'));
+      assert.equal(notifySocketPath(dir), `${realpathSync(dir)}/supervise/notify`);
+      assert.match(notifySocketPath(dir, true), /^@fortress\/supervise\/\d+\/\d+\/[0-9a-f]+$/);
+    } finally {
+      cleanup([], [dir]);
+    }
   });
 
   test('inTreeOf: the root, its descendants, nothing else', () => {
