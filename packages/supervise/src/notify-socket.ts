@@ -214,6 +214,7 @@ export class NotifySocket {
 
   /** `svc -p` / `svc -c`: a stopped process cannot ping, so the watchdog waits while paused. */
   pause(paused: boolean): void {
+    if (paused === this.#paused) return; // `c` without a `p` before is no ping
     this.#paused = paused;
     if (paused) clearTimeout(this.#watchdog);
     else this.#armWatchdog();
