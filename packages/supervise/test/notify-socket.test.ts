@@ -8,7 +8,13 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Subscription } from '@fortress/core/fifodir';
-import { inTreeOf, notifySocketPath, parseNotification, readNotifySettings } from '@fortress/supervise/notify-socket';
+import {
+  inTreeOf,
+  NotifySocket,
+  notifySocketPath,
+  parseNotification,
+  readNotifySettings,
+} from '@fortress/supervise/notify-socket';
 import { cleanup, makeService, makeTempDir, REPO, readStatusJson, SUPERVISE_BIN, waitFor } from './helpers.js';
 
 const SVC_BIN = join(REPO, 'packages/svc/bin');
@@ -37,7 +43,7 @@ function background(program: string, args: string[]): { done: Promise<{ status: 
   return { done: new Promise((resolve) => child.on('exit', (code) => resolve({ status: code, stderr }))) };
 }
 
-describe('parseNotification', () => {
+describe('notify-socket.ts: parsing, settings, the watchdog, the sender check', () => {
   test('KEY=VALUE lines in order; lines not UTF-8, with a NUL, or without KEY= are left out', () => {
     const bytes = Buffer.concat([
       Buffer.from('READY=1\nSTATUS=a=b c\n\nnokey\n=1\nlower=1\nSTATUS=\xff\n', 'latin1'),
@@ -72,6 +78,47 @@ describe('parseNotification', () => {
       assert.equal(notifySocketPath(dir), `${realpathSync(dir)}/supervise/notify`);
       assert.match(notifySocketPath(dir, true), /^@fortress\/supervise\/\d+\/\d+\/[0-9a-f]+$/);
     } finally {
+      cleanup([], [dir]);
+    }
+  });
+
+  test('NotifySocket: the watchdog waits while paused (svc -p), and runs again after svc -c', async () => {
+    const dir = makeTempDir('supervise-notify-pause-');
+    const sleepers: ChildProcess[] = [];
+    const sockets: NotifySocket[] = [];
+    try {
+      mkdirSync(join(dir, 'supervise'));
+      const missed: string[] = [];
+      const watched = (name: string, ms: number): { socket: NotifySocket; child: ChildProcess } => {
+        const callbacks = {
+          ready() {},
+          reloading() {},
+          stopping() {},
+          status() {},
+          watchdogMissed: () => missed.push(name),
+        };
+        const socket = new NotifySocket(callbacks, dir, { watchdogMs: ms, abstract: true });
+        const child = spawn('sleep', ['1000'], { stdio: 'ignore' });
+        sleepers.push(child);
+        sockets.push(socket);
+        socket.afterSpawn(child.pid!);
+        return { socket, child };
+      };
+      const paused = watched('paused', 100);
+      paused.socket.pause(true);
+      // Timers of one process fire in the order they expire: once the 300 ms watchdog armed
+      // after it has run out, the paused one's 100 ms would have run out first.
+      const sentinel = watched('sentinel', 300);
+      await waitFor('the sentinel to miss its ping', () => missed.length > 0);
+      assert.deepEqual(missed, ['sentinel']);
+      await waitFor('SIGABRT to the sentinel', () => sentinel.child.signalCode === 'SIGABRT');
+      assert.equal(paused.child.exitCode === null && paused.child.signalCode === null, true, 'the paused one runs');
+      paused.socket.pause(false);
+      await waitFor('SIGABRT after svc -c', () => paused.child.signalCode === 'SIGABRT');
+      assert.deepEqual(missed, ['sentinel', 'paused']);
+    } finally {
+      for (const socket of sockets) socket.close();
+      for (const child of sleepers) child.kill('SIGKILL');
       cleanup([], [dir]);
     }
   });
