@@ -6,19 +6,26 @@
 //     its pid into a FIFO this script reads);
 //  3. control round trips: `svc -u` until svstat says up, `svc -d` until svstat says down
 //     (Debian's svc/svstat against both supervisors, and our svc/svstat against ours);
-//  4. start-up time of svc and svstat: ours, Debian's, bare `node -e 0`.
+//  4. start-up time of svc and svstat: ours, Debian's, bare `node -e 0`;
+//  5. readiness: from the newline on the notification fd to `svc -wU` returning (median, p99),
+//     ours next to s6's s6-supervise and s6-svc -wU;
+//  6. start and know it: `svc -wU -u` in one process against `svc -u` then `svstat` in a loop
+//     until it says up (what 0.76 users do), Debian's supervise and ours; s6-svc -wU -u too.
 // Targets (issue 2): <= 10 MiB USS per service, respawn <= 5 ms median, svc/svstat <= 1.5 x node -e 0.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  closeSync,
   constants,
   existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +39,9 @@ const OUR_SVC = [node, join(repo, 'packages/svc/bin/svc.js')];
 const OUR_SVSTAT = [node, join(repo, 'packages/svc/bin/svstat.js')];
 const DEB_SVC = ['/usr/bin/svc'];
 const DEB_SVSTAT = ['/usr/bin/svstat'];
+const S6_SUPERVISE = ['/usr/bin/s6-supervise'];
+const S6_SVC = ['/usr/bin/s6-svc'];
+const haveS6 = existsSync(S6_SUPERVISE[0]) && existsSync(S6_SVC[0]);
 const ourSvcReady = existsSync(join(repo, 'packages/svc/dist/bin/svc.js'));
 
 const BUNDLE_CHECK = `
@@ -53,11 +63,12 @@ const median = (xs) => {
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const f = (x, d = 2) => x.toFixed(d);
 
-function makeService(name, body) {
+function makeService(name, body, files = {}) {
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'run'), `#!/bin/sh\n${body}\n`);
   chmodSync(join(dir, 'run'), 0o755);
+  for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
   return dir;
 }
 
@@ -181,6 +192,78 @@ async function roundTrips(label, program, svc, svstat, rounds) {
   return { up, down };
 }
 
+// 5. readiness: ./run blocks reading go.fifo, then writes the newline on its notification fd.
+// Per round: down and up again (1.1 s apart: the 1 s pacing of starts), a waiter started and
+// subscribed (its FIFO in event/), then the clock starts as the bench writes to go.fifo and
+// stops when the waiter has exited.
+// `waitArgs(dir)`: the waiter's command line (default: svc -wU DIR).
+async function readiness(label, program, svc, rounds, waitArgs = (dir) => [...svc, '-wU', dir]) {
+  const dir = makeService(`ready-${label}`, 'read x < go.fifo\necho >&5\nexec sleep 1000', {
+    'notification-fd': '5\n',
+  });
+  const fifo = join(dir, 'go.fifo');
+  spawnSync('mkfifo', [fifo]);
+  const sup = startSupervisor(program, dir);
+  const subscribers = () => readdirSync(join(dir, 'event')).filter((n) => n.startsWith('ftrig1')).length;
+  const samples = [];
+  for (let i = 0; i < rounds; i++) {
+    let fd = -1;
+    await waitFor('./run to open go.fifo', () => {
+      try {
+        fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+        return true;
+      } catch {
+        return false; // ENXIO: no reader yet
+      }
+    });
+    const [cmd, ...args] = waitArgs(dir);
+    const waiter = spawn(cmd, args, { stdio: 'ignore' });
+    const exited = new Promise((r) => waiter.once('exit', (code) => r({ code, t: process.hrtime.bigint() })));
+    await waitFor('the waiter to subscribe', () => subscribers() > 0);
+    const t0 = process.hrtime.bigint();
+    writeSync(fd, '\n');
+    const { code, t } = await exited;
+    closeSync(fd);
+    if (code !== 0) throw new Error(`${label}: svc -wU exited ${code}`);
+    samples.push(Number(t - t0) / 1e6);
+    run(svc, ['-wD', '-d', dir]);
+    await sleep(1100);
+    run(svc, ['-u', dir]);
+  }
+  await stopAll([dir], [sup]);
+  return samples;
+}
+
+// 6. from `svc -u` to knowing the service is up: one `svc -wU -u` (a ./run that is ready at
+// once), or 0.76's way, `svc -u` and then svstat in a loop until it says up.
+async function startAndKnow(label, program, mode, svc, svstat, rounds) {
+  const files = mode === 'loop' ? { down: '' } : { down: '', 'notification-fd': '5\n' };
+  const dir = makeService(`know-${label}`, mode === 'loop' ? 'exec sleep 1000' : 'echo >&5\nexec sleep 1000', files);
+  const sup = startSupervisor(program, dir);
+  await waitFor(
+    'supervise',
+    () => existsSync(join(dir, 'supervise/status')) && /(^|: )down /.test(run(svstat, [dir]).stdout),
+  );
+  const samples = [];
+  const polls = [];
+  for (let i = 0; i < rounds; i++) {
+    await sleep(1100); // the 1 s pacing of starts, and Debian supervise's deaf second after one
+    const t0 = process.hrtime.bigint();
+    if (mode === 'loop') {
+      run(svc, ['-u', dir]);
+      let n = 0;
+      do n++;
+      while (!/(^|: )up /.test(run(svstat, [dir]).stdout));
+      polls.push(n);
+    } else if (run(svc, ['-wU', '-u', dir]).status !== 0) throw new Error(`${label}: svc -wU -u failed`);
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    run(svc, ['-d', dir]);
+    while (!/(^|: )down /.test(run(svstat, [dir]).stdout));
+  }
+  await stopAll([dir], [sup]);
+  return { samples, polls };
+}
+
 // 4. start-up of svc and svstat
 function startupTimes(dir, rounds) {
   const cmds = [
@@ -206,55 +289,107 @@ try {
   // bin/supervise.js runs the one-file bundle when packages/supervise/scripts/bundle.js made a fresh one.
   const bundled = run([node, '--input-type=module', '-e', BUNDLE_CHECK], []).stdout.trim();
   console.log(`our supervise runs: ${bundled}`);
-  console.log('\n### USS per supervised service (KiB)\n');
-  console.log('| services | ours | Debian | ratio |');
-  console.log('|---:|---:|---:|---:|');
-  for (const n of [1, 10, 50]) {
-    const ours = await memory('ours', OURS, n);
-    const theirs = await memory('debian', DEBIAN, n);
-    console.log(`| ${n} | ${f(ours, 0)} (${f(ours / 1024)} MiB) | ${f(theirs, 0)} | ${f(ours / theirs, 1)}x |`);
-  }
-
-  const ROUNDS = Number(process.env.ROUNDS ?? 15);
-  console.log(`\n### Respawn: SIGKILL of a run that lived > 1 s -> next ./run executing (ms, ${ROUNDS} rounds)\n`);
-  console.log('| supervisor | median | p90 | min | max |');
-  console.log('|---|---:|---:|---:|---:|');
-  const rs = {};
-  for (const [label, program] of [
-    ['ours', OURS],
-    ['Debian', DEBIAN],
-  ]) {
-    const s = await respawn(label, program, ROUNDS);
-    rs[label] = median(s);
-    console.log(`| ${label} | ${f(median(s))} | ${f(pct(s, 90))} | ${f(Math.min(...s))} | ${f(Math.max(...s))} |`);
-  }
-  console.log(`\nratio ours/Debian (median): ${f(rs.ours / rs.Debian)}x`);
-
+  // SECTIONS=5,6 runs only those sections (numbered as in the header).
+  const only = process.env.SECTIONS?.split(',');
+  const section = (n) => !only || only.includes(String(n));
   const RT = Number(process.env.RT_ROUNDS ?? 8);
-  console.log(`\n### Control round trips through svstat (ms, median of ${RT}; svstat polled in a loop)\n`);
-  console.log('| supervisor | svc/svstat | svc -u -> up | svc -d -> down |');
-  console.log('|---|---|---:|---:|');
-  const configs = [
-    ['Debian', DEBIAN, 'Debian', DEB_SVC, DEB_SVSTAT],
-    ['ours', OURS, 'Debian', DEB_SVC, DEB_SVSTAT],
-  ];
-  if (ourSvcReady) configs.push(['ours', OURS, 'ours', OUR_SVC, OUR_SVSTAT]);
-  for (const [label, program, tools, svc, svstat] of configs) {
-    const { up, down } = await roundTrips(`${label}-${tools}`, program, svc, svstat, RT);
-    console.log(`| ${label} | ${tools} | ${f(median(up))} | ${f(median(down))} |`);
+  if (section(1)) {
+    console.log('\n### USS per supervised service (KiB)\n');
+    console.log('| services | ours | Debian | ratio |');
+    console.log('|---:|---:|---:|---:|');
+    for (const n of [1, 10, 50]) {
+      const ours = await memory('ours', OURS, n);
+      const theirs = await memory('debian', DEBIAN, n);
+      console.log(`| ${n} | ${f(ours, 0)} (${f(ours / 1024)} MiB) | ${f(theirs, 0)} | ${f(ours / theirs, 1)}x |`);
+    }
   }
-  if (!ourSvcReady) console.log('\n(our svc/svstat not built yet: packages/svc/dist missing)');
-
-  console.log('\n### Start-up of svc and svstat (ms, median of 30)\n');
-  const dir = makeService('startup', 'exec sleep 1000');
-  const sup = startSupervisor(OURS, dir);
-  await waitFor('up', () => statusPid(dir) > 0);
-  const times = startupTimes(dir, 30);
-  await stopAll([dir], [sup]);
-  const base = median(times.get('node -e 0'));
-  console.log('| program | median | x node -e 0 |');
-  console.log('|---|---:|---:|');
-  for (const [name, xs] of times) console.log(`| ${name} | ${f(median(xs))} | ${f(median(xs) / base)} |`);
+  if (section(2)) {
+    const ROUNDS = Number(process.env.ROUNDS ?? 15);
+    console.log(`\n### Respawn: SIGKILL of a run that lived > 1 s -> next ./run executing (ms, ${ROUNDS} rounds)\n`);
+    console.log('| supervisor | median | p90 | min | max |');
+    console.log('|---|---:|---:|---:|---:|');
+    const rs = {};
+    for (const [label, program] of [
+      ['ours', OURS],
+      ['Debian', DEBIAN],
+    ]) {
+      const s = await respawn(label, program, ROUNDS);
+      rs[label] = median(s);
+      console.log(`| ${label} | ${f(median(s))} | ${f(pct(s, 90))} | ${f(Math.min(...s))} | ${f(Math.max(...s))} |`);
+    }
+    console.log(`\nratio ours/Debian (median): ${f(rs.ours / rs.Debian)}x`);
+  }
+  if (section(3)) {
+    console.log(`\n### Control round trips through svstat (ms, median of ${RT}; svstat polled in a loop)\n`);
+    console.log('| supervisor | svc/svstat | svc -u -> up | svc -d -> down |');
+    console.log('|---|---|---:|---:|');
+    const configs = [
+      ['Debian', DEBIAN, 'Debian', DEB_SVC, DEB_SVSTAT],
+      ['ours', OURS, 'Debian', DEB_SVC, DEB_SVSTAT],
+    ];
+    if (ourSvcReady) configs.push(['ours', OURS, 'ours', OUR_SVC, OUR_SVSTAT]);
+    for (const [label, program, tools, svc, svstat] of configs) {
+      const { up, down } = await roundTrips(`${label}-${tools}`, program, svc, svstat, RT);
+      console.log(`| ${label} | ${tools} | ${f(median(up))} | ${f(median(down))} |`);
+    }
+    if (!ourSvcReady) console.log('\n(our svc/svstat not built yet: packages/svc/dist missing)');
+  }
+  if (section(4)) {
+    console.log('\n### Start-up of svc and svstat (ms, median of 30)\n');
+    const dir = makeService('startup', 'exec sleep 1000');
+    const sup = startSupervisor(OURS, dir);
+    await waitFor('up', () => statusPid(dir) > 0);
+    const times = startupTimes(dir, 30);
+    await stopAll([dir], [sup]);
+    const base = median(times.get('node -e 0'));
+    console.log('| program | median | x node -e 0 |');
+    console.log('|---|---:|---:|');
+    for (const [name, xs] of times) console.log(`| ${name} | ${f(median(xs))} | ${f(median(xs) / base)} |`);
+  }
+  if (section(5)) {
+    const RR = Number(process.env.READY_ROUNDS ?? 20);
+    console.log(`\n### Readiness: newline on the notification fd -> svc -wU returns (ms, ${RR} rounds)\n`);
+    console.log('| supervisor | waiter | median | p99 | ratio (median) |');
+    console.log('|---|---|---:|---:|---:|');
+    const readyRows = [['ours', OURS, 'svc -wU (ours)', OUR_SVC]];
+    if (haveS6) {
+      readyRows.push(['s6', S6_SUPERVISE, 's6-svc -wU', S6_SVC]);
+      // supervise's share alone: s6's C waiter on our event/ (the U byte; no status read, no Node exit).
+      const ftrig = (dir) => ['/usr/bin/s6-ftrig-wait', join(dir, 'event'), 'U'];
+      readyRows.push(['ours', OURS, 's6-ftrig-wait event/ U', OUR_SVC, ftrig]);
+    }
+    const readyMedians = [];
+    for (const [label, program, waiter, svc, waitArgs] of readyRows) {
+      const xs = await readiness(`${label}-${readyMedians.length}`, program, svc, RR, waitArgs);
+      readyMedians.push(median(xs));
+      console.log(
+        `| ${label} | ${waiter} | ${f(median(xs))} | ${f(pct(xs, 99))} | ${f(median(xs) / readyMedians[0])}x |`,
+      );
+    }
+    if (!haveS6) console.log('\n(s6 not installed: no s6 row)');
+  }
+  if (section(6)) {
+    console.log(`\n### svc -u, then know it is up (ms, ${RT} rounds; ratio against 0.76's tools and supervise)\n`);
+    console.log('| supervisor | how | median | p99 | svstat runs | ratio (median) |');
+    console.log('|---|---|---:|---:|---:|---:|');
+    const knowRows = [
+      ['Debian', DEBIAN, 'loop', DEB_SVC, DEB_SVSTAT, 'svc -u; svstat until up (Debian tools)'],
+      ['ours', OURS, 'loop', DEB_SVC, DEB_SVSTAT, 'svc -u; svstat until up (Debian tools)'],
+      ['ours', OURS, 'loop', OUR_SVC, OUR_SVSTAT, 'svc -u; svstat until up (our tools)'],
+      ['ours', OURS, 'wait', OUR_SVC, OUR_SVSTAT, 'svc -wU -u, one process (ready at once)'],
+    ];
+    if (haveS6)
+      knowRows.push(['s6', S6_SUPERVISE, 'wait', S6_SVC, ['/usr/bin/s6-svstat'], 's6-svc -wU -u, one process']);
+    let knowBase = 0;
+    for (const [label, program, mode, svc, svstat, how] of knowRows) {
+      const { samples, polls } = await startAndKnow(`${label}-${mode}-${svc.length}`, program, mode, svc, svstat, RT);
+      knowBase ||= median(samples);
+      const runs = polls.length ? f(polls.reduce((a, b) => a + b, 0) / polls.length, 1) : '-';
+      console.log(
+        `| ${label} | ${how} | ${f(median(samples))} | ${f(pct(samples, 99))} | ${runs} | ${f(median(samples) / knowBase)}x |`,
+      );
+    }
+  }
 } finally {
   for (const p of children) p.kill('SIGKILL');
   spawnSync('sh', ['-c', 'true']);

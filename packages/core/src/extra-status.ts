@@ -74,8 +74,8 @@ export interface ExtraStatus {
   waitingFor?: string[];
   /** The needed services that failed permanently (state `failed`), sorted. */
   failedNeeds?: string[];
-  /** The last status text ./run gave (NOTIFY_SOCKET's `STATUS=`); null (or absent) when none. */
-  status?: string | null;
+  /** The last STATUS= text ./run sent through NOTIFY_SOCKET (since its last start); null when none. */
+  statusText?: string | null;
   /** `oneshot` when the service directory's `type` file says so; absent for a long-running one. */
   type?: ServiceType;
 }
@@ -90,6 +90,8 @@ const MAX_TEXT = 8192;
 
 /** The most names a list of needed services may hold (the whole file is 16 KiB at most). */
 const MAX_NEEDS = 1000;
+/** The longest STATUS= text kept (supervise's notify-socket.ts cuts longer ones). */
+export const MAX_STATUS_TEXT = 2048;
 
 /** Linux's PID_MAX_LIMIT: no pid or process group is larger. */
 const MAX_PID = 4_194_304;
@@ -126,7 +128,7 @@ function validStartError(v: unknown): v is StartError | null | undefined {
 export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (!isObject(value)) return undefined;
   const { pid, pgid, starts, lastStart, lastExit, supervisor, startError, state, ready, readySince, nextStart } = value;
-  const { waitingFor, failedNeeds, type, status } = value;
+  const { waitingFor, failedNeeds, type, statusText } = value;
   if (!isPid(pid) || !isPid(pgid) || !isCount(starts)) return undefined;
   if (lastStart !== null && !isTime(lastStart)) return undefined;
   if (!validLastExit(lastExit) || !validStartError(startError)) return undefined;
@@ -137,8 +139,8 @@ export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (waitingFor !== undefined && !isNameList(waitingFor)) return undefined;
   if (failedNeeds !== undefined && !isNameList(failedNeeds)) return undefined;
   if (type !== undefined && type !== 'oneshot') return undefined;
-  if (status !== undefined && status !== null && !(typeof status === 'string' && status.length <= MAX_TEXT)) {
-    return undefined;
+  if (statusText !== undefined && statusText !== null) {
+    if (typeof statusText !== 'string' || statusText.length > MAX_STATUS_TEXT) return undefined;
   }
   const extra: ExtraStatus = { pid, pgid, starts, lastStart, lastExit, supervisor, startError: startError ?? null };
   if (state !== undefined) extra.state = state as SupervisorStateName;
@@ -148,7 +150,7 @@ export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (waitingFor !== undefined) extra.waitingFor = waitingFor;
   if (failedNeeds !== undefined) extra.failedNeeds = failedNeeds;
   if (type !== undefined) extra.type = type;
-  if (status !== undefined) extra.status = status as string | null;
+  if (statusText !== undefined) extra.statusText = statusText as string | null;
   return extra;
 }
 

@@ -43,6 +43,16 @@ test('the state machine fields (state, ready, readySince, nextStart) are taken w
   }
 });
 
+test('statusText (NOTIFY_SOCKET STATUS=): a string of at most 2048 characters, or null', () => {
+  for (const statusText of ['serving 5 clients', '', 'é'.repeat(2048), null]) {
+    assert.deepEqual(validExtraStatus({ ...good, statusText }), { ...good, startError: null, statusText });
+  }
+  assert.equal(validExtraStatus({ ...good })?.statusText, undefined, 'absent from an older supervise');
+  for (const statusText of ['x'.repeat(2049), 5, ['a'], { text: 'a' }]) {
+    assert.equal(validExtraStatus({ ...good, statusText }), undefined, JSON.stringify(statusText).slice(0, 20));
+  }
+});
+
 test('every field of the wrong type or range makes the record bad', () => {
   const bad: Record<string, unknown>[] = [
     { pid: -1 },

@@ -87,8 +87,8 @@ test('status.json: waitingFor, failedNeeds, type, status and the waiting and don
   const fields = { state: 'waiting', waitingFor: ['a', 'b'], failedNeeds: ['b'], type: 'oneshot' };
   assert.deepEqual(validExtraStatus({ ...base, ...fields }), { ...base, startError: null, ...fields });
   assert.equal(validExtraStatus({ ...base, state: 'done' })?.state, 'done');
-  assert.equal(validExtraStatus({ ...base, status: 'listening on 8080' })?.status, 'listening on 8080');
-  assert.equal(validExtraStatus({ ...base, status: null })?.status, null);
+  assert.equal(validExtraStatus({ ...base, statusText: 'listening on 8080' })?.statusText, 'listening on 8080');
+  assert.equal(validExtraStatus({ ...base, statusText: null })?.statusText, null);
   for (const wrong of [
     { waitingFor: 'a' },
     { waitingFor: ['../a'] },
@@ -96,8 +96,8 @@ test('status.json: waitingFor, failedNeeds, type, status and the waiting and don
     { waitingFor: [''] },
     { failedNeeds: [1] },
     { type: 'longrun' },
-    { status: 7 },
-    { status: 'x'.repeat(8193) },
+    { statusText: 7 },
+    { statusText: 'x'.repeat(2049) },
     { waitingFor: Array.from({ length: 1001 }, (_, i) => `s${i}`) },
   ]) {
     assert.equal(validExtraStatus({ ...base, ...wrong }), undefined, JSON.stringify(wrong).slice(0, 60));

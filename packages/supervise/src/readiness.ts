@@ -23,7 +23,7 @@ export interface ReadinessListener {
   never(): void;
   /** A status text from the service (NOTIFY_SOCKET's STATUS=). */
   status(text: string): void;
-  /** The service says it is stopping (STOPPING=1). */
+  /** The service says it is stopping (STOPPING=1): state `stopping`, not ready. */
   stopping(): void;
   /** The service says it is reloading (RELOADING=1); ready() again once it is done. */
   reloading(): void;
@@ -35,12 +35,14 @@ export interface ReadinessListener {
 export interface ReadinessSource {
   /** [N, fd] pairs: fd becomes ./run's descriptor N (3..63). */
   readonly fds: readonly (readonly [number, number])[];
-  /** Variables added to ./run's environment (`NOTIFY_SOCKET`). */
-  readonly env: Readonly<Record<string, string>>;
+  /** Variables added to ./run's environment (`NOTIFY_SOCKET`); undefined removes the host's value. */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** ./run was spawned as PID: close what ./run alone must hold, start listening or polling. */
   afterSpawn(pid: number): void;
   /** Stops listening (./run ended, or its spawn failed): no listener call after this. */
   close(): void;
+  /** `svc -p` (true) / `svc -c` (false): a stopped ./run cannot speak (a watchdog waits). */
+  pause?(paused: boolean): void;
 }
 
 /** What a source may need of the supervisor to make itself. */

@@ -27,8 +27,10 @@ export const INPUTS = [
   'never',
   /** ./run says it is reloading (RELOADING=1): not ready until it says ready again. */
   'reloading',
-  /** A status text or STOPPING=1 from ./run: recorded, nothing else. */
+  /** A status text from ./run (STATUS=): recorded, nothing else. */
   'notice',
+  /** ./run says it is stopping (STOPPING=1). */
+  'stopping',
   /** Every needed service (needs/) is satisfied. */
   'needs-met',
   /** Some needed service is not (any more). */
@@ -85,6 +87,8 @@ export type Action =
   | 'become-up'
   /** Ready no more until it says so again: `starting`. */
   | 'reload'
+  /** ./run says it is stopping on its own: `stopping`, not ready (no signal sent). */
+  | 'announce-stop'
   /** A need lost while ./run runs: with needs-bound, as `kick`; else nothing. */
   | 'needs-lost'
   /** Waiting: the names waited for changed. */
@@ -108,6 +112,7 @@ const RESTING: Row = {
   never: 'ignore',
   reloading: 'ignore',
   notice: 'ignore',
+  stopping: 'ignore',
   'needs-met': 'ignore',
   'needs-lost': 'ignore',
   kick: 'ignore',
@@ -130,6 +135,7 @@ const RUNNING: Row = {
   never: 'note',
   reloading: 'ignore',
   notice: 'note',
+  stopping: 'announce-stop',
   'needs-met': 'ignore',
   'needs-lost': 'needs-lost',
   kick: 'kick',
@@ -148,7 +154,7 @@ export const STATE_TABLE: Readonly<Record<SupervisorStateName, Readonly<Row>>> =
   starting: { ...RUNNING, never: 'become-up' },
   up: RUNNING,
   ready: { ...RUNNING, ready: 'ignore', reloading: 'reload' },
-  stopping: { ...RUNNING, ready: 'note-ready', 'needs-lost': 'ignore', kick: 'ignore' },
+  stopping: { ...RUNNING, ready: 'note-ready', 'needs-lost': 'ignore', kick: 'ignore', stopping: 'ignore' },
   finishing: {
     ...IGNORED,
     u: 'want-up-later',

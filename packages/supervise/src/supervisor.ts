@@ -377,11 +377,13 @@ export class Supervisor extends EventEmitter {
         return;
       case 'pause':
         this.#paused = true;
+        for (const source of this.#readiness) source.pause?.(true);
         this.#signal('SIGSTOP');
         this.#writeStatus();
         return;
       case 'continue':
         this.#paused = false;
+        for (const source of this.#readiness) source.pause?.(false);
         this.#signal('SIGCONT');
         this.#writeStatus();
         return;
@@ -413,6 +415,11 @@ export class Supervisor extends EventEmitter {
       case 'reload':
         this.#readySince = null;
         this.#enter('starting');
+        this.#writeStatus();
+        return;
+      case 'announce-stop':
+        this.#readySince = null;
+        this.#enter('stopping');
         this.#writeStatus();
         return;
       case 'note-needs':
@@ -484,7 +491,7 @@ export class Supervisor extends EventEmitter {
         this.#statusText = text;
         this.#input('notice');
       },
-      stopping: () => current() && this.#input('notice'),
+      stopping: () => current() && this.#input('stopping'),
       reloading: () => current() && this.#input('reloading'),
       watchdogMissed: () => current() && this.#input('kick'),
     };
@@ -502,7 +509,6 @@ export class Supervisor extends EventEmitter {
     this.#readiness = [];
     this.#usesReadiness = false;
     this.#readySince = null;
-    this.#statusText = null;
   }
 
   // Wanted to run and nothing runs: wait for needs/, then for the pacing, then start ./run. The
@@ -588,9 +594,11 @@ export class Supervisor extends EventEmitter {
     this.#oneshot = type === 'oneshot';
     const settings = this.#spawnSettings();
     const sources = this.#openReadiness(settings);
+    // The last STATUS= stays shown after ./run ends, until the next start.
+    this.#statusText = null;
     const fds = sources.flatMap((source) => source.fds);
     if (fds.length > 0) settings.extraFds = fds;
-    const env = sources.reduce<Record<string, string>>((all, source) => Object.assign(all, source.env), {});
+    const env = sources.reduce<Record<string, string | undefined>>((all, source) => Object.assign(all, source.env), {});
     if (Object.keys(env).length > 0) settings.env = { ...settings.env, ...env };
     this.#pendingEvents += 's';
     let pid: number;
@@ -902,7 +910,7 @@ export class Supervisor extends EventEmitter {
       nextStart: this.#state === 'backoff' ? this.#nextStart : null,
       waitingFor: state.waitingFor,
       failedNeeds: state.failedNeeds,
-      status: this.#statusText,
+      statusText: this.#statusText,
     };
     if (this.#oneshot) extra.type = 'oneshot';
     // A oneshot that is done shows as a 0.76 service after `svc -o` ran to its end: down, no want.

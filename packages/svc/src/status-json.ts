@@ -33,6 +33,8 @@ export interface ServiceJson {
   readySince: number | null;
   /** Unix ms of the next start of ./run while in backoff, else null. */
   nextStart: number | null;
+  /** The last STATUS= text ./run sent through NOTIFY_SOCKET, null when none. */
+  statusText: string | null;
   /** svstat's text for the failure (`supervise not running`, ...), null when state is up/down. */
   error: string | null;
   /** The errno name behind error (`ENOENT`), BADFORMAT for a bad status file, else null. */
@@ -66,6 +68,7 @@ export function serviceJson(dir: string, inspection: ServiceInspection): Service
     ready: extra?.ready ?? null,
     readySince: extra?.readySince ?? null,
     nextStart: extra?.nextStart ?? null,
+    statusText: extra?.statusText ?? null,
     error: error?.text ?? null,
     errorCode: error?.code ?? null,
     statusJsonError: inspection.extraError?.text ?? null,

@@ -84,6 +84,7 @@ test('an up service with a current status.json: every field', () => {
       ready: null,
       readySince: null,
       nextStart: null,
+      statusText: null,
       error: null,
       errorCode: null,
       statusJsonError: null,
