@@ -42,6 +42,8 @@ for (const mode of ['per-process', 'in-process'] as const) {
       mkdirSync(join(app, 'needs'));
       writeFileSync(join(app, 'needs', 'setup'), '');
       supervise(mode, scan, 'setup');
+      // A supervise process makes its files a moment after its spawn: svc needs the control FIFO.
+      await waitFor('setup supervised', () => statusJson(setup) !== undefined);
       const waiter = svc('-wU', '-T', '60000', setup);
       supervise(mode, scan, 'app');
       assert.equal((await waiter).code, 0);
