@@ -73,7 +73,9 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
     if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) continue;
     mkdirSync(dirname(out), { recursive: true });
     const werror = process.env.CI === 'true' ? ['-Werror'] : [];
-    const run = spawnSync(cc, ['-O2', '-Wall', '-Wextra', ...werror, '-std=gnu11', '-o', out, src], { stdio: 'inherit' });
+    const run = spawnSync(cc, ['-O2', '-Wall', '-Wextra', ...werror, '-std=gnu11', '-o', out, src], {
+      stdio: 'inherit',
+    });
     if (run.error || run.status !== 0) failed = true;
     else console.log(`build-native: packages/${pkg}/build/${source.replace(/\.c$/, '')}`);
   }

@@ -214,7 +214,8 @@ export class LogHost {
         })();
         if (r === undefined) return listen();
         for (const fd of r.fds) closeQuietly(fd);
-        if (r.length === 0) signals.kill(); // the client is gone: stop at once, leave the input in the pipe
+        if (r.length === 0)
+          signals.kill(); // the client is gone: stop at once, leave the input in the pipe
         else {
           for (const byte of this.packet.subarray(0, r.length)) signals.take(String.fromCharCode(byte));
           listen();

@@ -47,7 +47,12 @@ async function runOnce(
   const processed = await openFile(pause, `${dir}/processed`, CREATE);
   const state = await openFile(pause, `${dir}/state`, constants.O_RDONLY);
   const newstate = await openFile(pause, `${dir}/newstate`, CREATE);
-  const result = await runProcessor(dir, processor, [previous, processed, pause.errFd, 'ignore', state, newstate], pause);
+  const result = await runProcessor(
+    dir,
+    processor,
+    [previous, processed, pause.errFd, 'ignore', state, newstate],
+    pause,
+  );
   closeSync(previous);
   closeSync(state);
   let ok = false;
@@ -67,7 +72,12 @@ async function runOnce(
 }
 
 /** Runs the processor on `dir/previous` and turns its output into the next `.s` file and `state`. */
-export async function processPrevious(pause: Pause, dir: string, processor: string, retention: Retention): Promise<void> {
+export async function processPrevious(
+  pause: Pause,
+  dir: string,
+  processor: string,
+  retention: Retention,
+): Promise<void> {
   let run = await runOnce(pause, dir, processor);
   while (!run.ok) run = await runOnce(pause, dir, processor);
   const { processed, newstate } = run;

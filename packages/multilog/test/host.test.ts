@@ -3,7 +3,16 @@
 // stops none of the others. Real multilog-attach processes, a real 64 KiB tmpfs (root, as CI).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { killQuietly } from '@fortress/test-support/processes';
@@ -93,7 +102,10 @@ test('a crashing processor pauses its logger only; TERM then ends it with 111, t
   assert.equal(crashing.exitCode, null);
   crashing.kill('SIGTERM');
   assert.equal(await exited(crashing), 111);
-  assert.match(stderr, /multilog: fatal: processor crashed in .*crash: killed by SIGKILL; stopping on SIGTERM with up to 6000 bytes of input not written \(left in the pipe\)\n$/);
+  assert.match(
+    stderr,
+    /multilog: fatal: processor crashed in .*crash: killed by SIGKILL; stopping on SIGTERM with up to 6000 bytes of input not written \(left in the pipe\)\n$/,
+  );
   assert.equal(hostPids(name).length, 1, 'the host lives on');
 });
 
@@ -103,7 +115,10 @@ test('a bad script fails its logger alone (111, the reason on its stderr); the h
   const env = hostEnv(name);
   writeFileSync(join(root, 'plain-file'), 'not a directory\n');
   const fine = startPipeline(`(echo first; sleep 100000) | ${attach(['./steady'])}`, root, env);
-  await waitFor('the steady logger', () => existsSync(join(root, 'steady/current')) && loggedLines(join(root, 'steady')).length === 1);
+  await waitFor(
+    'the steady logger',
+    () => existsSync(join(root, 'steady/current')) && loggedLines(join(root, 'steady')).length === 1,
+  );
   const host = hostPids(name);
   assert.equal(host.length, 1);
   const bad = spawnSync(ATTACH, ['t', './plain-file/main'], { cwd: root, env, input: 'lost?\n', encoding: 'latin1' });
@@ -123,7 +138,11 @@ test('svc-like signals: ALRM rotates only its own logger; TERM ends each with 0 
   const loggers = ['a', 'b'].map((dir) => {
     const fifo = join(root, `${dir}.fifo`);
     mkfifo(fifo);
-    const child = spawn(ATTACH, [`./sig-${dir}`], { cwd: root, env, stdio: [openSync(fifo, 'r+'), 'ignore', 'inherit'] });
+    const child = spawn(ATTACH, [`./sig-${dir}`], {
+      cwd: root,
+      env,
+      stdio: [openSync(fifo, 'r+'), 'ignore', 'inherit'],
+    });
     after(() => killQuietly(child.pid ?? 0));
     const writer = openSync(fifo, 'w');
     writeFileSync(writer, `${dir} line\n`);
@@ -151,7 +170,10 @@ test('HUP kills one logger at once and unlocks its directory: a new logger takes
   const first = spawn(ATTACH, ['./hup'], { cwd: root, env, stdio: [input, 'ignore', 'inherit'] });
   after(() => killQuietly(first.pid ?? 0));
   writeFileSync(writer, 'before\n');
-  await waitFor('first line', () => existsSync(join(root, 'hup/current')) && loggedLines(join(root, 'hup')).length === 1);
+  await waitFor(
+    'first line',
+    () => existsSync(join(root, 'hup/current')) && loggedLines(join(root, 'hup')).length === 1,
+  );
   first.kill('SIGHUP');
   assert.equal(await exited(first), 'SIGHUP');
   writeFileSync(writer, 'after\n');
@@ -184,10 +206,17 @@ test('under setuidgid: the host runs as the log account, the files are its own',
   const hosts = hostPids(name);
   assert.equal(hosts.length, 1);
   assert.equal(uidOf(hosts[0]!), log.uid);
-  for (const file of ['.', ...readdirSync(join(dir, 'main'))]) assert.equal(statSync(join(dir, 'main', file)).uid, log.uid);
+  for (const file of ['.', ...readdirSync(join(dir, 'main'))])
+    assert.equal(statSync(join(dir, 'main', file)).uid, log.uid);
   assert.equal(loggedLines(join(dir, 'main')).length, 300);
   // Another account's logger is not served by this host, whatever name it asks for.
-  const other = spawnSync(ATTACH, ['./root-main'], { cwd: root, env, input: 'x\n', encoding: 'latin1', timeout: 60_000 });
+  const other = spawnSync(ATTACH, ['./root-main'], {
+    cwd: root,
+    env,
+    input: 'x\n',
+    encoding: 'latin1',
+    timeout: 60_000,
+  });
   assert.equal(other.status, 111);
   assert.equal(other.stderr, "multilog-attach: fatal: the log host's socket belongs to another account\n");
 });
