@@ -60,7 +60,8 @@ static socklen_t host_address(struct sockaddr_un *sun) {
   return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
 }
 
-// The host program beside this one: build/ or prebuilds/PLATFORM/ in the package, bin/ above.
+// The host program: $FORTRESS_LOGHOST_COMMAND, multilog-host on PATH, or the one in this package
+// (this program is in its build/ or prebuilds/PLATFORM/, the host in bin/).
 static void exec_host(void) {
   char self[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -72,6 +73,9 @@ static void exec_host(void) {
   const char *env = getenv("FORTRESS_LOGHOST_COMMAND");
   char *argv[] = {"multilog-host", host_name, NULL};
   if (env != NULL && *env != 0) execv(env, argv);
+  // From PATH first, as multilog itself would be found: an installed launcher there runs the
+  // pinned Node; then the package's own bin/ (whose #! finds node on PATH).
+  execvp("multilog-host", argv);
   const char *relative[] = {"/../bin/multilog-host.js", "/../../bin/multilog-host.js"};
   for (size_t i = 0; i < sizeof relative / sizeof relative[0]; i++) {
     char path[PATH_MAX + 64];

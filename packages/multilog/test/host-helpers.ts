@@ -27,7 +27,7 @@ export function hostPids(name: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0');
-      if (argv.some((a) => a.endsWith('multilog-host.js')) && argv.includes(name)) pids.push(Number(entry));
+      if (argv.some((a) => /\/multilog-host(\.js)?$/.test(a)) && argv.includes(name)) pids.push(Number(entry));
     } catch {
       // gone
     }

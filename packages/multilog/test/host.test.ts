@@ -59,8 +59,10 @@ test('one logger on a full disk pauses alone: the others in the same host write 
     full.stderr().includes(`multilog: warning: unable to write to ${mnt}/log/current, pausing: out of disk space\n`),
   );
   const others = [1, 2, 3].map((i) => startPipeline(`${writer} | ${attach(['t', `./other${i}`])}`, root, env));
-  for (const other of others) assert.equal(await exited(other.child), 0, other.stderr());
-  // All three finished while the first one still pauses, in the one host.
+  // A pause that blocked the host (as multilog's did: a sleep of the whole process) would hold
+  // them all: they must end while the first one still pauses.
+  await waitFor('the other loggers done', () => others.every((o) => o.child.exitCode !== null), 120_000);
+  for (const other of others) assert.equal(other.child.exitCode, 0, other.stderr());
   assert.equal(full.child.exitCode, null, 'the full-disk logger is still pausing');
   assert.equal(hostPids(name).length, 1);
   const expected = expectedLines(count, width).toString('latin1').split('\n').filter(Boolean);
@@ -219,4 +221,14 @@ test('under setuidgid: the host runs as the log account, the files are its own',
   });
   assert.equal(other.status, 111);
   assert.equal(other.stderr, "multilog-attach: fatal: the log host's socket belongs to another account\n");
+});
+
+test('multilog-attach: --help is the usage on stdout; no script is a usage error (100)', () => {
+  const help = spawnSync(ATTACH, ['--help'], { encoding: 'latin1', input: '' });
+  assert.deepEqual([help.status, help.stdout, help.stderr], [0, 'usage: multilog-attach script\n', '']);
+  const none = spawnSync(ATTACH, [], { encoding: 'latin1', input: '' });
+  assert.deepEqual(
+    [none.status, none.stdout, none.stderr],
+    [100, '', 'multilog-attach: usage: multilog-attach script\n'],
+  );
 });
