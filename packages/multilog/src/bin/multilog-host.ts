@@ -1,7 +1,6 @@
 // multilog-host NAME: the log host of the calling account on the abstract socket NAME (host.ts);
 // started by multilog-attach when none answers. Exits 0 when another host holds NAME, or once it
 // has had no logger for a few seconds.
-import { isFortressError } from '@fortress/core/errors';
 import { program, usageError } from '@fortress/core/program';
 import { LogHost } from '../host.js';
 
@@ -12,8 +11,8 @@ export const main = program('multilog-host', 'name', async (argv) => {
   try {
     host = new LogHost(argv[0]!);
   } catch (err) {
+    // Another host answers on NAME already: it serves the loggers.
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return 0;
-    if (isFortressError(err)) throw err;
     throw err;
   }
   await host.done;
