@@ -62,4 +62,22 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
     else console.log(`build-native: packages/${pkg}/build/${source.replace(/\.c$/, '.node')}`);
   }
 }
+// Small C programs that must not cost a Node start (multilog-attach): packages/P/native-bin/NAME.c
+// -> packages/P/build/NAME, an executable.
+for (const pkg of readdirSync(join(root, 'packages'))) {
+  const binDir = join(root, 'packages', pkg, 'native-bin');
+  if (!existsSync(binDir)) continue;
+  for (const source of readdirSync(binDir).filter((f) => f.endsWith('.c'))) {
+    const src = join(binDir, source);
+    const out = join(root, 'packages', pkg, 'build', source.replace(/\.c$/, ''));
+    if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) continue;
+    mkdirSync(dirname(out), { recursive: true });
+    const werror = process.env.CI === 'true' ? ['-Werror'] : [];
+    const run = spawnSync(cc, ['-O2', '-Wall', '-Wextra', ...werror, '-std=gnu11', '-o', out, src], {
+      stdio: 'inherit',
+    });
+    if (run.error || run.status !== 0) failed = true;
+    else console.log(`build-native: packages/${pkg}/build/${source.replace(/\.c$/, '')}`);
+  }
+}
 process.exit(failed ? 1 : 0);

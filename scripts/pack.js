@@ -22,7 +22,8 @@ function stagePackage(pkgDir, stage) {
     if (existsSync(join(pkgDir, entry))) cpSync(join(pkgDir, entry), join(stage, entry), { recursive: true });
   }
   const build = join(pkgDir, 'build');
-  const addons = existsSync(build) ? readdirSync(build).filter((f) => f.endsWith('.node')) : [];
+  // Addons (NAME.node) and small C programs (native-bin/NAME.c -> build/NAME) alike.
+  const addons = existsSync(build) ? readdirSync(build).filter((f) => f.endsWith('.node') || !f.includes('.')) : [];
   if (existsSync(join(pkgDir, 'native')) && addons.length === 0) {
     throw new Error(`${basename(pkgDir)} has native/ but no build/*.node: run npm run build`);
   }

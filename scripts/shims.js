@@ -69,6 +69,8 @@ export function allShims() {
     const bin = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).bin ?? {};
     const { programs } = bundleConfig(pkgDir);
     for (const [name, file] of Object.entries(bin)) {
+      // Only Node programs have shims (multilog-attach is a C program's own small sh launcher).
+      if (!file.endsWith('.js')) continue;
       shims.push({ path: join('packages', pkg, file), text: shimText(name, programs.includes(name)) });
     }
   }

@@ -70,7 +70,7 @@ test('conf dnscache: the dnscache-conf layout, modes and owners, accounts create
   assert.match(readFileSync(join(target, 'run'), 'utf8'), new RegExp(`envuidgid ${SERVICE_USER} softlimit -o250`));
   assert.equal(
     readFileSync(join(target, 'log/run'), 'utf8').split('\n').at(-2),
-    `exec setuidgid ${LOG_USER} multilog t ./main`,
+    `exec setuidgid ${LOG_USER} multilog-attach t ./main`,
   );
   assert.equal(mode(join(target, 'log/main')), '2755');
   assert.equal(owner(join(target, 'log/main')), log.uid);

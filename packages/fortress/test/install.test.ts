@@ -106,6 +106,9 @@ test('installed launchers run the pinned Node under env -i, as root and as anoth
   const help = clean(prefix, ['fortress', 'install', '--help']);
   assert.equal(help.status, 0);
   assert.match(String(help.stdout), /^usage: fortress install /);
+  // multilog-attach is a C program (its sh launcher): run as it is, not by Node.
+  const attach = clean(prefix, ['multilog-attach', '--help']);
+  assert.deepEqual([attach.status, String(attach.stdout)], [0, 'usage: multilog-attach script\n']);
   // Another account: the launchers and what they run are readable and executable by everyone.
   const asNobody = spawnSync(
     'setpriv',

@@ -2,7 +2,7 @@
 import { linkSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { errorCode } from '@fortress/core/errors';
 import { nextLabel } from './label.js';
-import { persist } from './pause.js';
+import type { Pause } from './pause.js';
 
 /** How many old files a directory keeps. */
 export interface Retention {
@@ -13,9 +13,15 @@ export interface Retention {
 }
 
 /** Gives `dir/name` its final `@label.code` name, then trims the old files to the retention limits. */
-export function finishFile(dir: string, name: string, code: 's' | 'u', retention: Retention): void {
+export async function finishFile(
+  pause: Pause,
+  dir: string,
+  name: string,
+  code: 's' | 'u',
+  retention: Retention,
+): Promise<void> {
   const path = `${dir}/${name}`;
-  const links = persist(`unable to stat ${path}`, () => {
+  const links = await pause.persist(`unable to stat ${path}`, () => {
     try {
       return statSync(path).nlink;
     } catch (err) {
@@ -24,15 +30,15 @@ export function finishFile(dir: string, name: string, code: 's' | 'u', retention
     }
   });
   if (links === 0) return;
-  if (links === 1) linkToNewName(dir, path, code);
-  persist(`unable to remove ${path}`, () => unlinkSync(path));
-  trimOldFiles(dir, retention);
+  if (links === 1) await linkToNewName(pause, dir, path, code);
+  await pause.persist(`unable to remove ${path}`, () => unlinkSync(path));
+  await trimOldFiles(pause, dir, retention);
 }
 
-function linkToNewName(dir: string, path: string, code: 's' | 'u'): void {
+async function linkToNewName(pause: Pause, dir: string, path: string, code: 's' | 'u'): Promise<void> {
   for (;;) {
     const target = `${dir}/${nextLabel()}.${code}`;
-    const linked = persist(`unable to link to ${target}`, () => {
+    const linked = await pause.persist(`unable to link to ${target}`, () => {
       try {
         linkSync(path, target);
         return true;
@@ -45,8 +51,8 @@ function linkToNewName(dir: string, path: string, code: 's' | 'u'): void {
   }
 }
 
-function removeOldFile(path: string): void {
-  persist(`unable to remove ${path}`, () => {
+async function removeOldFile(pause: Pause, path: string): Promise<void> {
+  await pause.persist(`unable to remove ${path}`, () => {
     try {
       unlinkSync(path);
     } catch (err) {
@@ -67,8 +73,8 @@ function sizeOf(path: string): number {
  * Deletes the oldest `@...` files (by the first 25 characters of their names) while there are
  * `num` or more, then, with a total limit, while their sizes add up to more than it.
  */
-export function trimOldFiles(dir: string, retention: Retention): void {
-  const old = persist(`unable to read ${dir}`, () => readdirSync(dir)).filter(
+export async function trimOldFiles(pause: Pause, dir: string, retention: Retention): Promise<void> {
+  const old = (await pause.persist(`unable to read ${dir}`, () => readdirSync(dir))).filter(
     (name) => name.startsWith('@') && name.length >= 25,
   );
   if (old.length < retention.num && retention.total <= 0) return;
@@ -78,12 +84,12 @@ export function trimOldFiles(dir: string, retention: Retention): void {
     return x < y ? -1 : x > y ? 1 : 0;
   });
   let first = 0;
-  for (; old.length - first >= retention.num; first++) removeOldFile(`${dir}/${old[first]}`);
+  for (; old.length - first >= retention.num; first++) await removeOldFile(pause, `${dir}/${old[first]}`);
   if (retention.total <= 0) return;
   const sizes = old.slice(first).map((name) => sizeOf(`${dir}/${name}`));
   let total = sizes.reduce((a, b) => a + b, 0);
   for (let i = 0; total > retention.total && i < sizes.length; i++) {
-    removeOldFile(`${dir}/${old[first + i]}`);
+    await removeOldFile(pause, `${dir}/${old[first + i]}`);
     total -= sizes[i]!;
   }
 }

@@ -6,9 +6,10 @@
 // When fd 0 is a pipe (a FIFO from svscan, a shell pipe), input is looked at with tee(2) and taken
 // out of the pipe only once it has been written (consume): a multilog killed between the two
 // leaves those lines to the next one. Other inputs are read as usual (read = consume).
-import { fstatSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, writeSync } from 'node:fs';
 import { POLLIN, pipe2, poll, pollAsync } from '@fortress/core/libc';
 import { tee } from './logpipe.js';
+import { type ReadyWaiter, WOKEN } from './ready-waiter.js';
 
 const O_NONBLOCK = 0o4000;
 const POLLHUP = 0x10;
@@ -31,14 +32,19 @@ export class InputReader {
   /** The last wait saw that no writer holds the pipe any more: what is in it is all there will be. */
   hungUp = false;
 
-  constructor(fd: number, signalFd = -1) {
+  /** A host's shared readiness (ready-waiter.ts) instead of a poll of this reader's own. */
+  private readonly shared: ReadyWaiter | undefined;
+
+  constructor(fd: number, signalFd = -1, shared?: ReadyWaiter) {
     this.fd = fd;
+    this.shared = shared;
     const st = fstatSync(fd);
     this.regularFile = st.isFile();
     this.peeks = st.isFIFO();
     if (this.regularFile) return;
     if (this.peeks) [this.copyRead, this.copyWrite] = pipe2(O_NONBLOCK | O_CLOEXEC);
-    [this.wakeRead, this.wakeWrite] = pipe2(O_NONBLOCK | O_CLOEXEC);
+    // poll(2) skips the negative descriptors: a host's reader has no wake-up or signal pipe.
+    if (!shared) [this.wakeRead, this.wakeWrite] = pipe2(O_NONBLOCK | O_CLOEXEC);
     this.pollfds.writeInt32LE(fd, 0);
     this.pollfds.writeInt16LE(POLLIN, 4);
     this.pollfds.writeInt32LE(this.wakeRead, 8);
@@ -88,8 +94,14 @@ export class InputReader {
     }
   }
 
+  /** Closes the reader's own descriptors (not the input): a host's logger ended. */
+  close(): void {
+    for (const fd of [this.copyRead, this.copyWrite, this.wakeRead, this.wakeWrite]) if (fd >= 0) closeSync(fd);
+  }
+
   /** Ends a pending wait (a rotation is due, or multilog must exit). */
   wake(): void {
+    this.shared?.wake();
     if (this.wakeWrite >= 0) {
       try {
         writeSync(this.wakeWrite, 'x');
@@ -113,6 +125,13 @@ export class InputReader {
 
   private pollAsync(): Promise<boolean | typeof INTERRUPTED> {
     this.clearEvents();
+    if (this.shared) {
+      return this.shared.wait(this.fd).then((revents) => {
+        if (revents === WOKEN) return INTERRUPTED;
+        this.hungUp = (revents & POLLHUP) !== 0;
+        return true;
+      });
+    }
     return pollAsync(this.pollfds, 3, -1).then(
       () => this.outcome(),
       (err: NodeJS.ErrnoException) => {

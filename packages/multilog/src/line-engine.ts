@@ -39,7 +39,10 @@ export class LineEngine {
   private targetCount = 0;
   private readonly alertBuffer = Buffer.allocUnsafe(ALERT_MAX + 4);
 
-  constructor(steps: readonly Step[], stamper: Stamper) {
+  private readonly errFd: number;
+
+  constructor(steps: readonly Step[], stamper: Stamper, errFd = 2) {
+    this.errFd = errFd;
     this.steps = steps;
     this.stamper = stamper;
     this.outputs = steps.flatMap((s) => (s.op === 'output' ? [s.output] : []));
@@ -52,38 +55,37 @@ export class LineEngine {
   }
 
   /** Processes `arena[0..n)`, just read. Lines starting here get the stamp of this moment. */
-  feed(n: number): void {
+  feed(n: number): Promise<void> {
     if (this.stamper.length > 0) this.stamper.write(this.arena, this.stampAt);
-    if (this.fast) this.feedFast(n);
-    else this.feedGeneral(n);
+    return this.fast ? this.feedFast(n) : this.feedGeneral(n);
   }
 
   /** End of input: a partial last line gets its newline. */
-  endOfInput(): void {
+  async endOfInput(): Promise<void> {
     if (!this.inLine) return;
     if (this.fast) {
       this.line[0] = NEWLINE;
-      for (const output of this.outputs) output.write(this.line, 0, 1);
+      for (const output of this.outputs) await output.write(this.line, 0, 1);
     } else if (this.decided) {
       this.line[0] = NEWLINE;
-      this.emit(this.line, 0, 1);
+      await this.emit(this.line, 0, 1);
     } else {
-      this.decide();
+      await this.decide();
       this.line[this.lineLength] = NEWLINE;
-      this.emit(this.line, 0, this.lineLength + 1);
+      await this.emit(this.line, 0, this.lineLength + 1);
     }
     this.inLine = false;
   }
 
-  flush(): void {
-    for (const output of this.outputs) output.flush();
+  async flush(): Promise<void> {
+    for (const output of this.outputs) await output.flush();
   }
 
-  private feedFast(n: number): void {
+  private async feedFast(n: number): Promise<void> {
     const a = this.arena;
     const stampLength = this.stamper.length;
     if (stampLength === 0) {
-      for (const output of this.outputs) output.write(a, 0, n);
+      for (const output of this.outputs) await output.write(a, 0, n);
       this.inLine = a[n - 1] !== NEWLINE;
       return;
     }
@@ -98,7 +100,7 @@ export class LineEngine {
       if (end < 0 || end >= n) end = n;
       else end++;
       if (o + stampLength + (end - pos) > limit) {
-        this.emitAll(base, o);
+        await this.emitAll(base, o);
         o = base;
       }
       if (!inLine) {
@@ -111,14 +113,14 @@ export class LineEngine {
       pos = end;
     }
     this.inLine = inLine;
-    this.emitAll(base, o);
+    await this.emitAll(base, o);
   }
 
-  private emitAll(start: number, end: number): void {
-    if (end > start) for (const output of this.outputs) output.write(this.arena, start, end);
+  private async emitAll(start: number, end: number): Promise<void> {
+    if (end > start) for (const output of this.outputs) await output.write(this.arena, start, end);
   }
 
-  private feedGeneral(n: number): void {
+  private async feedGeneral(n: number): Promise<void> {
     const a = this.arena;
     let pos = 0;
     while (pos < n) {
@@ -132,7 +134,8 @@ export class LineEngine {
       if (nl >= n) nl = -1;
       if (this.decided) {
         const end = nl < 0 ? n : nl + 1;
-        this.emit(a, pos, end);
+        const writing = this.emit(a, pos, end);
+        if (writing) await writing;
         pos = end;
         if (nl >= 0) this.inLine = false;
         continue;
@@ -142,26 +145,38 @@ export class LineEngine {
       this.lineLength += take;
       pos += take;
       if (pos === nl) {
-        this.decide();
+        const deciding = this.decide();
+        if (deciding) await deciding;
         this.line[this.lineLength] = NEWLINE;
-        this.emit(this.line, 0, this.lineLength + 1);
+        const writing = this.emit(this.line, 0, this.lineLength + 1);
+        if (writing) await writing;
         pos = nl + 1;
         this.inLine = false;
       } else if (this.lineLength === LINE_MAX) {
-        this.decide();
-        this.emit(this.line, 0, this.lineLength);
+        const deciding = this.decide();
+        if (deciding) await deciding;
+        const writing = this.emit(this.line, 0, this.lineLength);
+        if (writing) await writing;
         this.decided = true;
       }
     }
   }
 
-  /** Runs the script over the kept part of the line; remembers which outputs take it. */
-  private decide(): void {
+  /**
+   * Runs the script over the kept part of the line; remembers which outputs take it. A promise
+   * only when a status file's write failed and pauses (lines then wait for it).
+   */
+  private decide(): Promise<void> | undefined {
+    this.targetCount = 0;
+    return this.decideFrom(0, true);
+  }
+
+  private decideFrom(first: number, selectedBefore: boolean): Promise<void> | undefined {
     const line = this.line;
     const length = this.lineLength;
-    let selected = true;
-    this.targetCount = 0;
-    for (const step of this.steps) {
+    let selected = selectedBefore;
+    for (let i = first; i < this.steps.length; i++) {
+      const step = this.steps[i]!;
       switch (step.op) {
         case 'deselect':
           if (selected && matchPattern(step.pattern, line, length)) selected = false;
@@ -173,7 +188,10 @@ export class LineEngine {
           if (selected) this.alert();
           break;
         case 'status':
-          if (selected) step.file.update(line, length);
+          if (selected) {
+            const updating = step.file.update(line, length);
+            if (updating) return updating.then(() => this.decideFrom(i + 1, selected));
+          }
           break;
         case 'output':
           if (selected) this.targets[this.targetCount++] = step.output;
@@ -182,8 +200,17 @@ export class LineEngine {
     }
   }
 
-  private emit(src: Buffer, start: number, end: number): void {
-    for (let i = 0; i < this.targetCount; i++) this.targets[i]!.write(src, start, end);
+  private emit(src: Buffer, start: number, end: number): Promise<void> | undefined {
+    for (let i = 0; i < this.targetCount; i++) {
+      const writing = this.targets[i]!.write(src, start, end);
+      if (writing) return this.emitFrom(writing, i + 1, src, start, end);
+    }
+    return undefined;
+  }
+
+  private async emitFrom(writing: Promise<void>, next: number, src: Buffer, start: number, end: number): Promise<void> {
+    await writing;
+    for (let i = next; i < this.targetCount; i++) await this.targets[i]!.write(src, start, end);
   }
 
   /** `e`: the line on stderr, cut to 200 bytes and `...` when longer. */
@@ -201,7 +228,7 @@ export class LineEngine {
     }
     try {
       // A non-blocking stderr (a socket from Node's spawn, say) is waited on, not skipped.
-      writeAll(2, b, 0, length);
+      writeAll(this.errFd, b, 0, length);
     } catch {
       // stderr gone: the alert is lost, the logs are not.
     }

@@ -19,7 +19,7 @@ import { errorCode, FortressError } from '@fortress/core/errors';
 import { flock, LOCK_EX, LOCK_NB } from '@fortress/core/libc';
 import { finishFile, type Retention } from './finish.js';
 import { BufferedOutput } from './output.js';
-import { pauseAfter, persist } from './pause.js';
+import type { Pause } from './pause.js';
 import { processPrevious } from './processor.js';
 import type { DirSettings } from './script.js';
 
@@ -27,8 +27,8 @@ const BATCH = 64 * 1024;
 const NEWLINE = 10;
 const OWNER_EXECUTE = 0o100;
 
-function statOrUndefined(path: string): Stats | undefined {
-  return persist(`unable to stat ${path}`, () => {
+function statOrUndefined(pause: Pause, path: string): Promise<Stats | undefined> {
+  return pause.persist(`unable to stat ${path}`, () => {
     try {
       return statSync(path);
     } catch (err) {
@@ -38,8 +38,8 @@ function statOrUndefined(path: string): Stats | undefined {
   });
 }
 
-function removeIfThere(path: string): void {
-  persist(`unable to remove ${path}`, () => {
+function removeIfThere(pause: Pause, path: string): Promise<void> {
+  return pause.persist(`unable to remove ${path}`, () => {
     try {
       unlinkSync(path);
     } catch (err) {
@@ -60,14 +60,28 @@ export class LogDir extends BufferedOutput {
   onRotationDue: () => void = () => {};
   /** A step failed after SIGTERM: current must not be marked complete. */
   private broken = false;
-  private readonly lockFd: number;
+  private lockFd: number;
   private currentFd = -1;
   /** Bytes in `current` on disk (queued bytes not counted). */
   private bytes = 0;
 
+  private readonly pause: Pause;
+
   /** Creates (0700), locks and recovers the directory; start-up failures throw FortressError (ERR_STARTUP). */
-  constructor(settings: DirSettings) {
+  static async open(pause: Pause, settings: DirSettings): Promise<LogDir> {
+    const dir = new LogDir(pause, settings);
+    try {
+      await dir.recover();
+    } catch (err) {
+      dir.release();
+      throw err;
+    }
+    return dir;
+  }
+
+  private constructor(pause: Pause, settings: DirSettings) {
     super(BATCH);
+    this.pause = pause;
     this.path = settings.path;
     this.size = settings.size;
     this.retention = { num: settings.num, total: settings.total };
@@ -85,11 +99,15 @@ export class LogDir extends BufferedOutput {
     }
     try {
       this.lockFd = openSync(`${this.path}/lock`, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
-      flock(this.lockFd, LOCK_EX | LOCK_NB);
     } catch (err) {
       throw new FortressError('ERR_STARTUP', `unable to lock directory ${this.path}`, err);
     }
-    this.recover();
+    try {
+      flock(this.lockFd, LOCK_EX | LOCK_NB);
+    } catch (err) {
+      closeSync(this.lockFd);
+      throw new FortressError('ERR_STARTUP', `unable to lock directory ${this.path}`, err);
+    }
   }
 
   private file(name: string): string {
@@ -97,40 +115,41 @@ export class LogDir extends BufferedOutput {
   }
 
   /** Start-up: append to a cleanly closed current, or turn what an interrupted run left into .u/.s files. */
-  private recover(): void {
-    const current = statOrUndefined(this.file('current'));
+  private async recover(): Promise<void> {
+    const pause = this.pause;
+    const current = await statOrUndefined(pause, this.file('current'));
     if (current && current.mode & OWNER_EXECUTE) {
-      this.currentFd = persist(`unable to open ${this.file('current')}`, () =>
+      this.currentFd = await pause.persist(`unable to open ${this.file('current')}`, () =>
         openSync(this.file('current'), constants.O_WRONLY | constants.O_APPEND),
       );
       this.bytes = fstatSync(this.currentFd).size;
-      persist(`unable to set mode of ${this.file('current')}`, () => fchmodSync(this.currentFd, 0o644));
+      await pause.persist(`unable to set mode of ${this.file('current')}`, () => fchmodSync(this.currentFd, 0o644));
       if (this.bytes > 0) this.startAgeTimer();
       return;
     }
-    removeIfThere(this.file('state'));
-    removeIfThere(this.file('newstate'));
-    const processed = statOrUndefined(this.file('processed'));
+    await removeIfThere(pause, this.file('state'));
+    await removeIfThere(pause, this.file('newstate'));
+    const processed = await statOrUndefined(pause, this.file('processed'));
     if (processed && processed.mode & OWNER_EXECUTE) {
-      removeIfThere(this.file('previous'));
-      finishFile(this.path, 'processed', 's', this.retention);
+      await removeIfThere(pause, this.file('previous'));
+      await finishFile(pause, this.path, 'processed', 's', this.retention);
     } else {
-      removeIfThere(this.file('processed'));
-      finishFile(this.path, 'previous', 'u', this.retention);
+      await removeIfThere(pause, this.file('processed'));
+      await finishFile(pause, this.path, 'previous', 'u', this.retention);
     }
-    finishFile(this.path, 'current', 'u', this.retention);
-    persist(`unable to create ${this.file('state')}`, () =>
+    await finishFile(pause, this.path, 'current', 'u', this.retention);
+    await pause.persist(`unable to create ${this.file('state')}`, () =>
       closeSync(openSync(this.file('state'), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644)),
     );
-    this.openNewCurrent();
+    await this.openNewCurrent();
   }
 
-  private openNewCurrent(): void {
+  private async openNewCurrent(): Promise<void> {
     const path = this.file('current');
-    this.currentFd = persist(`unable to create ${path}`, () =>
+    this.currentFd = await this.pause.persist(`unable to create ${path}`, () =>
       openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_TRUNC, 0o644),
     );
-    persist(`unable to set mode of ${path}`, () => fchmodSync(this.currentFd, 0o644));
+    await this.pause.persist(`unable to set mode of ${path}`, () => fchmodSync(this.currentFd, 0o644));
     this.bytes = 0;
   }
 
@@ -138,14 +157,14 @@ export class LogDir extends BufferedOutput {
    * Appends to current under 0.76's rule: current never exceeds SIZE, and once it reaches
    * SIZE - 2000 bytes it is rotated at the next newline.
    */
-  protected writeThrough(src: Buffer, start: number, end: number): void {
-    this.guard(() => this.append(src, start, end));
+  protected writeThrough(src: Buffer, start: number, end: number): Promise<void> {
+    return this.guard(() => this.append(src, start, end));
   }
 
-  private append(src: Buffer, start: number, end: number): void {
+  private async append(src: Buffer, start: number, end: number): Promise<void> {
     const threshold = this.size - 2000;
     while (start < end) {
-      if (this.bytes >= this.size) this.rotateNow();
+      if (this.bytes >= this.size) await this.rotateNow();
       let n = Math.min(end - start, this.size - this.bytes);
       let rotateAfter = false;
       const need = threshold - this.bytes;
@@ -159,21 +178,23 @@ export class LogDir extends BufferedOutput {
           }
         }
       }
-      this.writeFully(src, start, start + n);
+      await this.writeFully(src, start, start + n);
       if (this.bytes === 0 && n > 0) this.startAgeTimer();
       this.bytes += n;
       start += n;
-      if (rotateAfter) this.rotateNow();
+      if (rotateAfter) await this.rotateNow();
     }
   }
 
-  private writeFully(src: Buffer, start: number, end: number): void {
+  private async writeFully(src: Buffer, start: number, end: number): Promise<void> {
     while (start < end) {
       try {
         start += writeSync(this.currentFd, src, start, end - start);
       } catch (err) {
         const code = errorCode(err);
-        if (code !== 'EAGAIN' && code !== 'EINTR') pauseAfter(`unable to write to ${this.file('current')}`, err);
+        if (code !== 'EAGAIN' && code !== 'EINTR') {
+          await this.pause.after(`unable to write to ${this.file('current')}`, err);
+        }
       }
     }
   }
@@ -198,24 +219,24 @@ export class LogDir extends BufferedOutput {
   }
 
   /** SIGALRM: rotate now if current has anything in it. */
-  rotateIfNotEmpty(): void {
-    this.guard(() => {
-      this.flush();
-      if (this.bytes > 0) this.rotateNow();
+  rotateIfNotEmpty(): Promise<void> {
+    return this.guard(async () => {
+      await this.flush();
+      if (this.bytes > 0) await this.rotateNow();
     });
   }
 
   /** The age limit: rotate if the timer said so (called between reads, all outputs flushed). */
-  rotateIfDue(): void {
+  async rotateIfDue(): Promise<void> {
     if (!this.rotationDue) return;
     this.rotationDue = false;
-    if (this.currentFd >= 0) this.rotateIfNotEmpty();
+    if (this.currentFd >= 0) await this.rotateIfNotEmpty();
   }
 
   /** Runs a step that may give up (GAVE_UP after SIGTERM), noting that the directory is then broken. */
-  private guard(step: () => void): void {
+  private async guard(step: () => Promise<void>): Promise<void> {
     try {
-      step();
+      await step();
     } catch (err) {
       this.broken = true;
       throw err;
@@ -223,22 +244,25 @@ export class LogDir extends BufferedOutput {
   }
 
   /** 0.76's fullcurrent: sync, current becomes previous, a fresh current, then process or finish previous. */
-  private rotateNow(): void {
+  private async rotateNow(): Promise<void> {
+    const pause = this.pause;
     const current = this.file('current');
     const previous = this.file('previous');
     this.stopAgeTimer();
-    persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
+    await pause.persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
     closeSync(this.currentFd);
     this.currentFd = -1;
-    persist(`unable to rename current to previous in directory ${this.path}`, () => renameSync(current, previous));
-    this.openNewCurrent();
-    persist(`unable to set mode of ${previous}`, () => chmodSync(previous, 0o744));
-    if (this.processor !== undefined) processPrevious(this.path, this.processor, this.retention);
-    else finishFile(this.path, 'previous', 's', this.retention);
+    await pause.persist(`unable to rename current to previous in directory ${this.path}`, () =>
+      renameSync(current, previous),
+    );
+    await this.openNewCurrent();
+    await pause.persist(`unable to set mode of ${previous}`, () => chmodSync(previous, 0o744));
+    if (this.processor !== undefined) await processPrevious(pause, this.path, this.processor, this.retention);
+    else await finishFile(pause, this.path, 'previous', 's', this.retention);
   }
 
   /** Exit: flush, sync and mark current as safely written (0744). */
-  close(): void {
+  async close(): Promise<void> {
     if (this.currentFd < 0) return;
     if (this.broken) {
       this.abandon();
@@ -246,10 +270,10 @@ export class LogDir extends BufferedOutput {
     }
     this.stopAgeTimer();
     const current = this.file('current');
-    this.guard(() => {
-      this.flush();
-      persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
-      persist(`unable to set mode of ${current}`, () => fchmodSync(this.currentFd, 0o744));
+    await this.guard(async () => {
+      await this.flush();
+      await this.pause.persist(`unable to write ${current} to disk`, () => fsyncSync(this.currentFd));
+      await this.pause.persist(`unable to set mode of ${current}`, () => fchmodSync(this.currentFd, 0o744));
     });
     closeSync(this.currentFd);
     this.currentFd = -1;
@@ -260,5 +284,12 @@ export class LogDir extends BufferedOutput {
     this.stopAgeTimer();
     if (this.currentFd >= 0) closeSync(this.currentFd);
     this.currentFd = -1;
+  }
+
+  /** Gives the directory up for good: abandons current if still open and unlocks (a host's logger ends; a process's exit does this). */
+  release(): void {
+    this.abandon();
+    if (this.lockFd >= 0) closeSync(this.lockFd);
+    this.lockFd = -1;
   }
 }

@@ -1,10 +1,10 @@
 // Where selected lines go: log directories and standard output share this buffered interface.
 
 export interface Output {
-  /** Queues `src[start..end)`; may write at once when the batch is large. */
-  write(src: Buffer, start: number, end: number): void;
+  /** Queues `src[start..end)`; may write at once when the batch is large (then a promise: `src` must stay as it is until it settles). */
+  write(src: Buffer, start: number, end: number): Promise<void> | undefined;
   /** Writes everything queued (called before every read of input, so nothing waits in memory). */
-  flush(): void;
+  flush(): Promise<void>;
 }
 
 /** Batching shared by outputs: small pieces are copied into one buffer, large ones go straight through. */
@@ -16,24 +16,30 @@ export abstract class BufferedOutput implements Output {
     this.pending = Buffer.allocUnsafe(capacity);
   }
 
-  write(src: Buffer, start: number, end: number): void {
+  write(src: Buffer, start: number, end: number): Promise<void> | undefined {
     const length = end - start;
-    if (this.pendingLength + length > this.pending.length) {
-      this.flush();
-      if (length >= this.pending.length) {
-        this.writeThrough(src, start, end);
-        return;
-      }
+    if (this.pendingLength + length > this.pending.length) return this.writeAfterFlush(src, start, end);
+    src.copy(this.pending, this.pendingLength, start, end);
+    this.pendingLength += length;
+    return undefined;
+  }
+
+  private async writeAfterFlush(src: Buffer, start: number, end: number): Promise<void> {
+    await this.flush();
+    const length = end - start;
+    if (length >= this.pending.length) {
+      await this.writeThrough(src, start, end);
+      return;
     }
     src.copy(this.pending, this.pendingLength, start, end);
     this.pendingLength += length;
   }
 
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.pendingLength === 0) return;
     const length = this.pendingLength;
     this.pendingLength = 0;
-    this.writeThrough(this.pending, 0, length);
+    await this.writeThrough(this.pending, 0, length);
   }
 
   protected get queued(): number {
@@ -41,5 +47,5 @@ export abstract class BufferedOutput implements Output {
   }
 
   /** Writes `src[start..end)` now; never loses it. */
-  protected abstract writeThrough(src: Buffer, start: number, end: number): void;
+  protected abstract writeThrough(src: Buffer, start: number, end: number): Promise<void>;
 }

@@ -15,6 +15,8 @@ export class Signals {
   readonly fd: number;
   terminate = false;
   alarm = false;
+  /** Never: a standalone multilog is killed by the kernel, not told. */
+  readonly killed = false;
   private readonly bytes = Buffer.alloc(64);
   private readonly pollfd = Buffer.alloc(8);
 
@@ -47,8 +49,8 @@ export class Signals {
     }
   }
 
-  /** Sleeps `ms` milliseconds, or less when SIGTERM comes. */
-  sleep(ms: number): void {
+  /** Sleeps `ms` milliseconds, or less when SIGTERM comes: blocks the process, which is this logger's alone. */
+  async sleep(ms: number): Promise<void> {
     const deadline = Date.now() + ms;
     for (let left = ms; left > 0 && !this.terminate; left = deadline - Date.now()) {
       this.pollfd.writeInt16LE(0, 6);

@@ -1,5 +1,6 @@
-// bin/multilog.js runs dist/bundle/multilog.js when it is fresh: it must be what scripts/bundle.js
-// makes from the modules compiled now, and it must find the addon from its own directory.
+// bin/multilog.js runs dist/bundle/multilog.js when it is fresh (bin/multilog-host.js likewise its
+// own): each must be what scripts/bundle.js makes from the modules compiled now, and multilog's
+// must find the addon from its own directory.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,12 +12,15 @@ import { run } from './helpers.js';
 
 const PKG = join(REPO, 'packages/multilog');
 const BUNDLE = join(PKG, 'dist/bundle/multilog.js');
+const HOST_BUNDLE = join(PKG, 'dist/bundle/multilog-host.js');
 
-test('the bundle on disk is the one scripts/bundle.js makes from the current modules', async () => {
+test('the bundles on disk are the ones scripts/bundle.js makes from the current modules', async () => {
   const fresh = await freshBundles('multilog');
-  assert.deepEqual([...fresh.keys()], [BUNDLE]);
-  assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run npm run build`);
-  assert.ok(readFileSync(BUNDLE, 'utf8') === fresh.get(BUNDLE), `${BUNDLE} is stale: run npm run build`);
+  assert.deepEqual([...fresh.keys()].sort(), [HOST_BUNDLE, BUNDLE]);
+  for (const bundle of [BUNDLE, HOST_BUNDLE]) {
+    assert.ok(existsSync(bundle), `${bundle} is missing: run npm run build`);
+    assert.ok(readFileSync(bundle, 'utf8') === fresh.get(bundle), `${bundle} is stale: run npm run build`);
+  }
 });
 
 test('the bundle runs multilog with its addon (a pipe is read through tee)', () => {

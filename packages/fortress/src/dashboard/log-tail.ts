@@ -12,7 +12,7 @@ export const KEPT_LINES = 10;
 
 /**
  * The log directory of a service, best effort: the last `./dir` or `/dir` word of log/run's
- * multilog line (`exec setuidgid log multilog t ./main`), else log/main.
+ * multilog or multilog-attach line (`exec setuidgid log multilog-attach t ./main`), else log/main.
  */
 export function logDirOf(serviceDir: string): string {
   const logService = join(serviceDir, 'log');
@@ -20,7 +20,7 @@ export function logDirOf(serviceDir: string): string {
     const run = readFileSync(join(logService, 'run'), 'latin1');
     for (const line of run.split('\n').reverse()) {
       const words = line.replace(/#.*/, '').trim().split(/\s+/);
-      const at = words.indexOf('multilog');
+      const at = words.findIndex((w) => w === 'multilog' || w === 'multilog-attach');
       if (at === -1) continue;
       const dirs = words.slice(at + 1).filter((w) => w.startsWith('./') || w.startsWith('/'));
       const last = dirs.at(-1);

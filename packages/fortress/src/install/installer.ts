@@ -51,6 +51,12 @@ export interface InstallPlan {
 }
 
 export function launcher(node: string, program: Program): string {
+  if (!program.node) {
+    return `#!/bin/sh
+# ${program.name}, written by \`fortress install\`: not a Node program, run as it is.
+exec ${shellQuote(program.script)} "$@"
+`;
+  }
   return `#!/bin/sh
 # ${program.name}, written by \`fortress install\`: the pinned Node by absolute path, whatever PATH is.
 exec ${[node, ...program.nodeOptions, program.script].map(shellQuote).join(' ')} "$@"

@@ -12,6 +12,8 @@ export interface Program {
   script: string;
   /** Node options its `#!/usr/bin/env -S node ...` line gives (dnscache caps V8's young generation). */
   nodeOptions: string[];
+  /** False for a program that is no Node script (multilog-attach, a C program's sh launcher): run as it is. */
+  node: boolean;
 }
 
 /** packages/fortress (or node_modules/@fortress/fortress): two levels above dist/install/. */
@@ -30,7 +32,9 @@ export function suitePrograms(root = packageRoot()): Program[] {
     if (!pkg.name?.startsWith('@fortress/') || !pkg.bin) continue;
     for (const [name, script] of Object.entries(pkg.bin)) {
       const path = realpathSync(join(siblings, entry, script));
-      programs.push({ name, script: path, nodeOptions: shebangNodeOptions(readFileSync(path, 'utf8')) });
+      const text = readFileSync(path, 'utf8');
+      const node = /^#!\S*env (-S )?node\b/.test(text);
+      programs.push({ name, script: path, nodeOptions: shebangNodeOptions(text), node });
     }
   }
   return programs.sort((a, b) => a.name.localeCompare(b.name));
