@@ -133,7 +133,7 @@ test("the unit's ExecStart, run under env -i as systemd would, brings svscan up 
   // The service records which svc its PATH finds: the launcher, not Debian's.
   writeFileSync(join(service, 'run'), '#!/bin/sh\ncommand -v svc > found\nexec sleep 100000\n', { mode: 0o755 });
   const { env, argv } = unitCommand(unit);
-  assert.deepEqual(argv, [join(prefix, 'bin/svscanboot'), scan]);
+  assert.deepEqual(argv, [join(prefix, 'bin/svscanboot'), '-1', scan]);
   assert.equal(env['PATH']?.split(':')[0], join(prefix, 'bin'));
   const log = openSync(join(dir, 'unit.log'), 'a');
   const boot = spawn('env', ['-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv], {

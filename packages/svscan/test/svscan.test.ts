@@ -381,6 +381,9 @@ while :; do sleep 0.1; done`,
       );
       // The server stops on TERM; its background child would outlive it under 0.76.
       const server = makeService(join(root, 'server'), 'sleep 1000 & echo $! > kid\nexec sleep 1001');
+      // Its own deadline far off: on a loaded machine its stop may take longer than the 500 ms
+      // grace, and only the stubborn one is to be killed.
+      writeFileSync(join(server, 'timeout-kill'), '60000');
       symlinkSync(stubborn, join(scan, 'stubborn'));
       symlinkSync(server, join(scan, 'server'));
       const s = run(scan, [], { FORTRESS_KILL_GRACETIME: '500' });

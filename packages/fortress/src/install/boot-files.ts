@@ -28,7 +28,8 @@ Type=simple
 # svscanboot gives svscan a clean environment (this PATH only) and stdin from /dev/null; its
 # messages go to the journal (journalctl -u svscan). The launchers in ${bin} run the pinned Node.
 Environment=PATH=${bootPath(bin)}
-ExecStart=${bin}/svscanboot ${scanDir}
+# -1: every supervisor in one Node process, the mode the README recommends (memory).
+ExecStart=${bin}/svscanboot -1 ${scanDir}
 # SIGTERM makes svscan stop every service (dx), each logger after its service, then exit 0.
 KillMode=mixed
 KillSignal=SIGTERM
@@ -45,7 +46,7 @@ WantedBy=multi-user.target
 
 /** One /etc/inittab line: init starts svscanboot and starts it again if it dies. */
 export function inittabLine({ bin, scanDir }: BootOptions): string {
-  return `SV:123456:respawn:/usr/bin/env - PATH=${bootPath(bin)} ${bin}/svscanboot ${scanDir}`;
+  return `SV:123456:respawn:/usr/bin/env - PATH=${bootPath(bin)} ${bin}/svscanboot -1 ${scanDir}`;
 }
 
 /** The Environment= and ExecStart= of a unit: what systemd would run, as argv and environment. */
