@@ -93,7 +93,12 @@ export function planInstall(options: InstallOptions): InstallPlan {
   if (options.init === 'systemd') {
     const unit = systemdUnit(boot);
     const path = join(options.unitDir, 'svscan.service');
-    files.push({ path, content: unit, mode: 0o644, what: `systemd unit: ExecStart=${bin}/svscanboot -1 ${boot.scanDir}` });
+    files.push({
+      path,
+      content: unit,
+      mode: 0o644,
+      what: `systemd unit: ExecStart=${bin}/svscanboot -1 ${boot.scanDir}`,
+    });
   }
   const lines: InstallPlan['lines'] = [];
   const conflicts: string[] = [];
