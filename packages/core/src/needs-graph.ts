@@ -141,9 +141,9 @@ export function findCycles(graph: NeedsGraph): string[][] {
       for (const to of graph.needs.get(node) ?? []) {
         if (!members.has(to)) continue;
         if (to === start) {
-          const path = [start];
-          for (let at = node; at !== start; at = from.get(at)!) path.splice(1, 0, at);
-          return [...path, start];
+          const back = [start];
+          for (let at = node; at !== start; at = from.get(at)!) back.push(at);
+          return [start, ...back.slice(1).reverse(), start];
         }
         if (!from.has(to)) {
           from.set(to, node);
