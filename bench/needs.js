@@ -160,7 +160,9 @@ for (const system of SYSTEMS) {
   );
 }
 const peer = results.find((r) => r.name.startsWith('runit'));
-console.log(`\n${LEVELS * WIDTH} services, ${LEVELS} levels; median of ${RUNS} runs; ratios against runit (lower is better):`);
+console.log(
+  `\n${LEVELS * WIDTH} services, ${LEVELS} levels; median of ${RUNS} runs; ratios against runit (lower is better):`,
+);
 for (const r of results) {
   if (r === peer) continue;
   console.log(

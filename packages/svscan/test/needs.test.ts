@@ -70,7 +70,10 @@ function assertStopOrder(lines: string[], edges: [string, string][]): void {
 /** For every edge (A needs B): B started before A. */
 function assertStartOrder(lines: string[], edges: [string, string][]): void {
   for (const [a, b] of edges) {
-    assert.ok(indexIn(lines, `start ${b}`) < indexIn(lines, `start ${a}`), `${b} starts before ${a}: ${lines.join(', ')}`);
+    assert.ok(
+      indexIn(lines, `start ${b}`) < indexIn(lines, `start ${a}`),
+      `${b} starts before ${a}: ${lines.join(', ')}`,
+    );
   }
 }
 
@@ -131,16 +134,26 @@ for (const { mode, args, ours } of MODES) {
 
     test('a dependent that ignores TERM holds its need only until its own timeout-kill', async () => {
       const { scan, log } = fresh('stuck');
-      service(scan, log, 'base');
       const stuck = join(scan, 'stuck');
+      // base says so if it is told to stop while stuck still runs.
+      const early = `if kill -0 $(cat ${stuck}/pid) 2>/dev/null; then echo "stuck still up" >> ${log}; fi`;
+      const base = join(scan, 'base');
+      mkdirSync(base);
+      script(
+        join(base, 'run'),
+        `trap '${early}; echo "stop base" >> ${log}; exit 0' TERM\necho "start base" >> ${log}\nsleep 100000 &\nwait`,
+      );
       mkdirSync(join(stuck, 'needs'), { recursive: true });
       writeFileSync(join(stuck, 'needs', 'base'), '');
       writeFileSync(join(stuck, 'timeout-kill'), '300\n');
-      script(join(stuck, 'run'), `trap '' TERM\necho "start stuck" >> ${log}\nwhile :; do sleep 0.05; done`);
+      script(
+        join(stuck, 'run'),
+        `trap '' TERM\necho $$ > pid\necho "start stuck" >> ${log}\nwhile :; do sleep 0.05; done`,
+      );
       const s = run(scan);
       await waitFor('both to start', started(log, ['base', 'stuck']));
       await stop(s);
-      assert.ok(readLines(log).includes('stop base'), readLines(log).join(', '));
+      assert.deepEqual(readLines(log).slice(2), ['stop base'], readLines(log).join(', '));
       assert.deepEqual(processesUnder(stuck), []);
     });
 
