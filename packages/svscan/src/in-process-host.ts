@@ -24,6 +24,7 @@ export function inProcessHost(events: Events, killGraceMs: number): SupervisorHo
         dir,
         stdio: [request.stdin, request.stdout, 2],
         killGraceMs,
+        ...(request.which === 'service' ? { scanDir: request.scanDir } : {}),
         log: (level, text) => events.warn(text.replaceAll(dir, display), { name: label, level }),
       });
       let ended = false;
