@@ -2,7 +2,7 @@
 // needs is ready (or up, or done); svscan warns of cycles and missing names once, and its TERM
 // takes services down in reverse order. Both hosting modes (and Debian's supervise for the stop).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readExtraStatus } from '@fortress/core/extra-status';
@@ -203,6 +203,21 @@ for (const { mode, args, ours } of MODES) {
         ['web', 'db'],
         ['cache', 'web'],
       ]);
+    });
+
+    test('a needed service removed while running: stopped, its dependent keeps running, svscan says so', async () => {
+      const { root, scan, log } = fresh('removed');
+      service(scan, log, 'db');
+      const web = service(scan, log, 'web', ['db']);
+      const s = run(scan);
+      await waitFor('both to start', started(log, ['db', 'web']));
+      renameSync(join(scan, 'db'), join(root, 'db-gone'));
+      await waitFor('db to stop', () => readLines(log).includes('stop db'));
+      await waitFor('the warning', () => s.stderr().includes('svscan: warning: web needs missing service db\n'));
+      // No cascade (needs-bound is not set): web still runs.
+      assert.ok(!readLines(log).includes('stop web'));
+      if (ours) assert.ok(['up', 'ready'].includes(readExtraStatus(web)?.state ?? ''), JSON.stringify(readExtraStatus(web)));
+      await stop(s);
     });
 
     if (!ours) return;
