@@ -297,7 +297,8 @@ for (const { mode, args, ours } of MODES) {
       await waitFor('broken to fail', () => readExtraStatus(broken)?.state === 'failed');
       const app = await waitFor('app to say so', () => {
         const extra = readExtraStatus(join(scan, 'app'));
-        return extra?.failedNeeds?.includes('broken') ? extra : undefined;
+        if (extra?.failedNeeds?.includes('broken')) return extra;
+        throw new Error(`app: ${JSON.stringify(extra)}; broken: ${JSON.stringify(readExtraStatus(broken))}`);
       });
       assert.equal(app.state, 'waiting');
       assert.deepEqual(app.waitingFor, ['broken']);
