@@ -216,7 +216,8 @@ for (const { mode, args, ours } of MODES) {
       await waitFor('the warning', () => s.stderr().includes('svscan: warning: web needs missing service db\n'));
       // No cascade (needs-bound is not set): web still runs.
       assert.ok(!readLines(log).includes('stop web'));
-      if (ours) assert.ok(['up', 'ready'].includes(readExtraStatus(web)?.state ?? ''), JSON.stringify(readExtraStatus(web)));
+      if (ours)
+        assert.ok(['up', 'ready'].includes(readExtraStatus(web)?.state ?? ''), JSON.stringify(readExtraStatus(web)));
       await stop(s);
     });
 
