@@ -82,6 +82,8 @@ test('a live tree: deps and status show who waits for whom and which need failed
   service('app', ['base']);
   service('broken', [], 'exit 1');
   writeFileSync(join(scan, 'broken', 'finish'), '#!/bin/sh\nexit 125\n', { mode: 0o755 });
+  // Never ready: without readiness its moment up would satisfy client (as `up` does).
+  writeFileSync(join(scan, 'broken', 'notification-fd'), '3\n');
   service('client', ['broken', 'app']);
   service('lost', ['ghost']);
   const svscan = spawnGroup([process.execPath, join(BIN, 'svscan'), '-1', scan], {

@@ -21,9 +21,11 @@ test('fortress init: a chain and a diamond go down in reverse order of needs/ wh
     for (const n of needed) writeFileSync(join(svc, 'needs', n), '');
     writeFileSync(
       join(svc, 'run'),
-      `#!/bin/sh\ntrap 'echo "stop ${name}" >> ${log}; exit 0' TERM\necho "start ${name}" >> ${log}\nsleep 100000 &\nwait\n`,
+      `#!/bin/sh\ntrap 'echo "stop ${name}" >> ${log}; exit 0' TERM\necho "start ${name}" >> ${log}\necho >&3\nsleep 100000 &\nwait\n`,
       { mode: 0o755 },
     );
+    // Ready once the line is written: up alone is reached at the spawn, before it.
+    writeFileSync(join(svc, 'notification-fd'), '3\n');
   }
   // The CMD: wait until all five run, then exit 3 (init's exit code).
   const cmd = `until [ "$(grep -c start ${log})" = 5 ]; do sleep 0.05; done; exit 3`;

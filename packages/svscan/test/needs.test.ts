@@ -26,12 +26,18 @@ const MODES = [
   { mode: 'per-process, -s /usr/bin/supervise', args: ['-s', '/usr/bin/supervise'], ours: false },
 ];
 
-/** A ./run that appends `start NAME` to LOG, and `stop NAME` when it gets TERM, then exits. */
+/**
+ * A ./run that appends `start NAME` to LOG and then says it is ready (notification-fd 3: up
+ * alone is reached at the spawn, before the line is written), and `stop NAME` when it gets
+ * TERM, then exits.
+ */
 function recordingRun(log: string, name: string, before = ''): string {
   return [
     `trap 'echo "stop ${name}" >> ${log}; exit 0' TERM`,
     before,
     `echo "start ${name}" >> ${log}`,
+    // Debian's supervise opens no fd 3: no readiness there, and no complaint.
+    '{ echo >&3; } 2>/dev/null',
     // wait returns on a trapped signal; sleep gets the group's TERM too.
     'sleep 100000 &',
     'wait',
@@ -43,6 +49,7 @@ function service(scan: string, log: string, name: string, needs: string[] = [], 
   const dir = join(scan, name);
   mkdirSync(dir, { recursive: true });
   script(join(dir, 'run'), recordingRun(log, name, before));
+  writeFileSync(join(dir, 'notification-fd'), '3\n');
   addNeeds(dir, needs);
   return dir;
 }
@@ -223,7 +230,7 @@ for (const { mode, args, ours } of MODES) {
 
     if (!ours) return;
 
-    test('a chain of five starts in order, each once its need is up', async () => {
+    test('a chain of five starts in order, each once its need is ready', async () => {
       const { scan, log } = fresh('chain');
       const names = ['n1', 'n2', 'n3', 'n4', 'n5'];
       // Created last first: the scan sees dependents before what they need.
@@ -293,6 +300,8 @@ for (const { mode, args, ours } of MODES) {
       mkdirSync(broken);
       script(join(broken, 'run'), 'exit 3');
       script(join(broken, 'finish'), 'exit 125');
+      // Never ready: without readiness its moment up would satisfy app (as `up` does).
+      writeFileSync(join(broken, 'notification-fd'), '3\n');
       service(scan, log, 'app', ['broken']);
       const s = run(scan);
       await waitFor('broken to fail', () => readExtraStatus(broken)?.state === 'failed');
