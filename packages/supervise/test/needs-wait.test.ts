@@ -52,8 +52,10 @@ for (const mode of ['per-process', 'in-process'] as const) {
   describe(`needs/ (${mode})`, () => {
     test('B waits for A, says so, and starts once A is up', async () => {
       const scan = tempDir(`needs-${mode}`);
-      makeService(scan, 'A', 'touch started; exec sleep 1000', { down: '' });
-      const b = makeService(scan, 'B', dependentRun('started'));
+      // A is up at its spawn (no readiness), before its ./run's first line: the order is checked
+      // on the start times supervise records, not on a file A's ./run would make.
+      const a = makeService(scan, 'A', 'exec sleep 1000', { down: '' });
+      const b = makeService(scan, 'B', 'echo $$ >> starts; exec sleep 1000');
       needs(b, 'A');
       const supA = supervise(mode, scan, 'A');
       const supB = supervise(mode, scan, 'B');
@@ -68,7 +70,8 @@ for (const mode of ['per-process', 'in-process'] as const) {
       assert.equal(up.code, 0, up.stderr);
       assert.equal(stateOf(b), 'up');
       assert.deepEqual(statusJson(b)?.waitingFor, []);
-      assert.equal(existsSync(join(b, 'violation')), false);
+      const [startA, startB] = [statusJson(a)?.lastStart, statusJson(b)?.lastStart];
+      assert.ok(startA && startB && startA <= startB, `A started at ${startA}, B at ${startB}`);
       assert.equal(supA.stderr() + supB.stderr(), '');
     });
 

@@ -32,6 +32,7 @@ export interface StatusJson {
   ready?: boolean | null;
   readySince?: number | null;
   starts: number;
+  lastStart: number | null;
   lastExit: { code: number | null; signal: string | null } | null;
   waitingFor?: string[];
   failedNeeds?: string[];
