@@ -8,28 +8,20 @@
 //   idle CPU the dashboard's user+system CPU time over IDLE_S seconds (30) with nothing changing
 // There is no peer to run side by side: daemontools, runit and s6 have no live view. For scale,
 // a page that polled every second would show a change after 500 ms on average.
-import { spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM, CHROMIUM_ARGS } from '@fortress/test-support/browser';
+import { BIN as bin, oursEnv as env, ourProgram } from './lib/paths.js';
+import { cpuTicks, killUnder, rssKiB } from './lib/processes.js';
+import { quantile } from './lib/stats.js';
+import { runProgram, startProgram } from './lib/tree.js';
+import { waitUntil as until } from './lib/wait.js';
 
 const SERVICES = Number(process.env.SERVICES ?? 50);
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
 const IDLE_S = Number(process.env.IDLE_S ?? 30);
-const CHROMIUM = '/usr/bin/chromium';
-const repo = new URL('..', import.meta.url).pathname;
-const bin = join(repo, 'node_modules/.bin');
-const fortress = join(repo, 'packages/fortress/bin/fortress.js');
+const fortress = ourProgram('fortress', 'fortress');
 
 if (!existsSync(CHROMIUM)) {
   console.log(`skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
@@ -39,7 +31,6 @@ const { chromium } = await import('playwright-core');
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-dashboard-'));
 const scan = join(dir, 'service');
-const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
 const names = Array.from({ length: SERVICES }, (_, i) => `s${String(i + 1).padStart(3, '0')}`);
 for (const name of names) {
   mkdirSync(join(scan, name, 'log'), { recursive: true });
@@ -50,32 +41,11 @@ for (const name of names) {
 }
 
 const svstat = (dirs) =>
-  spawnSync(join(bin, 'svstat'), ['--json', ...dirs], { env, encoding: 'utf8' })
+  runProgram([join(bin, 'svstat'), '--json', ...dirs], { env })
     .stdout.split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l));
-async function until(what, check, ms = 120_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-function cpuTicks(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    .slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2)
-    .split(' ');
-  return Number(f[11]) + Number(f[12]); // utime + stime
-}
-const rssKiB = (pid) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-};
-
-const svscan = spawn(join(bin, 'svscan'), [scan], { env, stdio: 'ignore', detached: true, cwd: dir });
+const svscan = startProgram([join(bin, 'svscan'), scan], { env, detached: true, cwd: dir });
 let dashboard;
 let context;
 try {
@@ -84,9 +54,9 @@ try {
   );
   const ip = `127.${100 + Math.floor(Math.random() * 100)}.${1 + Math.floor(Math.random() * 250)}.9`;
   const port = 20000 + Math.floor(Math.random() * 20000);
-  dashboard = spawn(process.execPath, [fortress, 'dashboard', scan, '--ip', ip, '--port', String(port)], {
+  dashboard = startProgram([process.execPath, fortress, 'dashboard', scan, '--ip', ip, '--port', String(port)], {
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stderr: 'pipe',
   });
   let err = '';
   dashboard.stderr.on('data', (c) => {
@@ -97,16 +67,7 @@ try {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`http://${ip}:${port}/`);
@@ -138,7 +99,7 @@ try {
         });
       });
       const t0 = Date.now();
-      spawn(join(bin, 'svc'), [option, join(scan, name)], { env, stdio: 'ignore' });
+      startProgram([join(bin, 'svc'), option, join(scan, name)], { env });
       floors.push((await statusAt) - t0);
       const at = await until(`${name} ${state} on the page`, () =>
         page.evaluate(
@@ -150,7 +111,7 @@ try {
     }
   }
   const rss = rssKiB(dashboard.pid);
-  const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  const hz = Number(runProgram(['getconf', 'CLK_TCK']).stdout.trim()) || 100;
   const before = cpuTicks(dashboard.pid);
   await new Promise((r) => setTimeout(r, IDLE_S * 1000));
   const used = (cpuTicks(dashboard.pid) - before) / hz;
@@ -173,12 +134,7 @@ try {
   await context?.close();
   dashboard?.kill('SIGTERM');
   process.kill(svscan.pid, 'SIGTERM');
-  await until('svscan gone', () => svscan.exitCode !== null || svscan.signalCode !== null, 60_000).catch(() => {});
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      if (readlinkSync(`/proc/${p}/cwd`).startsWith(`${dir}/`)) process.kill(Number(p), 'SIGKILL');
-    } catch {}
-  }
+  await until('svscan gone', () => !svscan.running, 60_000).catch(() => {});
+  await killUnder(dir);
   rmSync(dir, { recursive: true, force: true });
 }

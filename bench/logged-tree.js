@@ -8,31 +8,20 @@
 // svscan's tree); daemontools (svscan, supervise, multilog), runit (runsvdir, runsv, svlogd) and
 // s6 (s6-svscan, s6-supervise, s6-log).
 // Every service logs one line, so each logger has written before it is measured.
-import { spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ourProgram, oursEnv, peerEnv, REPO } from './lib/paths.js';
+import { treeUss } from './lib/processes.js';
+import { makeService, runProgram, startProgram, stopTree } from './lib/tree.js';
+import { sleep, until } from './lib/wait.js';
 
-const repo = new URL('..', import.meta.url).pathname;
-const svscanJs = join(repo, 'packages/svscan/bin/svscan.js');
-const ourMultilog = join(repo, 'packages/multilog/bin/multilog.js');
-const attach = join(repo, 'packages/multilog/bin/multilog-attach');
+const svscanJs = ourProgram('svscan', 'svscan');
+const ourMultilog = ourProgram('multilog', 'multilog');
+const attach = join(REPO, 'packages/multilog/bin/multilog-attach');
 // This run's own log host, found by its command line (it lives outside svscan's tree).
 const HOST_NAME = `bench-loghost-${process.pid}`;
-const env = { ...process.env, PATH: `${repo}node_modules/.bin:${process.env.PATH}`, FORTRESS_LOGHOST: HOST_NAME };
-const peerEnv = { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const env = { ...oursEnv, FORTRESS_LOGHOST: HOST_NAME };
 const COUNTS = (process.env.BENCH_LOGGED ?? '1,10,20,50').split(',').map(Number);
 // BENCH_SYSTEMS=daemontools,s6 measures only the systems whose names contain one of these words.
 const ONLY = process.env.BENCH_SYSTEMS?.split(',');
@@ -41,88 +30,55 @@ const SYSTEMS = [
   {
     name: 'fortress svscan + multilog',
     logger: `exec ${process.execPath} ${ourMultilog} t ./main`,
-    start: (dir) => spawn(process.execPath, [svscanJs, '-q', dir], { env, stdio: 'ignore' }),
+    start: (dir) => startProgram([process.execPath, svscanJs, '-q', dir], { env }),
     stop: (child) => child.kill('SIGTERM'),
   },
   {
     name: 'fortress svscan -1 + multilog',
     logger: `exec ${process.execPath} ${ourMultilog} t ./main`,
-    start: (dir) => spawn(process.execPath, [svscanJs, '-q', '-1', dir], { env, stdio: 'ignore' }),
+    start: (dir) => startProgram([process.execPath, svscanJs, '-q', '-1', dir], { env }),
     stop: (child) => child.kill('SIGTERM'),
   },
   {
     name: 'fortress svscan + log host',
     logger: `exec ${attach} t ./main`,
     host: true,
-    start: (dir) => spawn(process.execPath, [svscanJs, '-q', dir], { env, stdio: 'ignore' }),
+    start: (dir) => startProgram([process.execPath, svscanJs, '-q', dir], { env }),
     stop: (child) => child.kill('SIGTERM'),
   },
   {
     name: 'fortress svscan -1 + log host',
     logger: `exec ${attach} t ./main`,
     host: true,
-    start: (dir) => spawn(process.execPath, [svscanJs, '-q', '-1', dir], { env, stdio: 'ignore' }),
+    start: (dir) => startProgram([process.execPath, svscanJs, '-q', '-1', dir], { env }),
     stop: (child) => child.kill('SIGTERM'),
   },
   {
     name: 'daemontools (multilog)',
     logger: 'exec /usr/bin/multilog t ./main',
     bin: '/usr/bin/svscan',
-    start: (dir) => spawn('/usr/bin/svscan', [dir], { env: peerEnv, stdio: 'ignore' }),
+    start: (dir) => startProgram(['/usr/bin/svscan', dir], { env: peerEnv }),
     stop: (child, dir) => {
       child.kill('SIGTERM');
       const targets = readdirSync(dir).flatMap((n) => [join(dir, n), join(dir, n, 'log')]);
-      if (targets.length) spawnSync('/usr/bin/svc', ['-dx', ...targets]);
+      if (targets.length) runProgram(['/usr/bin/svc', '-dx', ...targets]);
     },
   },
   {
     name: 'runit (svlogd)',
     logger: 'exec /usr/bin/svlogd -t ./main',
     bin: '/usr/bin/runsvdir',
-    start: (dir) => spawn('/usr/bin/runsvdir', [dir], { env: peerEnv, stdio: 'ignore' }),
+    start: (dir) => startProgram(['/usr/bin/runsvdir', dir], { env: peerEnv }),
     stop: (child) => child.kill('SIGHUP'),
   },
   {
     name: 's6 (s6-log)',
     logger: 'exec /usr/bin/s6-log t ./main',
     bin: '/usr/bin/s6-svscan',
-    start: (dir) => spawn('/usr/bin/s6-svscan', [dir], { env: peerEnv, stdio: 'ignore' }),
-    stop: (_child, dir) => spawnSync('/usr/bin/s6-svscanctl', ['-t', dir]),
+    start: (dir) => startProgram(['/usr/bin/s6-svscan', dir], { env: peerEnv }),
+    stop: (_child, dir) => runProgram(['/usr/bin/s6-svscanctl', '-t', dir]),
   },
 ];
-
-function makeService(dir, logger) {
-  mkdirSync(join(dir, 'log', 'main'), { recursive: true });
-  writeFileSync(join(dir, 'run'), '#!/bin/sh\necho $$ > started\necho started\nexec sleep 100000\n');
-  chmodSync(join(dir, 'run'), 0o755);
-  writeFileSync(join(dir, 'log', 'run'), `#!/bin/sh\n${logger}\n`);
-  chmodSync(join(dir, 'log', 'run'), 0o755);
-}
-
-function children() {
-  const map = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!map.has(ppid)) map.set(ppid, []);
-      map.get(ppid).push(Number(name));
-    } catch {}
-  }
-  return map;
-}
-
-function uss(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1');
-    let kib = 0;
-    for (const m of text.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)) kib += Number(m[1]);
-    return kib;
-  } catch {
-    return 0;
-  }
-}
 
 /** Pids of this run's log hosts. */
 function hostPids() {
@@ -138,41 +94,16 @@ function hostPids() {
     .map(Number);
 }
 
-/** USS in KiB of `roots` and their descendants except the services, and how many processes that is. */
-function treeUss(roots, services) {
-  const map = children();
+/** treeUss of several roots (svscan, and the log host outside its tree). */
+function treesUss(roots, services) {
   let kib = 0;
   let processes = 0;
-  const seen = new Set();
-  for (const stack = [...roots]; stack.length; ) {
-    const pid = stack.pop();
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    if (!services.has(pid)) {
-      kib += uss(pid);
-      processes++;
-    }
-    stack.push(...(map.get(pid) ?? []));
+  for (const root of roots) {
+    const one = treeUss(root, services);
+    kib += one.kib;
+    processes += one.processes;
   }
   return { kib, processes };
-}
-
-async function until(probe, ms) {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(20)) if (probe()) return true;
-  return false;
-}
-
-function processesIn(root) {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        return readlinkSync(`/proc/${n}/cwd`).startsWith(root);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 function logged(dir) {
@@ -190,7 +121,7 @@ async function measure(system, n) {
   const dirs = [];
   for (let i = 0; i < n; i++) {
     const dir = join(root, `svc${i}`);
-    makeService(dir, system.logger);
+    makeService(dir, { logger: system.logger, runLines: ['echo $$ > started', 'echo started'] });
     symlinkSync(dir, join(scan, `svc${i}`));
     dirs.push(dir);
   }
@@ -199,22 +130,9 @@ async function measure(system, n) {
     if (!(await until(() => dirs.every(logged), 180_000))) throw new Error(`not every logger wrote within 180 s`);
     await sleep(2000);
     const services = new Set(dirs.map((d) => Number(readFileSync(join(d, 'started'), 'latin1'))));
-    return treeUss([child.pid, ...(system.host ? hostPids() : [])], services);
+    return treesUss([child.pid, ...(system.host ? hostPids() : [])], services);
   } finally {
-    const exited = new Promise((r) => child.on('exit', r));
-    system.stop(child, scan);
-    await Promise.race([exited, sleep(15_000)]);
-    for (let i = 0; i < 50; i++) {
-      const left = processesIn(root);
-      if (left.length === 0) break;
-      for (const pid of left) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {}
-      }
-      await sleep(50);
-    }
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await stopTree(system, child, scan, root);
     for (const pid of hostPids()) process.kill(pid, 'SIGKILL');
     rmSync(root, { recursive: true, force: true });
   }

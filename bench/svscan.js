@@ -6,141 +6,60 @@
 // 2. Memory: total USS (private clean + private dirty, from smaps_rollup) of the supervision
 //    tree (scanner + supervisors, not the services themselves) with 1, 10 and 50 services.
 // PM2 is not installed here and is skipped.
-import { spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-  watch,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readDescriptors } from '@fortress/core/proc';
+import { oursEnv as env, ourProgram, peerEnv } from './lib/paths.js';
+import { treeUss } from './lib/processes.js';
+import { formatMs as fmt, median } from './lib/stats.js';
+import { makeService, runProgram, startProgram, stopTree } from './lib/tree.js';
+import { sleep, until } from './lib/wait.js';
 
-const repo = new URL('..', import.meta.url).pathname;
-const svscanJs = join(repo, 'packages/svscan/bin/svscan.js');
-const env = { ...process.env, PATH: `${repo}node_modules/.bin:${process.env.PATH}` };
-// The peers must find Debian's supervise, not ours.
-const peerEnv = { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const svscanJs = ourProgram('svscan', 'svscan');
+const piped = { stderr: 'pipe' };
 
 const SYSTEMS = [
   {
     name: 'fortress svscan',
-    start: (dir) => spawn(process.execPath, [svscanJs, '-q', dir], { env, stdio: ['ignore', 'ignore', 'pipe'] }),
+    start: (dir) => startProgram([process.execPath, svscanJs, '-q', dir], { env, ...piped }),
     ready: 'ours',
     stop: (child) => child.kill('SIGTERM'),
   },
   {
     name: 'fortress svscan -1',
-    start: (dir) => spawn(process.execPath, [svscanJs, '-q', '-1', dir], { env, stdio: ['ignore', 'ignore', 'pipe'] }),
+    start: (dir) => startProgram([process.execPath, svscanJs, '-q', '-1', dir], { env, ...piped }),
     ready: 'ours',
     stop: (child) => child.kill('SIGTERM'),
   },
   {
     name: 'daemontools svscan',
-    start: (dir) => spawn('/usr/bin/svscan', [dir], { env: peerEnv, stdio: ['ignore', 'ignore', 'pipe'] }),
+    start: (dir) => startProgram(['/usr/bin/svscan', dir], { env: peerEnv, ...piped }),
     stop: (child, dir) => {
       child.kill('SIGTERM');
       const targets = readdirSync(dir).map((n) => join(dir, n));
-      if (targets.length) spawnSync('/usr/bin/svc', ['-dx', ...targets]);
+      if (targets.length) runProgram(['/usr/bin/svc', '-dx', ...targets]);
     },
   },
   {
     name: 'runit runsvdir',
-    start: (dir) => spawn('/usr/bin/runsvdir', [dir], { env: peerEnv, stdio: ['ignore', 'ignore', 'pipe'] }),
+    start: (dir) => startProgram(['/usr/bin/runsvdir', dir], { env: peerEnv, ...piped }),
     // HUP: TERM to every runsv (which stops its service), then exit.
     stop: (child) => child.kill('SIGHUP'),
   },
   {
     name: 's6-svscan',
-    start: (dir) => spawn('/usr/bin/s6-svscan', [dir], { env: peerEnv, stdio: ['ignore', 'ignore', 'pipe'] }),
-    stop: (_child, dir) => spawnSync('/usr/bin/s6-svscanctl', ['-t', dir]),
+    start: (dir) => startProgram(['/usr/bin/s6-svscan', dir], { env: peerEnv, ...piped }),
+    stop: (_child, dir) => runProgram(['/usr/bin/s6-svscanctl', '-t', dir]),
   },
   {
     name: 's6-svscan + s6-svscanctl -a',
-    start: (dir) => spawn('/usr/bin/s6-svscan', [dir], { env: peerEnv, stdio: ['ignore', 'ignore', 'pipe'] }),
-    trigger: (dir) => spawnSync('/usr/bin/s6-svscanctl', ['-a', dir]),
-    stop: (_child, dir) => spawnSync('/usr/bin/s6-svscanctl', ['-t', dir]),
+    start: (dir) => startProgram(['/usr/bin/s6-svscan', dir], { env: peerEnv, ...piped }),
+    trigger: (dir) => runProgram(['/usr/bin/s6-svscanctl', '-a', dir]),
+    stop: (_child, dir) => runProgram(['/usr/bin/s6-svscanctl', '-t', dir]),
     pickupOnly: true,
   },
 ];
-
-function makeService(dir) {
-  mkdirSync(dir, { recursive: true });
-  // `echo` is a shell builtin: no fork between ./run starting and the mark.
-  writeFileSync(join(dir, 'run'), '#!/bin/sh\necho $$ > started\nexec sleep 100000\n');
-  chmodSync(join(dir, 'run'), 0o755);
-}
-
-function processesUnder(root) {
-  const out = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cwd = readlinkSync(`/proc/${name}/cwd`);
-      if (cwd === root || cwd.startsWith(`${root}/`)) out.push(Number(name));
-    } catch {}
-  }
-  return out;
-}
-
-function parentMap() {
-  const children = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(name));
-    } catch {}
-  }
-  return children;
-}
-
-function uss(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    let kb = 0;
-    for (const m of text.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)) kb += Number(m[1]);
-    return kb;
-  } catch {
-    return 0;
-  }
-}
-
-/** USS of pid and its descendants, minus the services (pids in `exclude`), in KiB. */
-function treeUss(root, exclude) {
-  const children = parentMap();
-  let total = 0;
-  let count = 0;
-  const stack = [root];
-  while (stack.length) {
-    const pid = stack.pop();
-    if (!exclude.has(pid)) {
-      total += uss(pid);
-      count++;
-    }
-    for (const c of children.get(pid) ?? []) stack.push(c);
-  }
-  return { kib: total, processes: count };
-}
-
-async function waitFor(probe, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (probe()) return true;
-    await sleep(5);
-  }
-  return false;
-}
 
 async function launch(system, scan) {
   const child = system.start(scan);
@@ -149,47 +68,14 @@ async function launch(system, scan) {
     err += d;
   });
   // Ours says when it is watching; the peers scan at once: give them a moment.
-  if (system.ready === 'ours')
-    await waitFor(() => existsSync(`/proc/${child.pid}`) && scanning(child.pid, scan), 10_000);
+  if (system.ready === 'ours') await until(() => scanning(child.pid), 10_000, 5);
   await sleep(system.ready === 'ours' ? 300 : 1000);
   return { child, stderr: () => err };
 }
 
 // Our svscan has an inotify watch once it is ready.
 function scanning(pid) {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`) === 'anon_inode:inotify';
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-}
-
-async function shutdown(system, run, scan, root) {
-  const exited = new Promise((r) => run.child.on('exit', r));
-  system.stop(run.child, scan);
-  await Promise.race([exited, sleep(15_000)]);
-  for (let i = 0; i < 50; i++) {
-    const left = processesUnder(root);
-    if (left.length === 0) break;
-    for (const pid of left) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {}
-    }
-    await sleep(50);
-  }
-  if (run.child.exitCode === null) run.child.kill('SIGKILL');
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return [...(readDescriptors(pid)?.values() ?? [])].includes('anon_inode:inotify');
 }
 
 async function pickup(system, trials) {
@@ -221,7 +107,7 @@ async function pickup(system, trials) {
       await sleep(1000);
     }
   } finally {
-    await shutdown(system, run, scan, root);
+    await stopTree(system, run.child, scan, root);
     rmSync(root, { recursive: true, force: true });
   }
   return times;
@@ -240,18 +126,16 @@ async function memory(system, n) {
   }
   const run = await launch(system, scan);
   try {
-    const ok = await waitFor(() => dirs.every((d) => existsSync(join(d, 'started'))), 120_000);
+    const ok = await until(() => dirs.every((d) => existsSync(join(d, 'started'))), 120_000, 5);
     if (!ok) throw new Error(`${system.name}: ${n} services did not all start`);
     await sleep(2000);
     const services = new Set(dirs.map((d) => Number(readFileSync(join(d, 'started'), 'utf8'))));
     return treeUss(run.child.pid, services);
   } finally {
-    await shutdown(system, run, scan, root);
+    await stopTree(system, run.child, scan, root);
     rmSync(root, { recursive: true, force: true });
   }
 }
-
-const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 
 console.log('### pick-up: ln -s to ./run executing (median, min..max)\n');
 const pickups = {};

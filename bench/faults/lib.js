@@ -34,17 +34,8 @@ export async function waitFor(probe, timeoutMs, every = 25) {
   }
 }
 
-/** A small seeded PRNG (mulberry32), so a run can be repeated with --seed. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A run can be repeated with --seed.
+export { prng } from '@fortress/test-support/random';
 
 const contexts = new Set();
 let contextCount = 0;

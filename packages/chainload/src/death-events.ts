@@ -52,3 +52,16 @@ export function triggeringDeath(
   }
   return undefined;
 }
+
+/** permafailon's SECS COUNT EVENTS, checked: the limits, or the text of its fatal error (exit 100). */
+export function parseLimits(
+  secondsText: string,
+  countText: string,
+  list: string,
+): { seconds: number; count: number; events: DeathEvents } | string {
+  if (!/^\d{1,9}$/.test(secondsText)) return `invalid number of seconds: ${secondsText}`;
+  if (!/^\d{1,9}$/.test(countText) || Number(countText) === 0) return `invalid count: ${countText}`;
+  const events = parseDeathEvents(list);
+  if (typeof events === 'string') return `invalid event list: ${events}`;
+  return { seconds: Number(secondsText), count: Number(countText), events };
+}

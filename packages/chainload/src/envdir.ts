@@ -1,19 +1,18 @@
 // envdir's directory format: one variable per file, as daemontools 0.76 reads it. File names
 // and contents are bytes (a name need not be valid UTF-8), so they stay Buffers throughout.
 
+import { FortressError } from '@fortress/core/errors';
 import type { EnvChange } from './environment.js';
 import { fs } from './node-fs.js';
 import { readNow } from './read-now.js';
 import { errorCode } from './report.js';
 
-/** Which step failed and on what, for `unable to switch to directory DIR` and friends. */
-export class EnvDirError extends Error {
-  /** The text as bytes (a file name in it may not be UTF-8); `message` is its UTF-8 reading. */
-  readonly text: Buffer;
-  constructor(text: Buffer, cause: unknown) {
-    super(text.toString(), { cause });
-    this.text = text;
-  }
+/** The code of envdir's failures (`unable to switch to directory DIR` and friends). */
+export const ERR_ENVDIR = 'ERR_ENVDIR';
+
+/** The text as bytes (a file name in it may not be UTF-8); the error's `text` is its UTF-8 reading. */
+function envDirError(bytes: Buffer, cause: unknown): FortressError {
+  return new FortressError(ERR_ENVDIR, bytes.toString(), cause, undefined, { bytes });
 }
 
 /**
@@ -46,7 +45,7 @@ function readEntry(path: Buffer): Buffer {
 
 /**
  * The environment changes directory `dir` asks for, in readdir order, skipping names that start
- * with a dot. Throws EnvDirError with the original's wording on the first failure.
+ * with a dot. Throws a FortressError (ERR_ENVDIR) with the original's wording on the first failure.
  */
 export function readEnvDir(dir: string): EnvChange[] {
   try {
@@ -55,7 +54,7 @@ export function readEnvDir(dir: string): EnvChange[] {
     if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     fs.accessSync(dir, fs.constants.X_OK);
   } catch (err) {
-    throw new EnvDirError(Buffer.from(`unable to switch to directory ${dir}`), err);
+    throw envDirError(Buffer.from(`unable to switch to directory ${dir}`), err);
   }
   const names: Buffer[] = [];
   try {
@@ -68,7 +67,7 @@ export function readEnvDir(dir: string): EnvChange[] {
       handle.closeSync();
     }
   } catch (err) {
-    throw new EnvDirError(Buffer.from(`unable to read directory ${dir}`), err);
+    throw envDirError(Buffer.from(`unable to read directory ${dir}`), err);
   }
   const changes: EnvChange[] = [];
   for (const name of names) {
@@ -78,7 +77,7 @@ export function readEnvDir(dir: string): EnvChange[] {
     try {
       contents = readEntry(path);
     } catch (err) {
-      throw new EnvDirError(Buffer.concat([Buffer.from('unable to read '), path]), err);
+      throw envDirError(Buffer.concat([Buffer.from('unable to read '), path]), err);
     }
     changes.push([name, envDirValue(contents)]);
   }

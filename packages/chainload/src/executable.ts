@@ -1,5 +1,6 @@
 // What execve(2) would say about a file, found out without calling it: a failed
 // process.execve aborts Node 24 instead of throwing (ARCHITECTURE.md, "Exec in place").
+import { readSoftLimit } from '@fortress/core/proc';
 import { fs } from './node-fs.js';
 import { errorCode } from './report.js';
 
@@ -54,13 +55,7 @@ export function argumentsError(args: readonly string[], env: readonly (string | 
 
 // The room execve(2) gives arguments and environment: stack limit / 4, within [128 KiB, 6 MiB].
 function argumentSpace(): number {
-  let stack = Number.POSITIVE_INFINITY;
-  try {
-    const m = /^Max stack size\s+(\d+|unlimited)/m.exec(fs.readFileSync('/proc/self/limits', 'latin1'));
-    if (m && m[1] !== 'unlimited') stack = Number(m[1]);
-  } catch {
-    // assume unlimited
-  }
+  const stack = readSoftLimit('Max stack size') ?? Number.POSITIVE_INFINITY; // unknown: assume unlimited
   return Math.min(Math.max(stack / 4, MIN_ARG_SPACE), MAX_ARG_SPACE);
 }
 

@@ -1,6 +1,7 @@
 // fghack's work (daemontools 0.76): run a program that puts itself in the background with many
 // copies of a pipe's write end, and wait until it and every descendant that kept one are gone.
 
+import { FortressError, isFortressError } from '@fortress/core/errors';
 import { findProgram } from './exec.js';
 import { inheritedDescriptors } from './inherited-fds.js';
 import { loadLibc } from './load-libc.js';
@@ -26,19 +27,18 @@ export function pipeSlots(inherited: readonly number[], count = PIPE_COPIES): nu
 /** How the child ended: its exit code, or crashed (killed by a signal). */
 export type ChildEnd = { crashed: false; code: number } | { crashed: true };
 
-/** Which step failed, for `unable to create pipe`, `unable to fork`, `unable to run CHILD`, `wait failed`. */
-export class FghackError extends Error {
-  readonly step: 'pipe' | 'fork' | 'run' | 'wait';
-  constructor(step: 'pipe' | 'fork' | 'run' | 'wait', cause: unknown) {
-    super(step, { cause });
-    this.step = step;
-  }
-}
+/** The codes of fghack's failures, one per step, each with the original's text. */
+export const ERR_PIPE = 'ERR_PIPE';
+export const ERR_FORK = 'ERR_FORK';
+export const ERR_RUN = 'ERR_RUN';
+export const ERR_WAIT = 'ERR_WAIT';
 
 /**
  * Starts `args` (searched in `path`) with the caller's descriptors and PIPE_COPIES copies of
  * a pipe's write end, reads the pipe until end of file (the child and every process that kept a
- * copy are gone), then reaps the child. Throws FghackError.
+ * copy are gone), then reaps the child. Throws a FortressError whose code names the step that
+ * failed and whose text is the original's: `unable to create pipe`, `unable to fork`, `unable to
+ * run CHILD`, `wait failed`.
  */
 export async function runInForeground(
   args: readonly string[],
@@ -51,7 +51,7 @@ export async function runInForeground(
   try {
     [readEnd, writeEnd] = libc.pipe2(O_CLOEXEC);
   } catch (err) {
-    throw new FghackError('pipe', err);
+    throw new FortressError(ERR_PIPE, 'unable to create pipe', err);
   }
   const inherited = inheritedDescriptors();
   const moves: [number, number][] = [0, 1, 2, ...inherited].map((fd) => [fd, fd]);
@@ -64,12 +64,14 @@ export async function runInForeground(
       pid = libc.spawn(file, [...args], envp, { moves });
     } catch (err) {
       const code = (err as { code?: string }).code;
-      throw new FghackError(code === 'EAGAIN' || code === 'ENOMEM' ? 'fork' : 'run', err);
+      if (code === 'EAGAIN' || code === 'ENOMEM') throw new FortressError(ERR_FORK, 'unable to fork', err);
+      throw new FortressError(ERR_RUN, `unable to run ${args[0]}`, err);
     }
   } catch (err) {
     fs.closeSync(readEnd);
     fs.closeSync(writeEnd);
-    throw err instanceof FghackError ? err : new FghackError('run', err);
+    const ours = isFortressError(err, ERR_FORK) || isFortressError(err, ERR_RUN);
+    throw ours ? err : new FortressError(ERR_RUN, `unable to run ${args[0]}`, err);
   }
   fs.closeSync(writeEnd);
   const chunk = Buffer.alloc(4096);
@@ -86,7 +88,7 @@ export async function runInForeground(
   try {
     [, status] = libc.waitpid(pid, 0);
   } catch (err) {
-    throw new FghackError('wait', err);
+    throw new FortressError(ERR_WAIT, 'wait failed', err);
   }
   return (status & 0x7f) !== 0 ? { crashed: true } : { crashed: false, code: (status >> 8) & 0xff };
 }

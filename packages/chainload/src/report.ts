@@ -23,16 +23,7 @@ export async function fatal(
   err?: unknown,
   code = EXIT_TEMPORARY,
 ): Promise<number> {
-  const core = await errors();
-  if (typeof text === 'string') return core.fatal(prog, text, err, code);
-  const reason = err === undefined ? '' : `: ${core.errorText(err)}`;
-  const line = Buffer.concat([Buffer.from(`${prog}: fatal: `), text, Buffer.from(`${reason}\n`)]);
-  try {
-    process.getBuiltinModule('node:fs').writeSync(2, line);
-  } catch {
-    // stderr closed or full: nothing better to do with a diagnostic.
-  }
-  return code;
+  return (await errors()).fatal(prog, text, err, code);
 }
 
 /** `PROG: usage: PROG TEXT` on fd 2; returns the exit code (100 unless given). */

@@ -5,19 +5,15 @@
 // each of the three getters is wrapped when this module loads, so that the flags of its
 // descriptor are noted just before Node creates the stream, and restoreStdioFlags puts them back.
 // A start that touches none of them reads nothing from /proc.
+import { readDescriptorFlags } from '@fortress/core/proc';
 import { loadLibc } from './load-libc.js';
-import { fs } from './node-fs.js';
 
 const O_NONBLOCK = 0o4000;
 const STREAMS = ['stdin', 'stdout', 'stderr'] as const;
 
 function nonBlockingNow(fd: number): boolean | undefined {
-  try {
-    const m = /^flags:\s*([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'));
-    return m ? (Number.parseInt(m[1]!, 8) & O_NONBLOCK) !== 0 : undefined;
-  } catch {
-    return undefined;
-  }
+  const flags = readDescriptorFlags(fd);
+  return flags === undefined ? undefined : (flags & O_NONBLOCK) !== 0;
 }
 
 /** O_NONBLOCK of fds 0, 1 and 2 before Node created their streams; absent: stream never created. */

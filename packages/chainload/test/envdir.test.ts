@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { EnvDirError, envDirValue, readEnvDir } from '@fortress/chainload/envdir';
+import { ERR_ENVDIR, envDirValue, readEnvDir } from '@fortress/chainload/envdir';
+import { isFortressError } from '@fortress/core/errors';
 import { tempDir } from '@fortress/test-support/temp-dir';
 
 const root = tempDir('envdir-unit');
@@ -38,8 +39,9 @@ test('readEnvDir: errors name the step and the path', () => {
   assert.throws(
     () => readEnvDir(join(root, 'missing')),
     (err: unknown) =>
-      err instanceof EnvDirError &&
-      err.message === `unable to switch to directory ${join(root, 'missing')}` &&
+      isFortressError(err, ERR_ENVDIR) &&
+      err.text === `unable to switch to directory ${join(root, 'missing')}` &&
+      err.exitCode === 111 &&
       (err.cause as NodeJS.ErrnoException).code === 'ENOENT',
   );
   const sub = join(root, 'sub');
@@ -47,15 +49,15 @@ test('readEnvDir: errors name the step and the path', () => {
   assert.throws(
     () => readEnvDir(sub),
     (err: unknown) =>
-      err instanceof EnvDirError &&
-      err.message === `unable to read ${sub}/D` &&
+      isFortressError(err, ERR_ENVDIR) &&
+      err.bytes?.toString() === `unable to read ${sub}/D` &&
       (err.cause as NodeJS.ErrnoException).code === 'EISDIR',
   );
   const file = join(root, 'file');
   writeFileSync(file, 'x');
   assert.throws(
     () => readEnvDir(file),
-    (err: unknown) => err instanceof EnvDirError && (err.cause as NodeJS.ErrnoException).code === 'ENOTDIR',
+    (err: unknown) => isFortressError(err, ERR_ENVDIR) && (err.cause as NodeJS.ErrnoException).code === 'ENOTDIR',
   );
   chmodSync(sub, 0o755);
 });

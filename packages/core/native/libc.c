@@ -300,6 +300,7 @@ typedef struct {
   napi_async_work work;
   napi_ref callback;
   char *file;
+  char *cwd; // NULL: the parent's working directory
   char **argv;
   char **envp;
   int *moves; // pairs: from, to (dup2 in the child)
@@ -311,6 +312,7 @@ typedef struct {
 
 static void spawn_job_free(spawn_job *job) {
   free(job->file);
+  free(job->cwd);
   free_strings(job->argv);
   free_strings(job->envp);
   free(job->moves);
@@ -330,7 +332,9 @@ static void add_moves(posix_spawn_file_actions_t *actions, const int *moves, siz
 }
 
 // posix_spawnp (glibc: clone with CLONE_VM|CLONE_VFORK, no copy of the parent's memory), every
-// signal back to its default and none blocked, then the dup2 moves; PATH search as execvp.
+// signal back to its default and none blocked, then chdir (supervise's ./run starts in its
+// service directory: its host must not chdir itself) and the dup2 moves; PATH search as execvp
+// (a FILE with a slash, `./run`, is taken as it is, relative to the new directory).
 static void spawn_run(spawn_job *job) {
   posix_spawnattr_t attr;
   posix_spawn_file_actions_t actions;
@@ -340,8 +344,13 @@ static void spawn_run(spawn_job *job) {
   spawn_attr_init(&attr, flags);
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawn_file_actions_init(&actions);
+  // chdir first: the directory may be /proc/self/fd/N, whose N is a descriptor moved below.
+  if (job->cwd) posix_spawn_file_actions_addchdir_np(&actions, job->cwd);
   add_moves(&actions, job->moves, job->nmoves);
-  job->error = posix_spawnp(&job->pid, job->file, &actions, &attr, job->argv, job->envp);
+  // A FILE with a slash needs no search: posix_spawn (posix_spawnp costs more even then).
+  job->error = strchr(job->file, '/')
+                   ? posix_spawn(&job->pid, job->file, &actions, &attr, job->argv, job->envp)
+                   : posix_spawnp(&job->pid, job->file, &actions, &attr, job->argv, job->envp);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
 }
@@ -362,16 +371,19 @@ static spawn_job *spawn_job_from(napi_env env, napi_value *argv) {
     job->moves[i] = arg_int(env, e);
   }
   job->flags = arg_int(env, argv[4]);
-  if (!job->file || !job->argv || !job->envp || !job->moves) {
+  napi_valuetype cwd_type = napi_undefined;
+  napi_typeof(env, argv[5], &cwd_type);
+  if (cwd_type == napi_string) job->cwd = arg_string(env, argv[5]);
+  if (!job->file || !job->argv || !job->envp || !job->moves || (cwd_type == napi_string && !job->cwd)) {
     spawn_job_free(job);
     return NULL;
   }
   return job;
 }
 
-// spawn(file, argv[], envp[], moves[from, to, ...], flags) -> pid, or -errno.
+// spawn(file, argv[], envp[], moves[from, to, ...], flags, cwd or null) -> pid, or -errno.
 static napi_value Spawn(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  ARGS(6);
   spawn_job *job = spawn_job_from(env, argv);
   if (!job) return int_value(env, -ENOMEM);
   spawn_run(job);
@@ -395,13 +407,14 @@ static void spawn_complete(napi_env env, napi_status status, void *data) {
   call_back(env, callback, result);
 }
 
-// spawnAsync(file, argv[], envp[], moves[], flags, callback(pid or -errno)): with CLONE_VFORK the
-// caller waits until the child has exec'd; on the thread pool that wait is not the event loop's.
+// spawnAsync(file, argv[], envp[], moves[], flags, cwd or null, callback(pid or -errno)): with
+// CLONE_VFORK the caller waits until the child has exec'd; on the thread pool that wait is not
+// the event loop's.
 static napi_value SpawnAsync(napi_env env, napi_callback_info info) {
-  ARGS(6);
+  ARGS(7);
   spawn_job *job = spawn_job_from(env, argv);
   if (!job) return int_value(env, -ENOMEM);
-  napi_create_reference(env, argv[5], 1, &job->callback);
+  napi_create_reference(env, argv[6], 1, &job->callback);
   queue_work(env, "fortress.spawn", spawn_execute, spawn_complete, job, &job->work);
   return int_value(env, 0);
 }

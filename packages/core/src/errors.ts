@@ -25,6 +25,14 @@ export class SystemError extends Error {
   }
 }
 
+/** What a FortressError may carry besides its text. */
+export interface FortressErrorDetails {
+  /** The file or directory it is about, for a caller that names it its own way (svc's byte strings). */
+  path?: string;
+  /** The text as bytes, when it holds a name that is not UTF-8: programs print these as they are. */
+  bytes?: Buffer;
+}
+
 /**
  * The one error type of the suite: what failed, in djb's words (`text`: `unable to lock
  * directory ./main`), the underlying error (`cause`, printed with djb's errno text), a stable
@@ -36,12 +44,22 @@ export class FortressError extends Error {
   readonly code: string;
   readonly text: string;
   readonly exitCode: number;
-  constructor(code: string, text: string, cause?: unknown, exitCode = EXIT_TEMPORARY) {
+  readonly path: string | undefined;
+  readonly bytes: Buffer | undefined;
+  constructor(
+    code: string,
+    text: string,
+    cause?: unknown,
+    exitCode = EXIT_TEMPORARY,
+    details: FortressErrorDetails = {},
+  ) {
     super(cause === undefined ? text : `${text}: ${errorText(cause)}`, cause === undefined ? undefined : { cause });
     this.name = 'FortressError';
     this.code = code;
     this.text = text;
     this.exitCode = exitCode;
+    this.path = details.path;
+    this.bytes = details.bytes;
   }
 }
 
@@ -59,10 +77,28 @@ export function writeStderr(line: string): void {
   }
 }
 
-/** `PROG: fatal: TEXT[: ERR]`; returns the exit code so a main can `return fatal(...)`. */
-export function fatal(prog: string, text: string, err?: unknown, code = EXIT_TEMPORARY): number {
-  writeStderr(`${prog}: fatal: ${text}${err === undefined ? '' : `: ${errorText(err)}`}`);
+/**
+ * `PROG: fatal: TEXT[: ERR]`; returns the exit code so a main can `return fatal(...)`. TEXT may
+ * be bytes (a file name that is not UTF-8), written as they are, as the originals do.
+ */
+export function fatal(prog: string, text: string | Buffer, err?: unknown, code = EXIT_TEMPORARY): number {
+  const reason = err === undefined ? '' : `: ${errorText(err)}`;
+  if (typeof text === 'string') writeStderr(`${prog}: fatal: ${text}${reason}`);
+  else writeBytes(Buffer.concat([Buffer.from(`${prog}: fatal: `), text, Buffer.from(`${reason}\n`)]));
   return code;
+}
+
+/** The fatal line of a FortressError: its bytes when it has them, else its text. */
+export function fatalFor(prog: string, err: FortressError): number {
+  return fatal(prog, err.bytes ?? err.text, err.cause, err.exitCode);
+}
+
+function writeBytes(line: Buffer): void {
+  try {
+    writeSync(2, line);
+  } catch {
+    // stderr closed or full: nothing better to do with a diagnostic.
+  }
 }
 
 /** `PROG: warning: TEXT[: ERR]`. */

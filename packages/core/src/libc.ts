@@ -30,13 +30,14 @@ interface Addon {
   zombieChildren(ppid: number): number[] | number;
   poll(fds: Buffer, nfds: number, timeout: number): number;
   pollAsync(fds: Buffer, nfds: number, timeout: number, done: (result: number) => void): number;
-  spawn(file: string, argv: string[], envp: string[], moves: number[], flags: number): number;
+  spawn(file: string, argv: string[], envp: string[], moves: number[], flags: number, cwd: string | null): number;
   spawnAsync(
     file: string,
     argv: string[],
     envp: string[],
     moves: number[],
     flags: number,
+    cwd: string | null,
     done: (result: number) => void,
   ): number;
 }
@@ -47,6 +48,11 @@ function libc(): Addon {
   if (addon) return addon;
   addon = loadAddon<Addon>(packageDir(import.meta.url, 'core'), 'libc');
   return addon;
+}
+
+/** Loads the addon now: a host calls it at start, so no command or exit waits for the load. */
+export function preloadLibc(): void {
+  libc();
 }
 
 /** Turns a negative result (-errno) into a SystemError; returns other results. */
@@ -183,6 +189,11 @@ export interface SpawnOptions {
   newSession?: boolean;
   /** The child leads a new process group. */
   newProcessGroup?: boolean;
+  /**
+   * The child's working directory, entered before the moves (so it may be /proc/self/fd/N of a
+   * descriptor they replace) and before FILE is looked up: `./run` is DIR/run.
+   */
+  cwd?: string;
 }
 
 function spawnFlags(options: SpawnOptions): number {
@@ -190,19 +201,20 @@ function spawnFlags(options: SpawnOptions): number {
 }
 
 /**
- * posix_spawnp(3): FILE searched in PATH as execvp does, every signal back to its default and
- * none blocked in the child. Returns the pid; the caller reaps it (waitpid).
+ * posix_spawnp(3): FILE searched in PATH as execvp does (taken as it is when it has a slash),
+ * every signal back to its default and none blocked in the child, descriptors moved, optionally
+ * in another directory and a new session. Returns the pid; the caller reaps it (waitpid).
  */
 export function spawn(file: string, argv: string[], envp: string[], options: SpawnOptions = {}): number {
   const moves = (options.moves ?? []).flat();
-  return checkResult('posix_spawnp', libc().spawn(file, argv, envp, moves, spawnFlags(options)));
+  return checkResult('posix_spawnp', libc().spawn(file, argv, envp, moves, spawnFlags(options), options.cwd ?? null));
 }
 
 /** spawn() on a libuv worker thread: the vfork wait for the child's exec is not the event loop's. */
 export function spawnAsync(file: string, argv: string[], envp: string[], options: SpawnOptions = {}): Promise<number> {
   const moves = (options.moves ?? []).flat();
   return new Promise((resolve, reject) => {
-    const queued = libc().spawnAsync(file, argv, envp, moves, spawnFlags(options), (result) => {
+    const queued = libc().spawnAsync(file, argv, envp, moves, spawnFlags(options), options.cwd ?? null, (result) => {
       if (result < 0) reject(new SystemError('posix_spawnp', -result));
       else resolve(result);
     });

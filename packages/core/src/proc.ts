@@ -1,9 +1,13 @@
-// /proc in one place: a process's stat (fields by name, as proc(5) numbers them), status,
-// cmdline and smaps_rollup, the pids there are, and a process tree walk. Every reader takes the
-// /proc root (tests pass a fake one) and returns undefined for a process that is gone or may
-// not be read, instead of throwing. Builtins through getBuiltinModule: an ES import of node:fs
-// builds its whole namespace (several ms of start-up in every program that loads this module).
-const { readdirSync, readFileSync } = process.getBuiltinModule('node:fs');
+// /proc in one place (ARCHITECTURE.md, "Processes and /proc"): a process's stat (fields by
+// name, as proc(5) numbers them), status, cmdline, smaps_rollup, limits, descriptors and working
+// directory; the pids there are, process groups, sessions, a process tree walk, a process's
+// identity (pid and start time, so a reused pid is never taken for it); the boot's time and id;
+// the flock holders of /proc/locks. Every reader takes the /proc root (tests pass a fake one)
+// and returns undefined for a process that is gone or may not be read, instead of throwing.
+// The kernel's tables that are not about processes (/proc/net, /proc/sys) have their one reader
+// where they are used (fortress's audit). Builtins through getBuiltinModule: an ES import of
+// node:fs builds its whole namespace (several ms of start-up in every program that loads this).
+const { readdirSync, readFileSync, readlinkSync, statSync } = process.getBuiltinModule('node:fs');
 
 export const PROC = '/proc';
 
@@ -94,15 +98,22 @@ export function realUid(status: Map<string, string>): number | undefined {
   return uid === undefined ? undefined : Number(uid);
 }
 
-/** The arguments of a process (UTF-8, invalid bytes as U+FFFD); [] for a kernel thread or a zombie. */
-export function readCmdline(pid: number, root = PROC): string[] | undefined {
+/**
+ * The arguments of a process (UTF-8, invalid bytes as U+FFFD; `latin1` gives one character per
+ * byte); [] for a kernel thread or a zombie.
+ */
+export function readCmdline(
+  pid: number | 'self',
+  root = PROC,
+  encoding: 'utf8' | 'latin1' = 'utf8',
+): string[] | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(`${root}/${pid}/cmdline`);
   } catch {
     return undefined;
   }
-  const args = bytes.toString('utf8').split('\0');
+  const args = bytes.toString(encoding).split('\0');
   if (args.at(-1) === '') args.pop(); // each argument ends with a NUL
   return args;
 }
@@ -169,11 +180,31 @@ export function processGroups(stats: readonly ProcStat[] = readAllStats()): Map<
   return groups;
 }
 
-/** A process as a walk finds it: its start time (clock ticks after boot) tells it from a later
- * process given the same pid. */
+/**
+ * A process as a walk finds it: its start time (clock ticks after boot) tells it from a later
+ * process given the same pid.
+ */
 export interface ProcessIdentity {
   pid: number;
   starttime: number;
+}
+
+/** The stat of a live process: undefined when it is gone or a zombie. */
+export function liveStat(pid: number, root = PROC): ProcStat | undefined {
+  if (!(pid > 0)) return undefined;
+  const stat = readStat(pid, root);
+  return stat === undefined || isZombie(stat) ? undefined : stat;
+}
+
+/** The identity of a live process now, undefined when it is gone or a zombie. */
+export function identityOf(pid: number, root = PROC): ProcessIdentity | undefined {
+  const stat = liveStat(pid, root);
+  return stat && { pid, starttime: stat.starttime };
+}
+
+/** Process group of a live process, undefined when it is gone (or a zombie). */
+export function processGroupOf(pid: number, root = PROC): number | undefined {
+  return liveStat(pid, root)?.pgrp;
 }
 
 /** Every live descendant of ROOTPID (children, grandchildren, ...), found by one /proc pass. */
@@ -196,10 +227,147 @@ export function descendantsOf(rootPid: number, stats: readonly ProcStat[] = read
   return found;
 }
 
+/** Every live member of process group PGID, found by one /proc pass. */
+export function membersOf(pgid: number, stats: readonly ProcStat[] = readAllStats()): ProcessIdentity[] {
+  if (!(pgid > 0)) return [];
+  return stats.filter((s) => s.pgrp === pgid && !isZombie(s)).map((s) => ({ pid: s.pid, starttime: s.starttime }));
+}
+
 /** True when the process still exists, is not a zombie, and is the same one (same start time). */
-export function sameProcess(p: ProcessIdentity, root = PROC): boolean {
-  const stat = readStat(p.pid, root);
-  return stat !== undefined && !isZombie(stat) && stat.starttime === p.starttime;
+// No /proc root parameter: it is passed to Array#some and #filter as it is.
+export function sameProcess(p: ProcessIdentity): boolean {
+  return liveStat(p.pid)?.starttime === p.starttime;
+}
+
+/** Sends a signal (0: only checks), ignoring a target that is gone or not ours; true when delivered. */
+export function sendSignal(target: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(target, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether any process is left in process group PGID. */
+export function groupAlive(pgid: number): boolean {
+  return pgid > 0 && sendSignal(-pgid, 0);
+}
+
+/** Clock ticks per second of /proc/PID/stat's start time (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+let bootMs: number | undefined;
+
+/** When the machine booted (ms since the epoch), from /proc/stat's btime; 0 when unknown. */
+export function bootTimeMs(root = PROC): number {
+  if (bootMs === undefined || root !== PROC) {
+    const btime = /^btime (\d+)$/m.exec(readText(`${root}/stat`) ?? '')?.[1];
+    const ms = Number(btime ?? 0) * 1000;
+    if (root !== PROC) return ms;
+    bootMs = ms;
+  }
+  return bootMs;
+}
+
+/** When a process started (ms since the epoch), from its stat's start time. */
+export function startedAtMs(stat: ProcStat, root = PROC): number {
+  return bootTimeMs(root) + (stat.starttime * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * Live leaders of their own session and process group that started at SINCEMS or later (each
+ * ./run is one from its spawn on: a session leader cannot leave its session or group).
+ */
+export function sessionLeadersSince(sinceMs: number, stats: readonly ProcStat[] = readAllStats()): ProcessIdentity[] {
+  return stats
+    .filter((s) => !isZombie(s) && s.session === s.pid && s.pgrp === s.pid && startedAtMs(s) >= sinceMs)
+    .map((s) => ({ pid: s.pid, starttime: s.starttime }));
+}
+
+/** This boot's id (it changes at each boot, when start times begin again); undefined when unknown. */
+export function bootId(root = PROC): string | undefined {
+  return readText(`${root}/sys/kernel/random/boot_id`)?.trim();
+}
+
+/** The device and inode of a process's working directory, undefined when gone or not ours to see. */
+export function cwdIdentity(pid: number, root = PROC): { dev: number; ino: number } | undefined {
+  try {
+    const { dev, ino } = statSync(`${root}/${pid}/cwd`);
+    return { dev, ino };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The path of a process's working directory, undefined when gone or not ours to see. */
+export function readCwd(pid: number, root = PROC): string | undefined {
+  try {
+    return readlinkSync(`${root}/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What each open descriptor of a process points at (`socket:[123]`, a path), by number. */
+export function readDescriptors(pid: number | 'self', root = PROC): Map<number, string> | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(`${root}/${pid}/fd`);
+  } catch {
+    return undefined;
+  }
+  const targets = new Map<number, string>();
+  for (const name of names) {
+    try {
+      targets.set(Number(name), readlinkSync(`${root}/${pid}/fd/${name}`));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return targets;
+}
+
+/** The open flags of descriptor FD of a process (/proc/PID/fdinfo/FD, `flags:` in octal). */
+export function readDescriptorFlags(fd: number, pid: number | 'self' = 'self', root = PROC): number | undefined {
+  const m = /^flags:\s*([0-7]+)$/m.exec(readText(`${root}/${pid}/fdinfo/${fd}`) ?? '');
+  return m ? Number.parseInt(m[1]!, 8) : undefined;
+}
+
+/**
+ * The soft limit of a resource as /proc/PID/limits names it (`Max stack size`): a number,
+ * Infinity for `unlimited`, undefined when unknown.
+ */
+export function readSoftLimit(name: string, pid: number | 'self' = 'self', root = PROC): number | undefined {
+  const text = readText(`${root}/${pid}/limits`);
+  const line = text?.split('\n').find((l) => l.startsWith(`${name} `));
+  const soft = line?.slice(name.length).trim().split(/\s+/)[0];
+  if (soft === undefined) return undefined;
+  return soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft);
+}
+
+/** Whether /proc shows this process's PID namespace: /proc/self names our own pid. */
+export function procIsOurs(root = PROC): boolean {
+  try {
+    return readlinkSync(`${root}/self`) === String(process.pid);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The pids holding an flock on the file with inode INODE, per /proc/locks
+ * (`1: FLOCK  ADVISORY  WRITE 4242 08:01:1234 0 EOF`; waiters have `->` and are left out).
+ */
+export function flockHolders(inode: number, root = PROC): number[] | undefined {
+  const text = readText(`${root}/locks`);
+  if (text === undefined) return undefined;
+  const pids: number[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[1] === 'FLOCK' && f[5]?.split(':')[2] === String(inode)) pids.push(Number(f[4]));
+  }
+  return pids;
 }
 
 const INTERPRETERS = /^(node|nodejs|node\d+)$/;

@@ -2,7 +2,7 @@
 // usage errors (exit 100), FortressError as `PROG: fatal: TEXT: ERR`, and anything unexpected
 // as one line, `PROG: fatal: internal error: MESSAGE`, exit 111, never a Node stack trace.
 // It loads only errors.ts (and error-text.ts behind it): chain loaders and svc start with it.
-import { EXIT_PERMANENT, EXIT_TEMPORARY, FortressError, fatal, usage, writeStderr } from './errors.js';
+import { EXIT_PERMANENT, EXIT_TEMPORARY, FortressError, fatalFor, usage, writeStderr } from './errors.js';
 
 const { writeSync } = process.getBuiltinModule('node:fs');
 
@@ -54,7 +54,7 @@ export function program(name: string, usageText: string, main: Main): Main {
 /** What a program prints and returns for an error its main threw. */
 export function report(name: string, usageText: string, err: unknown): number {
   if (!(err instanceof FortressError)) return internalError(name, err);
-  if (err.code !== ERR_USAGE) return fatal(name, err.text, err.cause, err.exitCode);
+  if (err.code !== ERR_USAGE) return fatalFor(name, err);
   if (err.text !== '') writeStderr(`${name}: ${err.text}`);
   return usage(name, usageText, err.exitCode);
 }

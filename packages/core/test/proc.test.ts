@@ -1,21 +1,38 @@
 // core/proc.ts against this machine's /proc (real processes started by the test) and a fake /proc.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
+  bootId,
+  bootTimeMs,
+  cwdIdentity,
   descendantsOf,
+  flockHolders,
+  groupAlive,
+  identityOf,
   listPids,
+  liveStat,
+  membersOf,
   parseStat,
+  processGroupOf,
   processGroups,
+  procIsOurs,
   programName,
   readAllStats,
   readCmdline,
+  readCwd,
+  readDescriptorFlags,
+  readDescriptors,
   readMemoryUse,
+  readSoftLimit,
   readStat,
   readStatus,
   realUid,
   sameProcess,
+  sendSignal,
+  sessionLeadersSince,
+  startedAtMs,
 } from '@fortress/core/proc';
 import { waitFor } from '@fortress/core/wait-for';
 import { spawnGroup } from '@fortress/test-support/processes';
@@ -68,6 +85,63 @@ test('descendants, process groups and pid reuse guard on a real tree', async () 
   assert.ok(found.every((p) => sameProcess(p)));
   assert.equal(sameProcess({ ...found[0]!, starttime: found[0]!.starttime + 1 }), false);
   assert.deepEqual(processGroups(readAllStats()).get(pid)?.sort(), [pid, ...found.map((p) => p.pid)].sort());
+  // The group's members are the leader and the three descendants, each with its identity.
+  const leader = identityOf(pid);
+  assert.ok(leader && sameProcess(leader));
+  const byPid = (a: { pid: number }, b: { pid: number }) => a.pid - b.pid;
+  assert.deepEqual(membersOf(pid).sort(byPid), [leader, ...found].sort(byPid));
+  assert.equal(processGroupOf(found[0]!.pid), pid);
+  assert.ok(groupAlive(pid));
+  // sh leads its own session and group (detached: setsid): a session leader started just now.
+  const stat = liveStat(pid);
+  assert.equal(stat?.session, pid);
+  assert.ok(Math.abs(startedAtMs(stat!) - Date.now()) < 60_000);
+  assert.deepEqual(
+    sessionLeadersSince(startedAtMs(stat!) - 10).filter((p) => p.pid === pid),
+    [leader],
+  );
+  assert.equal(sendSignal(-pid, 'SIGKILL'), true);
+  await waitFor('the group gone', () => !groupAlive(pid) || membersOf(pid).length === 0);
+  assert.equal(liveStat(pid), undefined);
+  assert.equal(identityOf(pid), undefined);
+  assert.equal(sendSignal(0x7fffffff, 0), false);
+});
+
+test('this process: descriptors, flags, limits, working directory, boot, locks', () => {
+  const dir = tempDir('proc-self');
+  const fd = openSync(join(dir, 'f'), constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND);
+  try {
+    assert.equal(readDescriptors('self')?.get(fd), join(dir, 'f'));
+    assert.equal((readDescriptorFlags(fd)! & constants.O_APPEND) !== 0, true);
+    assert.equal(readDescriptorFlags(0x7fff), undefined);
+  } finally {
+    closeSync(fd);
+  }
+  assert.equal(readCwd(process.pid), process.cwd());
+  assert.deepEqual(cwdIdentity(process.pid), { dev: statSync('.').dev, ino: statSync('.').ino });
+  assert.equal(cwdIdentity(0x7fffffff), undefined);
+  assert.ok(procIsOurs());
+  assert.match(bootId() ?? '', /^[0-9a-f-]{36}$/);
+  assert.ok(bootTimeMs() > 0 && bootTimeMs() < Date.now());
+  const stack = readSoftLimit('Max stack size');
+  assert.ok(stack === Number.POSITIVE_INFINITY || (stack !== undefined && stack > 0));
+  assert.equal(readSoftLimit('No such limit'), undefined);
+  // A name that is not UTF-8, byte for byte with latin1.
+  assert.deepEqual(readCmdline('self', undefined, 'latin1')?.slice(0, 1), [process.execPath]);
+});
+
+test('flock holders from /proc/locks, waiters left out', () => {
+  const root = tempDir('proc-locks');
+  writeFileSync(
+    join(root, 'locks'),
+    '1: FLOCK  ADVISORY  WRITE 4242 08:01:1234 0 EOF\n' +
+      '1: -> FLOCK  ADVISORY  WRITE 4343 08:01:1234 0 EOF\n' +
+      '2: POSIX  ADVISORY  WRITE 4444 08:01:1234 0 EOF\n' +
+      '3: FLOCK  ADVISORY  WRITE 4545 08:01:9999 0 EOF\n',
+  );
+  assert.deepEqual(flockHolders(1234, root), [4242]);
+  assert.deepEqual(flockHolders(7, root), []);
+  assert.equal(flockHolders(1234, join(root, 'none')), undefined);
 });
 
 test('a fake /proc root', () => {
@@ -84,6 +158,19 @@ test('a fake /proc root', () => {
   assert.equal(readStat(77, root)?.pgrp, 77);
   assert.equal(programName(readCmdline(77, root)!, 'MainThread'), 'dnscache');
   assert.deepEqual(readMemoryUse(77, root), { rss: 102400, pss: 51200, uss: 30720, swap: 0 });
+  writeFileSync(
+    join(root, '77/limits'),
+    'Limit                     Soft Limit           Hard Limit           Units\n' +
+      'Max stack size            8388608              unlimited            bytes\n' +
+      'Max core file size        unlimited            unlimited            bytes\n',
+  );
+  assert.equal(readSoftLimit('Max stack size', 77, root), 8388608);
+  assert.equal(readSoftLimit('Max core file size', 77, root), Number.POSITIVE_INFINITY);
+  mkdirSync(join(root, '77/fdinfo'));
+  writeFileSync(join(root, '77/fdinfo/3'), 'pos:\t0\nflags:\t02004002\nmnt_id:\t20\n');
+  assert.equal(readDescriptorFlags(3, 77, root), 0o2004002);
+  writeFileSync(join(root, 'stat'), 'cpu 1 2 3\nbtime 1700000000\nprocesses 5\n');
+  assert.equal(bootTimeMs(root), 1700000000000);
 });
 
 test('programName: the script of a Node program, else argv[0], else comm', () => {

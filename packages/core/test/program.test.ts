@@ -8,13 +8,13 @@ const PROGRAM = new URL('../dist/program.js', import.meta.url).href;
 const ERRORS = new URL('../dist/errors.js', import.meta.url).href;
 
 /** Runs `node -e` with a program named `prog` whose main is `body` (JavaScript). */
-function run(body: string, args: string[] = []) {
+function run(body: string, args: string[] = [], encoding: 'utf8' | 'latin1' = 'utf8') {
   const script = `
     import { program, usageError, fatalError } from '${PROGRAM}';
     import { FortressError } from '${ERRORS}';
     const main = program('prog', '[-v] dir', async (argv) => { ${body} });
     process.exitCode = await main(process.argv.slice(1), process.env);`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, '--', ...args], { encoding });
   return [r.status, r.stdout, r.stderr];
 }
 
@@ -46,6 +46,16 @@ test('fatal errors in djb shape, with the cause as djb text and the exit code ca
     '',
     'prog: fatal: unable to parse rules\n',
   ]);
+});
+
+test('a FortressError carrying bytes (a name that is not UTF-8) prints them as they are', () => {
+  const bytes =
+    'Buffer.from([0x75, 0x6e, 0x61, 0x62, 0x6c, 0x65, 0x20, 0x74, 0x6f, 0x20, 0x72, 0x65, 0x61, 0x64, 0x20, 0xff])';
+  const enoent = "Object.assign(new Error('x'), { code: 'ENOENT' })";
+  assert.deepEqual(
+    run(`throw new FortressError('ERR_X', 'unable to read ?', ${enoent}, 100, { bytes: ${bytes} });`, [], 'latin1'),
+    [100, '', 'prog: fatal: unable to read \xff: file does not exist\n'],
+  );
 });
 
 test('anything else is an internal error: one line (newlines folded), 111, no stack trace', () => {

@@ -10,9 +10,8 @@
 // 20, under which a burst of connections lost SYNs and waited a second or more for a retry.
 import { createServer, type Server, type Socket } from 'node:net';
 import { errorText } from '@fortress/core/errors';
-import type { Acl } from './acl.js';
 import { clientHex } from './client-address.js';
-import type { FrontShared } from './front-shared.js';
+import { Front, refusedSourcePort } from './front-shared.js';
 import { hex4, logDrop, logInternalError, logLine, logQuery, logSent } from './log.js';
 import { parseQuery } from './packet.js';
 import { Query } from './resolver/query.js';
@@ -47,22 +46,8 @@ interface TcpClient {
   query: Query | undefined;
 }
 
-export class TcpFront {
-  private readonly clients = new Set<TcpClient>();
+export class TcpFront extends Front<TcpClient> {
   private server: Server | undefined;
-
-  private readonly shared: FrontShared;
-  private readonly acl: Acl;
-
-  constructor(shared: FrontShared, acl: Acl) {
-    this.shared = shared;
-    this.acl = acl;
-  }
-
-  /** Connections open (the stats line). */
-  get active(): number {
-    return this.clients.size;
-  }
 
   /** Listens on ip:port (as root, before privileges are dropped). */
   async listen(ip: string, port: number): Promise<void> {
@@ -96,7 +81,7 @@ export class TcpFront {
     if (this.clients.size >= MAXTCP) this.evictOldest();
     const address = s.remoteAddress ?? '';
     const port = s.remotePort ?? 0;
-    if ((port < 1024 && port !== 53) || !this.acl.allowed(address)) {
+    if (refusedSourcePort(port) || !this.acl.allowed(address)) {
       s.destroy();
       return;
     }
@@ -132,7 +117,7 @@ export class TcpFront {
 
   /** The original evicts the connection that started first; the set keeps accept order. */
   private evictOldest(): void {
-    const oldest = this.clients.values().next().value!;
+    const oldest = this.oldest()!;
     if (oldest.state === RESOLVING) {
       logDrop(oldest.n, 'timed out');
       this.close1(oldest, 'broken pipe');
@@ -181,7 +166,7 @@ export class TcpFront {
       this.close1(c, 'protocol error');
       return;
     }
-    const n = ++this.shared.queries;
+    const n = this.nextQuestion();
     c.n = n;
     c.id = q.id;
     c.state = RESOLVING;

@@ -1,9 +1,8 @@
 // The UDP front end (dnscache.c's u_new, u_respond, u_drop): questions arrive in batches from
 // the addon, each is checked (size, source port, ip/, parse), at most 200 are in flight (a new
 // one evicts the oldest, `drop N timed out`), and answers go out in batches.
-import type { Acl } from './acl.js';
 import { clientOf } from './client-address.js';
-import type { FrontShared } from './front-shared.js';
+import { Front, refusedSourcePort } from './front-shared.js';
 import { logDrop, logInternalError, logQuery, logSent } from './log.js';
 import { parseQuery } from './packet.js';
 import { Query } from './resolver/query.js';
@@ -32,8 +31,7 @@ interface UdpClient {
   query: Query;
 }
 
-export class UdpFront {
-  private readonly clients = new Set<UdpClient>();
+export class UdpFront extends Front<UdpClient> {
   private fd = -1;
   private handle: Handle | undefined;
   private readonly rx = new Slots(BATCH, QUESTION_SLOT);
@@ -43,19 +41,6 @@ export class UdpFront {
   private readonly spare: Query[] = [];
   private flushQueued = false;
   private inBatch = false;
-
-  private readonly shared: FrontShared;
-  private readonly acl: Acl;
-
-  constructor(shared: FrontShared, acl: Acl) {
-    this.shared = shared;
-    this.acl = acl;
-  }
-
-  /** Questions in flight (the stats line). */
-  get active(): number {
-    return this.clients.size;
-  }
 
   /** Creates and binds the socket (as root, before privileges are dropped); throws SystemError. */
   bind(ip: string, port: number): void {
@@ -97,19 +82,18 @@ export class UdpFront {
 
   private question(data: Buffer, offset: number, len: number, at: number): void {
     if (this.clients.size >= MAXUDP) {
-      const oldest = this.clients.values().next().value!;
-      this.drop(oldest, 'timed out');
+      this.drop(this.oldest()!, 'timed out');
     }
     if (len < 0 || len >= QUESTION_SLOT) return;
     const { meta, metaBytes } = this.rx;
     const port = meta[(at >> 2) + 1]!;
-    if (port < 1024 && port !== 53) return;
+    if (refusedSourcePort(port)) return;
     const client = clientOf(metaBytes, meta, at);
     if (!this.acl.allowed(client.text)) return;
     const msg = data.subarray(offset, offset + len);
     const q = parseQuery(msg, len);
     if (!q) return;
-    const n = ++this.shared.queries;
+    const n = this.nextQuestion();
     logQuery(n, client.hex, port, q.id, q.type, q.name);
     const m = at >> 2;
     const c: UdpClient = {

@@ -4,9 +4,10 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { waitFor } from '@fortress/test-support/wait-for';
 
 export { waitFor };
@@ -206,12 +207,7 @@ export function tcpExchange(
       resolve(v);
     };
     const timer = setTimeout(() => done(undefined), ms);
-    s.on('connect', () => {
-      const framed = Buffer.alloc(packet.length + 2);
-      framed.writeUInt16BE(packet.length);
-      packet.copy(framed, 2);
-      s.write(framed);
-    });
+    s.on('connect', () => s.write(tcpFrame(packet)));
     s.on('data', (d) => {
       got = Buffer.concat([got, d]);
       if (got.length >= 2 && got.length >= 2 + got.readUInt16BE(0)) done(got.subarray(2, 2 + got.readUInt16BE(0)));
@@ -219,6 +215,84 @@ export function tcpExchange(
     s.on('error', () => done(undefined));
     s.on('close', () => done(undefined));
   });
+}
+
+/** A DNS message as TCP carries it: its length in two bytes first. */
+export function tcpFrame(packet: Buffer): Buffer {
+  const out = Buffer.alloc(packet.length + 2);
+  out.writeUInt16BE(packet.length);
+  packet.copy(out, 2);
+  return out;
+}
+
+/** A TCP connection to a cache: the answers read so far (unframed), whether it is closed. */
+export interface TcpConn {
+  s: Socket;
+  replies: Buffer[];
+  closed: () => boolean;
+}
+
+/**
+ * Connects from SOURCE to IP:53; resolves once connected (the kernel completes the handshake
+ * even while dnscache is stopped, as long as the listen backlog has room) or closed.
+ */
+export async function openTcp(ip: string, source: string): Promise<TcpConn> {
+  const s = connect({ host: ip, port: 53, localAddress: source });
+  const replies: Buffer[] = [];
+  let got = Buffer.alloc(0);
+  let isClosed = false;
+  let connected = false;
+  s.on('error', () => {});
+  s.on('close', () => {
+    isClosed = true;
+  });
+  s.on('data', (d) => {
+    got = Buffer.concat([got, d]);
+    while (got.length >= 2 && got.length >= 2 + got.readUInt16BE(0)) {
+      replies.push(got.subarray(2, 2 + got.readUInt16BE(0)));
+      got = got.subarray(2 + got.readUInt16BE(0));
+    }
+  });
+  s.on('connect', () => {
+    connected = true;
+  });
+  try {
+    await waitFor(`a connection from ${source} to ${ip}`, () => connected || isClosed);
+  } catch (err) {
+    s.destroy();
+    throw err;
+  }
+  return { s, replies, closed: () => isClosed };
+}
+
+/** One cache under test, side by side with the other. */
+export interface Cache {
+  who: 'ours' | 'Debian';
+  ip: string;
+  p?: Proc;
+}
+
+/**
+ * For a test file: a tinydns on BASE.1 serving DATA, and our dnscache (BASE.10) and Debian's
+ * (BASE.11) serving 127.x clients from it, started in a `before` hook; the lab is cleaned up
+ * after the file's tests.
+ */
+export function cachesSideBySide(base: string, data: string): { lab: Lab; tiny: string; caches: Cache[] } {
+  const lab = new Lab();
+  const tiny = `${base}.1`;
+  const caches: Cache[] = [
+    { who: 'ours', ip: `${base}.10` },
+    { who: 'Debian', ip: `${base}.11` },
+  ];
+  before(async () => {
+    await lab.tinydns(tiny, data);
+    for (const c of caches) {
+      const program = c.who === 'ours' ? OUR_DNSCACHE : DEBIAN_DNSCACHE;
+      c.p = await lab.dnscache(program, c.ip, lab.cacheRoot(c.who, ['127'], { '@': [tiny] }));
+    }
+  });
+  after(() => lab.cleanup());
+  return { lab, tiny, caches };
 }
 
 /** Answers in a comparable form: lowercased names, sorted, TTLs apart. */

@@ -3,73 +3,24 @@
 // is closed after 10 s of no progress instead of being read from forever; a client that sends
 // its question and shuts down its side still gets the answer, as from Debian's dnscache.
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
-import { after, before, test } from 'node:test';
-import { DEBIAN_DNSCACHE, dnsPacket, Lab, OUR_DNSCACHE, type Proc, queryPacket, tcpExchange, waitFor } from './lab.js';
+import { test } from 'node:test';
+import {
+  type TcpConn as Conn,
+  cachesSideBySide,
+  dnsPacket,
+  tcpFrame as framed,
+  openTcp as open,
+  type Proc,
+  queryPacket,
+  tcpExchange,
+  waitFor,
+} from './lab.js';
 
 const BASE = '127.53.12';
-const TINY = `${BASE}.1`;
-const lab = new Lab();
-const caches: { who: string; ip: string; p?: Proc }[] = [
-  { who: 'ours', ip: `${BASE}.10` },
-  { who: 'Debian', ip: `${BASE}.11` },
-];
-const ours = caches[0]!;
 /** 28 addresses: an answer of about 470 bytes, to fill socket buffers with few questions. */
 const BIG = Array.from({ length: 28 }, (_, i) => `+big.test:127.0.1.${i + 1}:300\n`).join('');
-
-before(async () => {
-  await lab.tinydns(TINY, `.test:${TINY}:a\n+www.test:127.0.0.11:300\n${BIG}`);
-  for (const c of caches) {
-    const program = c.who === 'ours' ? OUR_DNSCACHE : DEBIAN_DNSCACHE;
-    c.p = await lab.dnscache(program, c.ip, lab.cacheRoot(c.who, ['127'], { '@': [TINY] }));
-  }
-});
-after(() => lab.cleanup());
-
-function framed(packet: Buffer): Buffer {
-  const out = Buffer.alloc(packet.length + 2);
-  out.writeUInt16BE(packet.length);
-  packet.copy(out, 2);
-  return out;
-}
-
-interface Conn {
-  s: Socket;
-  replies: Buffer[];
-  closed: () => boolean;
-}
-
-/** Connects from source; resolves once connected (the kernel completes the handshake even
- * while dnscache is stopped, as long as the listen backlog has room), fails after 20 s. */
-async function open(ip: string, source: string): Promise<Conn> {
-  const s = connect({ host: ip, port: 53, localAddress: source });
-  const replies: Buffer[] = [];
-  let got = Buffer.alloc(0);
-  let isClosed = false;
-  let connected = false;
-  s.on('error', () => {});
-  s.on('close', () => {
-    isClosed = true;
-  });
-  s.on('data', (d) => {
-    got = Buffer.concat([got, d]);
-    while (got.length >= 2 && got.length >= 2 + got.readUInt16BE(0)) {
-      replies.push(got.subarray(2, 2 + got.readUInt16BE(0)));
-      got = got.subarray(2 + got.readUInt16BE(0));
-    }
-  });
-  s.on('connect', () => {
-    connected = true;
-  });
-  try {
-    await waitFor(`a connection from ${source} to ${ip}`, () => connected || isClosed);
-  } catch (err) {
-    s.destroy();
-    throw err;
-  }
-  return { s, replies, closed: () => isClosed };
-}
+const { caches } = cachesSideBySide(BASE, `.test:${BASE}.1:a\n+www.test:127.0.0.11:300\n${BIG}`);
+const ours = caches[0]!;
 
 /** Runs fn with our dnscache stopped (SIGSTOP), so that connections queue in the kernel. */
 async function whileStopped<T>(p: Proc, fn: () => Promise<T>): Promise<T> {

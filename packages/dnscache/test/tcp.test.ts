@@ -1,54 +1,11 @@
 // TCP sessions: several questions on one connection, an idle connection closed after 10 s, a
 // client that hangs up; the tcpopen/tcpclose lines as Debian's dnscache writes them.
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
-import { after, before, test } from 'node:test';
-import { DEBIAN_DNSCACHE, dnsPacket, Lab, OUR_DNSCACHE, type Proc, queryPacket, waitFor } from './lab.js';
+import { test } from 'node:test';
+import { cachesSideBySide, dnsPacket, tcpFrame as framed, openTcp as open, queryPacket, waitFor } from './lab.js';
 
 const BASE = '127.53.10';
-const TINY = `${BASE}.1`;
-const lab = new Lab();
-const caches: { who: string; ip: string; p?: Proc }[] = [
-  { who: 'ours', ip: `${BASE}.10` },
-  { who: 'Debian', ip: `${BASE}.11` },
-];
-
-before(async () => {
-  await lab.tinydns(TINY, `.test:${TINY}:a\n+www.test:127.0.0.11:300\n+ftp.test:127.0.0.12:300\n`);
-  for (const c of caches) {
-    const program = c.who === 'ours' ? OUR_DNSCACHE : DEBIAN_DNSCACHE;
-    c.p = await lab.dnscache(program, c.ip, lab.cacheRoot(c.who, ['127'], { '@': [TINY] }));
-  }
-});
-after(() => lab.cleanup());
-
-function framed(packet: Buffer): Buffer {
-  const out = Buffer.alloc(packet.length + 2);
-  out.writeUInt16BE(packet.length);
-  packet.copy(out, 2);
-  return out;
-}
-
-function open(ip: string, source: string): Promise<{ s: Socket; replies: Buffer[]; closed: () => boolean }> {
-  return new Promise((resolve) => {
-    const s = connect({ host: ip, port: 53, localAddress: source });
-    const replies: Buffer[] = [];
-    let got = Buffer.alloc(0);
-    let isClosed = false;
-    s.on('error', () => {});
-    s.on('close', () => {
-      isClosed = true;
-    });
-    s.on('data', (d) => {
-      got = Buffer.concat([got, d]);
-      while (got.length >= 2 && got.length >= 2 + got.readUInt16BE(0)) {
-        replies.push(got.subarray(2, 2 + got.readUInt16BE(0)));
-        got = got.subarray(2 + got.readUInt16BE(0));
-      }
-    });
-    s.on('connect', () => resolve({ s, replies, closed: () => isClosed }));
-  });
-}
+const { caches } = cachesSideBySide(BASE, `.test:${BASE}.1:a\n+www.test:127.0.0.11:300\n+ftp.test:127.0.0.12:300\n`);
 
 test('two questions in one write on one connection get two answers, in order', async () => {
   for (const c of caches) {

@@ -9,11 +9,11 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { CHROMIUM, CHROMIUM_ARGS } from '@fortress/test-support/browser';
 import { waitFor } from '@fortress/test-support/wait-for';
 import { ScanFixture } from './dashboard-fixture.js';
 import { loopbackAddress } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
 
 const fx = new ScanFixture('dashboard-browser', 20);
@@ -41,14 +41,7 @@ before(async () => {
     headless: true,
     viewport: { width: 1440, height: 900 },
     args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       // rebind.test resolves to the dashboard's address, as a DNS-rebinding attacker's name would.
       `--host-resolver-rules=MAP rebind.test ${ip}`,
     ],

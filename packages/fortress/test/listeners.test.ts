@@ -2,63 +2,31 @@
 // the command's quotes, metacharacters and $VARS reach the per-connection program as written;
 // a mistake in ./rules followed by `svc -t` keeps the listener serving with the last good rules.cdb.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { tempDir } from '@fortress/test-support/temp-dir';
+import { before, test } from 'node:test';
 import { waitFor } from '@fortress/test-support/wait-for';
-import { exchange, fortress, loopbackAddress, suitePath } from './helpers.js';
+import { confTree, exchange, loopbackAddress } from './helpers.js';
 
-// Registered before tempDir's own hook (which SIGKILLs what is left and removes the directory): runs first.
-after(async () => {
-  if (svscan?.pid !== undefined && svscan.exitCode === null) {
-    const exited = new Promise((resolve) => svscan?.once('exit', resolve));
-    process.kill(svscan.pid, 'SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
-    clearTimeout(timer);
-  }
-  for (const name of created) {
-    try {
-      execFileSync('userdel', [name], { stdio: 'ignore', env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' } });
-    } catch {
-      // in use or gone
-    }
-  }
-});
-const dir = tempDir('listeners');
-const scan = join(dir, 'service');
+const { scan, env, conf, startSvscan } = confTree('listeners');
 const ip = loopbackAddress();
 const USER = 'ftestlisten';
 const LOG = 'ftestlistenlog';
 const base = 20000 + Math.floor(Math.random() * 20000);
 const ports = { quoted: base, words: base + 1, rules: base + 2 };
-const created: string[] = [];
-let env: NodeJS.ProcessEnv;
-let svscan: ChildProcess | undefined;
 
 // The issue's command, with more the sh in ./run must leave alone: quotes, ; | * and $((...)).
 const QUOTED = `sh -c "echo hello $TCPREMOTEIP at $TCPLOCALIP; echo 'semi;colon|pipe' \\"dq\\" '*' $((6*7))"`;
 // The same kind of thing as separate words after `--`.
 const WORDS = ['sh', '-c', `echo "words: $TCPLOCALPORT" "it's" \`echo back\``];
 
-function conf(args: string[]): void {
-  const r = fortress(['conf', ...args], env);
-  for (const m of r.stderr.matchAll(/created account (\S+)/g)) if (m[1]) created.push(m[1]);
-  assert.equal(r.status, 0, `conf ${args.join(' ')}: ${r.stderr}`);
-}
-
 before(() => {
-  chmodSync(dir, 0o755);
-  mkdirSync(scan);
-  env = { ...process.env, PATH: suitePath(dir).PATH };
   const common = ['--ip', ip, '--user', USER, '--log-user', LOG];
   conf(['tcpserver', join(scan, 'quoted'), ...common, '--port', String(ports.quoted), '--command', QUOTED]);
   conf(['tcpserver', join(scan, 'words'), ...common, '--port', String(ports.words), '--', ...WORDS]);
   conf(['tcpserver', join(scan, 'rules'), ...common, '--port', String(ports.rules), '--command', 'echo rules-ok']);
-  const log = openSync(join(dir, 'svscan.log'), 'a');
-  svscan = spawn('svscan', [scan], { env, stdio: ['ignore', log, log], detached: true, cwd: dir });
+  startSvscan();
 });
 
 function answer(port: number): Promise<string> {

@@ -2,62 +2,25 @@
 // loopback address and not on another, runs as its own account, and its log is written by the log
 // account. `fortress status` and `fortress audit` are checked against the running services.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { findAccount } from '@fortress/fortress/conf/accounts';
-import { tempDir } from '@fortress/test-support/temp-dir';
 import { waitFor } from '@fortress/test-support/wait-for';
-import { exchange, fortress, loopbackAddress, refused, suitePath } from './helpers.js';
+import { confTree, exchange, fortress, loopbackAddress, refused } from './helpers.js';
 
-// Registered before tempDir's own hook (which SIGKILLs what is left and removes the directory): runs first.
-after(async () => {
-  if (svscan?.pid !== undefined && svscan.exitCode === null) {
-    const exited = new Promise((resolve) => svscan?.once('exit', resolve));
-    try {
-      process.kill(svscan.pid, 'SIGTERM');
-    } catch {
-      // gone
-    }
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
-    clearTimeout(timer);
-  }
-  for (const name of created) {
-    try {
-      execFileSync('userdel', [name], { stdio: 'ignore', env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' } });
-    } catch {
-      // in use or gone
-    }
-  }
-});
-const dir = tempDir('services');
-const scan = join(dir, 'service');
+const { dir, scan, env, standIns, conf, startSvscan } = confTree('services');
 const ip = loopbackAddress();
 const dnsIp = loopbackAddress();
 const LOG = 'ftestlog';
 const ACCOUNTS = { httpd: 'ftesthttpd', fingerd: 'ftestfinger', tcpserver: 'ftesttcp', dnscache: 'ftestdns' };
-const created: string[] = [];
-let env: NodeJS.ProcessEnv;
-let svscan: ChildProcess | undefined;
 const base = 20000 + Math.floor(Math.random() * 20000);
 const ports = { httpd: base, fingerd: base + 1, tcpserver: base + 2, inetd: base + 3, dns: base + 4 };
 
-function conf(args: string[]): void {
-  const r = fortress(['conf', ...args], env);
-  for (const m of r.stderr.matchAll(/created account (\S+)/g)) if (m[1]) created.push(m[1]);
-  assert.equal(r.status, 0, `conf ${args.join(' ')}: ${r.stderr}`);
-}
-
 before(() => {
-  // The services' accounts must reach their directories (mkdtemp makes 0700).
-  chmodSync(dir, 0o755);
-  mkdirSync(scan);
-  const path = suitePath(dir);
-  env = { ...process.env, PATH: path.PATH };
-  if (path.standIns.length > 0) process.stderr.write(`# Debian stand-ins: ${path.standIns.join(' ')}\n`);
+  if (standIns.length > 0) process.stderr.write(`# Debian stand-ins: ${standIns.join(' ')}\n`);
   const common = ['--ip', ip, '--log-user', LOG];
   conf(['httpd', join(scan, 'httpd'), ...common, '--port', String(ports.httpd), '--user', ACCOUNTS.httpd]);
   writeFileSync(join(scan, 'httpd/public/hello.txt'), 'hello from the fortress\n');
@@ -96,8 +59,7 @@ before(() => {
   writeFileSync(inetdConf, `${ports.inetd} stream tcp nowait nobody ${script} inetd-service\n`);
   const imported = fortress(['import-inetd', inetdConf, '--ip', ip, scan, '--log-user', LOG], env);
   assert.equal(imported.status, 0, imported.stderr);
-  const log = openSync(join(dir, 'svscan.log'), 'a');
-  svscan = spawn('svscan', [scan], { env, stdio: ['ignore', log, log], detached: true, cwd: dir });
+  startSvscan();
 });
 
 function uidOf(pid: number): number {

@@ -4,7 +4,14 @@
 // it then (one walk of /proc: tree-kill's `ps` per process took 100 times longer). After `svc -d` only when a `timeout-kill` file says so
 // (0.76 waits forever); in a tree stop (supervise's SIGTERM, svscan's) always, after
 // `timeout-kill` ms or else the tree's grace time.
-import { descendantsOf, groupAlive, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
+import {
+  descendantsOf,
+  groupAlive,
+  membersOf,
+  type ProcessIdentity,
+  sameProcess,
+  sendSignal,
+} from '@fortress/core/proc';
 
 const { readFileSync } = process.getBuiltinModule('node:fs');
 const { join } = process.getBuiltinModule('node:path');

@@ -66,7 +66,7 @@ export type ReadinessSourceFactory = (
 ) => ReadinessSource | undefined;
 
 export const NOTIFICATION_FD_FILE = 'notification-fd';
-/** The highest descriptor the spawn can place (native/spawn-service.c). */
+/** The highest notification-fd accepted (documented in the README; a larger one is a typo). */
 export const MAX_NOTIFICATION_FD = 63;
 const O_CLOEXEC = 0o2000000;
 

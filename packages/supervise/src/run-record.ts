@@ -8,35 +8,36 @@
 // Just before each spawn the line says `pending MS BOOT` (one pwrite): should supervise die
 // between the spawn and the record, the next one looks for that ./run in /proc (see
 // findUnrecordedRun).
-import { type ProcessIdentity, processState, sessionLeadersSince } from './proc-info.js';
+import {
+  bootId,
+  cwdIdentity,
+  identityOf as liveIdentity,
+  liveStat,
+  type ProcessIdentity,
+  sessionLeadersSince,
+} from '@fortress/core/proc';
 
-const { readFileSync, readSync, statSync, writeSync } = process.getBuiltinModule('node:fs');
+const { readSync, statSync, writeSync } = process.getBuiltinModule('node:fs');
 
 export const RUN_RECORD_FILE = 'run.id';
 /** Fixed length, so an overwrite in place (one pwrite, no rename) never leaves a longer tail. */
 const RECORD_BYTES = 80;
 
-let bootId: string | undefined;
+let thisBoot: string | undefined;
 
 function currentBootId(): string {
-  if (bootId === undefined) {
-    try {
-      bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
-    } catch {
-      bootId = '-';
-    }
-  }
-  return bootId;
+  thisBoot ??= bootId() ?? '-';
+  return thisBoot;
 }
 
 /** The identity of our own child `pid` now (it cannot be reused before we reap it). */
 export function identityOf(pid: number): ProcessIdentity {
-  return { pid, start: processState(pid)?.start ?? '' };
+  return liveIdentity(pid) ?? { pid, starttime: 0 };
 }
 
 /** Records `run` in place, or (no `run`) that a spawn is about to happen. Failures are reported, not thrown. */
 export function writeRunRecord(fd: number, run: ProcessIdentity | undefined, warn: (err: unknown) => void): void {
-  const line = run ? `${run.pid} ${run.start} ${currentBootId()}` : `pending ${Date.now()} ${currentBootId()}`;
+  const line = run ? `${run.pid} ${run.starttime} ${currentBootId()}` : `pending ${Date.now()} ${currentBootId()}`;
   try {
     writeSync(fd, `${line.padEnd(RECORD_BYTES - 1)}\n`, 0, 'latin1');
   } catch (err) {
@@ -61,8 +62,9 @@ export function recordedRunAlive(fd: number, dir: string): ProcessIdentity | und
   if (start === undefined || boot !== currentBootId()) return undefined;
   if (first === 'pending') return findUnrecordedRun(dir, Number(start));
   const pid = Number(first);
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  return stillRunning({ pid, start }) ? { pid, start } : undefined;
+  const starttime = Number(start);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(starttime)) return undefined;
+  return stillRunning({ pid, starttime }) ? { pid, starttime } : undefined;
 }
 
 /**
@@ -79,19 +81,15 @@ export function findUnrecordedRun(dir: string, sinceMs: number): ProcessIdentity
   }
   // Start times have 10 ms ticks, and the clock may have been stepped: one second of slack.
   const candidates = sessionLeadersSince(sinceMs - 1000).filter(({ pid }) => {
-    try {
-      const cwd = statSync(`/proc/${pid}/cwd`);
-      return cwd.dev === here.dev && cwd.ino === here.ino;
-    } catch {
-      return false;
-    }
+    const cwd = cwdIdentity(pid);
+    return cwd !== undefined && cwd.dev === here.dev && cwd.ino === here.ino;
   });
-  candidates.sort((a, b) => Number(a.start) - Number(b.start));
+  candidates.sort((a, b) => a.starttime - b.starttime);
   return candidates[0];
 }
 
 /** True while `run` is the same live process, leading its own session. */
 export function stillRunning(run: ProcessIdentity): boolean {
-  const now = processState(run.pid);
-  return now !== undefined && now.start === run.start && now.sid === run.pid && now.pgid === run.pid;
+  const now = liveStat(run.pid);
+  return now !== undefined && now.starttime === run.starttime && now.session === run.pid && now.pgrp === run.pid;
 }

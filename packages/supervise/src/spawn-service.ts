@@ -2,10 +2,10 @@
 // session of its own (its pid is its process group), with the host's stdio as fds 0-2, the
 // descriptors its readiness sources give it (the notification-fd pipe), and no other descriptor
 // (everything else is close-on-exec).
-// One posix_spawn through native/spawn-service.c (vfork-like: no copy of Node's memory, unlike
-// child_process, whose fork of the whole process costs about a millisecond per start).
-import { loadAddon, packageDir } from '@fortress/core/addon';
-import { SystemError } from '@fortress/core/errors';
+// One posix_spawn through core's spawn with its `cwd` option (vfork-like: no copy of Node's
+// memory, unlike child_process, whose fork of the whole process costs about a millisecond per
+// start); the class must not chdir the process that hosts it.
+import { preloadLibc, spawn } from '@fortress/core/libc';
 
 const { constants } = process.getBuiltinModule('node:os');
 
@@ -18,16 +18,9 @@ export interface SpawnSettings {
   extraFds?: readonly (readonly [number, number])[];
 }
 
-interface Addon {
-  spawnService(dir: string, path: string, argv: string[], envp: string[], fds: number[]): number;
-}
-
-let addon: Addon | undefined;
-
 /** Loads the addon now (hosts do it at start, not while a service waits). */
-export function loadSpawnAddon(): Addon {
-  addon ??= loadAddon<Addon>(packageDir(import.meta.url, 'supervise'), 'spawn-service');
-  return addon;
+export function loadSpawnAddon(): void {
+  preloadLibc();
 }
 
 /**
@@ -43,14 +36,9 @@ export function spawnService(name: string, args: readonly string[], settings: Sp
     if (value !== undefined) envp.push(`${key}=${value}`);
   }
   const path = `./${name}`;
-  const fds = [...stdio];
-  for (const [target, fd] of settings.extraFds ?? []) {
-    while (fds.length < target) fds.push(-1);
-    fds[target] = fd;
-  }
-  const result = loadSpawnAddon().spawnService(dir, path, [path, ...args], envp, fds);
-  if (result < 0) throw new SystemError('posix_spawn', -result);
-  return result;
+  const moves: Array<[number, number]> = stdio.map((fd, i): [number, number] => [fd, i]);
+  for (const [target, fd] of settings.extraFds ?? []) moves.push([fd, target]);
+  return spawn(path, [path, ...args], envp, { cwd: dir, moves, newSession: true });
 }
 
 /** runit's ./finish arguments: exit code (-1 when killed by a signal) and signal number (0 if none). */

@@ -1,47 +1,24 @@
-// Test fixtures: temporary service directories, our and Debian's supervise as real processes,
-// polling with deadlines, cleanup by pid and process group.
+// supervise's own fixtures: our and Debian's supervise as real processes, its status files, its
+// control FIFO. What every package's tests share (temporary directories, service directories,
+// waiting, cleanup by pid and group, /proc) comes from @fortress/test-support and core.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { waitFor } from '@fortress/core/wait-for';
+import { liveStat, membersOf } from '@fortress/core/proc';
+import { REPO } from '@fortress/test-support/paths';
+import { killQuietly, killUnder } from '@fortress/test-support/processes';
+import { makeService, writeScript } from '@fortress/test-support/service';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
 
-export { waitFor };
+export { killQuietly, makeService, REPO, waitFor, writeScript as writeExecutable };
 
-export const REPO = new URL('../../../', import.meta.url).pathname;
 export const SUPERVISE_BIN = join(REPO, 'packages/supervise/bin/supervise.js');
 
+/** A temporary directory (test-support's tempDir: removed, and what runs in it killed, after the test or file). */
 export function makeTempDir(prefix = 'supervise-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** Creates DIR/NAME with a run script (`#!/bin/sh` prepended), executable. */
-export function makeService(
-  parent: string,
-  name: string,
-  runBody: string | undefined,
-  extra: Record<string, string> = {},
-): string {
-  const dir = join(parent, name);
-  mkdirSync(dir, { recursive: true });
-  if (runBody !== undefined) writeExecutable(join(dir, 'run'), runBody);
-  for (const [file, content] of Object.entries(extra)) writeFileSync(join(dir, file), content);
-  return dir;
-}
-
-export function writeExecutable(path: string, body: string): void {
-  writeFileSync(path, `#!/bin/sh\n${body}\n`);
-  chmodSync(path, 0o755);
+  return tempDir(prefix.replace(/-+$/, ''));
 }
 
 export interface Started {
@@ -72,21 +49,7 @@ export function startSupervise(
 
 /** True when `pid` exists and is not a zombie. */
 export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-export function killQuietly(target: number, signal: NodeJS.Signals = 'SIGKILL'): void {
-  try {
-    process.kill(target, signal);
-  } catch {
-    // gone
-  }
+  return liveStat(pid) !== undefined;
 }
 
 /** Writes bytes to DIR/supervise/control (non-blocking open, as svc does). */
@@ -116,18 +79,7 @@ export function readStatusBytes(dir: string): Buffer {
 
 /** Live members of process group `pgid`, from /proc. */
 export function groupMembers(pgid: number): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (f[0] !== 'Z' && Number(f[2]) === pgid) found.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return found;
+  return membersOf(pgid).map((p) => p.pid);
 }
 
 /** Debian's svstat text for DIR (empty on failure). */
@@ -168,28 +120,14 @@ export function cleanup(started: Started[], dirs: string[], pgids: number[] = []
         // no status
       }
     }
-    killWorkingIn(d);
+    killUnder(d);
     rmSync(d, { recursive: true, force: true });
-  }
-}
-
-/** SIGKILL to every process working under `dir`: what a failed test's services left behind
- * (a background child of ./run outlives its group's record once the service is down). */
-function killWorkingIn(dir: string): void {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cwd = readlinkSync(`/proc/${entry}/cwd`).replace(/ \(deleted\)$/, '');
-      if (cwd === dir || cwd.startsWith(`${dir}/`)) killQuietly(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
   }
 }
 
 function safeList(dir: string): string[] {
   try {
-    return spawnSync('ls', [dir], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    return readdirSync(dir);
   } catch {
     return [];
   }

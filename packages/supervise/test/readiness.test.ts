@@ -4,10 +4,11 @@
 // Debian's svc/svstat against each new state.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Subscription } from '@fortress/core/fifodir';
+import { pidsUnder } from '@fortress/test-support/processes';
 import { makeService, makeTempDir, REPO, readStatusJson, SUPERVISE_BIN, waitFor, writeExecutable } from './helpers.js';
 
 const SVC_BIN = join(REPO, 'packages/svc/bin');
@@ -17,21 +18,6 @@ interface Host {
   dir: string;
   /** supervise, or svscan -1 hosting it. */
   proc: ChildProcess;
-}
-
-/** Every process whose working directory is under ROOT (services, ./finish, supervise). */
-function processesUnder(root: string): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const cwd = readlinkSync(`/proc/${name}/cwd`);
-      if (cwd === root || cwd.startsWith(`${root}/`)) found.push(Number(name));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return found;
 }
 
 function ours(program: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -74,7 +60,7 @@ for (const mode of ['per-process', 'one-process'] as const) {
     after(async () => {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       for (let round = 0; round < 20; round++) {
-        const left = processesUnder(root);
+        const left = pidsUnder(root);
         if (left.length === 0) break;
         for (const pid of left) {
           try {

@@ -3,7 +3,7 @@
 // 0.76 prints it. svc, svstat and svok therefore carry names as byte strings (one char per byte,
 // 'latin1'), recovered from /proc/self/cmdline when argv lost bytes, and convert them back to
 // bytes at the file system and on output.
-const { readFileSync } = process.getBuiltinModule('node:fs');
+import { PROC, readCmdline } from '@fortress/core/proc';
 
 /** A Unicode string as a byte string (its UTF-8 bytes, one char each). */
 export function toByteString(text: string): string {
@@ -23,13 +23,8 @@ export function fromByteString(byteString: string): string {
 /** The program's arguments as byte strings, exactly as passed to execve. */
 export function byteArgs(argv: readonly string[]): string[] {
   if (!argv.some((arg) => arg.includes('\uFFFD'))) return argv.map(toByteString);
-  try {
-    const all = readFileSync('/proc/self/cmdline').toString('latin1').split('\0');
-    all.pop(); // each argument ends with a NUL
-    const raw = all.slice(all.length - argv.length);
-    if (raw.length === argv.length && raw.every((arg, i) => fromByteString(arg) === argv[i])) return raw;
-  } catch {
-    // no /proc: keep what Node decoded
-  }
+  const all = readCmdline('self', PROC, 'latin1') ?? []; // no /proc: keep what Node decoded
+  const raw = all.slice(all.length - argv.length);
+  if (raw.length === argv.length && raw.every((arg, i) => fromByteString(arg) === argv[i])) return raw;
   return argv.map(toByteString);
 }

@@ -2,9 +2,10 @@
 // map the outcome to s6's exit codes (0 reached, 99 timed out, 102 supervisor gone, 1 failed
 // permanently, 111 system failure), with a message in djb's shape for each failure.
 import { errorText } from '@fortress/core/error-text';
+import { isFortressError } from '@fortress/core/errors';
 import { fromByteString } from './byte-strings.js';
 import { writeStderr } from './service-files.js';
-import { ServiceWaiter, WaitError, type WaitTarget } from './wait-services.js';
+import { ERR_NOT_RUNNING, ERR_SUBSCRIBE, ServiceWaiter, type WaitTarget } from './wait-services.js';
 
 export const EXIT_REACHED = 0;
 export const EXIT_FAILED = 1;
@@ -33,12 +34,12 @@ export function subscribeAndWait(request: WaitRequest): number {
   try {
     waiter = new ServiceWaiter([...typed.keys()], request.target);
   } catch (err) {
-    if (!(err instanceof WaitError)) throw err;
-    if (err.reason === undefined) {
-      writeStderr(`${prog}: fatal: unable to wait for ${shown(err.dir)}: supervise not running`);
+    if (isFortressError(err, ERR_NOT_RUNNING)) {
+      writeStderr(`${prog}: fatal: unable to wait for ${shown(err.path!)}: supervise not running`);
       return EXIT_GONE;
     }
-    writeStderr(`${prog}: fatal: unable to subscribe to events for ${shown(err.dir)}: ${errorText(err.reason)}`);
+    if (!isFortressError(err, ERR_SUBSCRIBE)) throw err;
+    writeStderr(`${prog}: fatal: unable to subscribe to events for ${shown(err.path!)}: ${errorText(err.cause)}`);
     return EXIT_SYSTEM;
   }
   try {

@@ -4,6 +4,7 @@
 // on the subscriptions' FIFOs and on a write end of each DIR/supervise/ok: when the supervisor
 // goes away, the kernel reports POLLERR there (no reader left), so a SIGKILLed supervise is
 // noticed at once too, with no `x` event.
+import { FortressError } from '@fortress/core/errors';
 import { EVENT_DIR, Subscription } from '@fortress/core/fifodir';
 import { poll } from '@fortress/core/libc';
 import { inspectService } from '@fortress/core/service-inspect';
@@ -26,15 +27,9 @@ export type WaitOutcome =
 /** Where a waited-on service stands. */
 type Progress = 'waiting' | 'reached' | 'failed' | 'gone';
 
-export class WaitError extends Error {
-  readonly dir: string;
-  readonly reason: unknown;
-  constructor(text: string, dir: string, reason: unknown) {
-    super(text);
-    this.dir = dir;
-    this.reason = reason;
-  }
-}
+/** Why a subscription failed: its supervisor is not running (no cause), or the error. */
+export const ERR_NOT_RUNNING = 'ERR_NOT_RUNNING';
+export const ERR_SUBSCRIBE = 'ERR_SUBSCRIBE';
 
 interface Watch {
   dir: string;
@@ -92,8 +87,8 @@ export function statusProgress(dir: string, target: WaitTarget): Progress {
 }
 
 /**
- * Subscribes to the events of every DIR (throws WaitError, text `unable to subscribe to events
- * for DIR: ...` or `supervise not running on DIR`, after undoing what it did). Then call
+ * Subscribes to the events of every DIR (throws a FortressError whose `path` is DIR, after undoing
+ * what it did: ERR_SUBSCRIBE, or ERR_NOT_RUNNING with no cause). Then call
  * `wait()` on the result, and `close()` in the end.
  */
 export class ServiceWaiter {
@@ -192,7 +187,7 @@ function watch(dir: string): Watch {
   try {
     subscription = Subscription.subscribe(`${dir}/${EVENT_DIR}`);
   } catch (err) {
-    throw new WaitError(`unable to subscribe to events for ${dir}`, dir, err);
+    throw new FortressError(ERR_SUBSCRIBE, `unable to subscribe to events for ${dir}`, err, undefined, { path: dir });
   }
   try {
     const okFd = openSync(`${dir}/supervise/ok`, constants.O_WRONLY | constants.O_NONBLOCK);
@@ -200,7 +195,8 @@ function watch(dir: string): Watch {
   } catch (err) {
     subscription.close();
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENXIO' || code === 'ENOENT') throw new WaitError(`supervise not running on ${dir}`, dir, undefined);
-    throw new WaitError(`unable to open ${dir}/supervise/ok`, dir, err);
+    if (code === 'ENXIO' || code === 'ENOENT')
+      throw new FortressError(ERR_NOT_RUNNING, `supervise not running on ${dir}`, undefined, undefined, { path: dir });
+    throw new FortressError(ERR_SUBSCRIBE, `unable to open ${dir}/supervise/ok`, err, undefined, { path: dir });
   }
 }

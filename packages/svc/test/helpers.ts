@@ -1,6 +1,8 @@
-// Shared test fixtures: temporary service directories, fake supervise FIFOs held by the test,
-// real supervise processes (Debian's and ours), and our programs spawned as real processes.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+// svc's own fixtures: fake supervise FIFOs held by the test, status records, real supervise
+// processes (Debian's and ours), and our programs and Debian's run side by side. What every
+// package's tests share (running programs, paths, waiting, /proc, cleanup) comes from
+// @fortress/test-support and core.
+import { type ChildProcess, spawn } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -16,41 +18,44 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@fortress/core/wait-for';
+import { mkfifo as makeFifo } from '@fortress/core/libc';
+import { liveStat } from '@fortress/core/proc';
+import { debianProgram, ourProgram, REPO } from '@fortress/test-support/paths';
+import { killQuietly } from '@fortress/test-support/processes';
+import { runSync } from '@fortress/test-support/run';
+import { waitFor } from '@fortress/test-support/wait-for';
 
-export { waitFor };
+export { killQuietly, REPO, waitFor };
 
-export const REPO = new URL('../../../', import.meta.url).pathname;
 export const OUR_BIN = join(REPO, 'packages/svc/bin');
 export const OUR_SUPERVISE = join(REPO, 'packages/supervise/bin/supervise.js');
 export const OUR_SUPERVISE_BUILT = existsSync(join(REPO, 'packages/supervise/dist/bin/supervise.js'));
 export const DEBIAN_SUPERVISE = '/usr/bin/supervise';
 
+/** What a run of svc, svstat or svok gave (tests compare it whole). */
 export interface Run {
   status: number | null;
   stdout: string;
   stderr: string;
 }
 
+/** ARGV run to completion as UID (and its group) when given; output as latin1. */
+function runAs(argv: string[], cwd: string | undefined, uid: number | undefined): Run {
+  const r = runSync(argv, { cwd, encoding: 'latin1', ...(uid === undefined ? {} : { uid, gid: uid }) });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** Runs one of our programs (svc, svstat, svok) with the Node running the tests. */
 export function ours(program: string, args: string[], cwd?: string, uid?: number): Run {
-  const ids = uid === undefined ? {} : { uid, gid: uid };
-  return collect(
-    spawnSync(process.execPath, [join(OUR_BIN, `${program}.js`), ...args], { cwd, encoding: 'latin1', ...ids }),
-  );
+  return runAs(ourProgram('svc', program, ...args), cwd, uid);
 }
 
 /** Runs Debian's original (/usr/bin/svc, svstat, svok). */
 export function debian(program: string, args: string[], cwd?: string, uid?: number): Run {
-  const ids = uid === undefined ? {} : { uid, gid: uid };
-  return collect(spawnSync(`/usr/bin/${program}`, args, { cwd, encoding: 'latin1', ...ids }));
+  return runAs(debianProgram(program, ...args), cwd, uid);
 }
 
-function collect(r: ReturnType<typeof spawnSync>): Run {
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
+/** A temporary directory the caller removes with removeDir (svc's tests make theirs in `before` hooks). */
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'fortress-svc-'));
 }
@@ -60,8 +65,7 @@ export function removeDir(dir: string): void {
 }
 
 export function mkfifo(path: string): void {
-  const r = spawnSync('mkfifo', ['-m', '600', path]);
-  if (r.status !== 0) throw new Error(`mkfifo ${path} failed: ${String(r.stderr)}`);
+  makeFifo(path, 0o600);
 }
 
 /**
@@ -156,19 +160,12 @@ export function statusPid(dir: string): number {
 }
 
 export function isAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return !/^\d+ \(.*\) Z/.test(stat);
-  } catch {
-    return false;
-  }
+  return liveStat(pid) !== undefined;
 }
 
 /** The one-letter process state from /proc/PID/stat (R, S, T, Z...). */
 export function processState(pid: number): string {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return liveStat(pid)?.state ?? 'Z';
 }
 
 export type SuperviseKind = 'debian' | 'ours';
@@ -235,15 +232,6 @@ export class RunningSupervise {
         killQuietly(p, 'SIGKILL');
       }
     }
-  }
-}
-
-export function killQuietly(pid: number, signal: NodeJS.Signals): void {
-  if (pid === 0 || pid === 0) return;
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
   }
 }
 

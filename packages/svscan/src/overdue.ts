@@ -1,9 +1,10 @@
 // svscan's own deadline for a service stopped through its FIFO only (`dx` to a supervise that
 // is not fortress's, which would not enforce one): once it has passed, SIGKILL to the ./run
 // that supervise/status names, so the stop of the tree ends.
+
+import { processGroupOf, sendSignal } from '@fortress/core/proc';
 import { decodeStatus } from '@fortress/core/status-record';
 import { readTimeoutFile } from '@fortress/supervise/escalation';
-import { processGroupOf, sendSignal } from '@fortress/supervise/proc-info';
 
 const { readFileSync } = process.getBuiltinModule('node:fs');
 const { join } = process.getBuiltinModule('node:path');

@@ -3,10 +3,10 @@
 // supervise programs (Debian's dies of SIGTERM and leaves ./run running) get `dx` through the
 // control FIFO, as 0.76 would, and svscan enforces the deadline itself (stop-sequence.ts).
 import { readExtraStatus } from '@fortress/core/extra-status';
-import { sendSignal } from '@fortress/supervise/proc-info';
+import { flockHolders, sendSignal } from '@fortress/core/proc';
 import { type ControlResult, sendControl } from './control.js';
 
-const { readFileSync, statSync } = process.getBuiltinModule('node:fs');
+const { statSync } = process.getBuiltinModule('node:fs');
 const { join } = process.getBuiltinModule('node:path');
 
 /** 'signalled': a fortress supervise took SIGTERM and enforces the deadline itself. */
@@ -27,18 +27,11 @@ export function stopSupervisor(dir: string, pid: number | undefined): StopResult
  */
 export function isFortressSupervisor(dir: string, pid: number): boolean {
   if (!(pid > 0) || pid === process.pid || readExtraStatus(dir)?.supervisor !== pid) return false;
-  let inode: string;
-  let locks: string;
+  let inode: number;
   try {
-    inode = String(statSync(join(dir, 'supervise', 'lock')).ino);
-    locks = readFileSync('/proc/locks', 'latin1');
+    inode = statSync(join(dir, 'supervise', 'lock')).ino;
   } catch {
     return false;
   }
-  // `1: FLOCK  ADVISORY  WRITE 4242 08:01:1234 0 EOF` (waiters have `->` and one more field).
-  for (const line of locks.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (f[1] === 'FLOCK' && Number(f[4]) === pid && f[5]?.split(':')[2] === inode) return true;
-  }
-  return false;
+  return flockHolders(inode)?.includes(pid) ?? false;
 }

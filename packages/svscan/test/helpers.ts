@@ -1,42 +1,31 @@
-// Shared fixtures for svscan's tests: temporary scan and service directories, an svscan child,
-// polling with a deadline, and a sweep of every process whose cwd lies in the test's temp dir.
+// svscan's own fixtures: a service that records its pids, an svscan child, the supervise
+// processes of a scan found in /proc. What every package's tests share (temporary directories,
+// scripts, waiting, /proc) comes from @fortress/test-support and core.
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  chmodSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '@fortress/core/wait-for';
+import { listPids, liveStat, readCmdline, readCwd } from '@fortress/core/proc';
+import { REPO } from '@fortress/test-support/paths';
+import { writeScript } from '@fortress/test-support/service';
+import { tempDir } from '@fortress/test-support/temp-dir';
+import { waitFor } from '@fortress/test-support/wait-for';
 
-export { waitFor };
+export { REPO, waitFor, writeScript as script };
 
-export const REPO = new URL('../../../', import.meta.url).pathname;
 export const SVSCAN = join(REPO, 'packages/svscan/bin/svscan.js');
 export const OUR_SUPERVISE = join(REPO, 'packages/supervise/bin/supervise.js');
 /** A supervise program for tests that name one: FORTRESS_TEST_SUPERVISE, else ours. */
 export const SUPERVISE = process.env.FORTRESS_TEST_SUPERVISE || OUR_SUPERVISE;
 
+/** A temporary directory (test-support's tempDir: removed, and what runs in it killed, after the test). */
 export function tempRoot(label: string): string {
-  return mkdtempSync(join(tmpdir(), `svscan-${label}-`));
-}
-
-/** Writes an executable shell script. */
-export function script(path: string, body: string): void {
-  writeFileSync(path, `#!/bin/sh\n${body}\n`);
-  chmodSync(path, 0o755);
+  return tempDir(`svscan-${label}`);
 }
 
 /** A service directory whose ./run records its pid in DIR/pids and then runs `body`. */
 export function makeService(dir: string, body = 'exec sleep 1000'): string {
   mkdirSync(dir, { recursive: true });
-  script(join(dir, 'run'), `echo $$ >> pids\n${body}`);
+  writeScript(join(dir, 'run'), `echo $$ >> pids\n${body}`);
   return dir;
 }
 
@@ -60,21 +49,12 @@ export interface ProcInfo {
 /** Live (non-zombie) processes whose cwd is ROOT or below it. */
 export function processesUnder(root: string): ProcInfo[] {
   const found: ProcInfo[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cwd = readlinkSync(`/proc/${name}/cwd`);
-      if (root !== '/' && cwd !== root && !cwd.startsWith(`${root}/`)) continue;
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state === 'Z') continue;
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8')
-        .split('\0')
-        .filter((a) => a !== '');
-      found.push({ pid: Number(name), cwd, argv, state });
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
+  for (const pid of listPids()) {
+    const cwd = readCwd(pid); // undefined: gone meanwhile, or not ours to read
+    if (cwd === undefined || (root !== '/' && cwd !== root && !cwd.startsWith(`${root}/`))) continue;
+    const stat = liveStat(pid);
+    const argv = readCmdline(pid)?.filter((a) => a !== '');
+    if (stat && argv) found.push({ pid, cwd, argv, state: stat.state });
   }
   return found;
 }
@@ -106,14 +86,7 @@ export function logSupervisorsOf(service: string): ProcInfo[] {
 
 /** Live children of PID. */
 export function childrenOf(pid: number): ProcInfo[] {
-  return processesUnder('/').filter((p) => {
-    try {
-      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-    } catch {
-      return false;
-    }
-  });
+  return processesUnder('/').filter((p) => liveStat(p.pid)?.ppid === pid);
 }
 
 /** Live pids among the numbers in a pids file. */
@@ -124,12 +97,7 @@ export function livePids(path: string): number[] {
 }
 
 export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  return liveStat(pid) !== undefined;
 }
 
 export interface Svscan {

@@ -1,8 +1,8 @@
 // Cleaning up the processes a test started, by pid or by the process group it created, even
 // when the test fails; never by name.
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { after } from 'node:test';
+import { listPids, readCwd } from '@fortress/core/proc';
 
 /** Sends SIGNAL to TARGET (a pid, or -pgid for a group), ignoring a target already gone. */
 export function killQuietly(target: number, signal: NodeJS.Signals = 'SIGKILL'): void {
@@ -30,14 +30,11 @@ export function spawnGroup(argv: readonly string[], options: SpawnOptions = {}):
 /** Pids of processes whose working directory lies under DIR: what a test started there. */
 export function pidsUnder(dir: string): number[] {
   const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to see
-    }
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    // undefined: gone, or not ours to see; a removed directory reads `DIR (deleted)`.
+    const cwd = readCwd(pid)?.replace(/ \(deleted\)$/, '');
+    if (cwd !== undefined && (cwd === dir || cwd.startsWith(`${dir}/`))) pids.push(pid);
   }
   return pids;
 }

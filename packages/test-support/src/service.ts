@@ -9,13 +9,18 @@ export function writeScript(path: string, body: string): void {
 }
 
 /**
- * Creates PARENT/NAME as a service directory: ./run a `#!/bin/sh` script with RUNBODY, and each
- * of FILES (name to content, e.g. `down`) beside it. Returns the directory's path.
+ * Creates PARENT/NAME as a service directory: ./run a `#!/bin/sh` script with RUNBODY (none when
+ * undefined), and each of FILES (name to content, e.g. `down`) beside it. Returns its path.
  */
-export function makeService(parent: string, name: string, runBody: string, files: Record<string, string> = {}): string {
+export function makeService(
+  parent: string,
+  name: string,
+  runBody: string | undefined,
+  files: Record<string, string> = {},
+): string {
   const dir = join(parent, name);
   mkdirSync(dir, { recursive: true });
-  writeScript(join(dir, 'run'), runBody);
+  if (runBody !== undefined) writeScript(join(dir, 'run'), runBody);
   for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
   return dir;
 }

@@ -59,7 +59,9 @@ test('run: a program past its deadline is killed', async () => {
 });
 
 test('makeService: ./run is an executable sh script, extra files beside it', () => {
-  const dir = makeService(tempDir('self'), 'svc', 'exec sleep 1', { down: '' });
+  const root = tempDir('self');
+  assert.equal(existsSync(join(makeService(root, 'norun', undefined), 'run')), false);
+  const dir = makeService(root, 'svc', 'exec sleep 1', { down: '' });
   assert.equal(readFileSync(join(dir, 'run'), 'utf8'), '#!/bin/sh\nexec sleep 1\n');
   assert.equal(statSync(join(dir, 'run')).mode & 0o111, 0o111);
   assert.equal(existsSync(join(dir, 'down')), true);

@@ -9,27 +9,26 @@
 //   lookup tries only those. Debian's tcpserver never asks for either (it only sees IPv4).
 // * v4-mapped IPv6 (`::ffff:1.2.3.4`, with /96–/128) becomes the IPv4 form.
 // A prefix form that would match nothing (host bits set, a length that is not a number or too
-// long, the unspecified address `::`) is refused with an AddressError saying why, where the
+// long, the unspecified address `::`) is refused with a FortressError (ERR_ADDRESS) saying why, where the
 // original would store a key no client ever matches.
 import { isIPv4 } from 'node:net';
+import { EXIT_PERMANENT, FortressError } from '@fortress/core/errors';
 import { formatIPv6, isV4Mapped, maskBytes, parseIPv6 } from '@fortress/core/ipv6';
 
 export const IPV6_PREFIXES_KEY = '%ipv6-prefixes';
 
-/** An address that parses but means nothing: `reason` says why, for the error message. */
-export class AddressError extends Error {
-  readonly reason: string;
-  constructor(reason: string) {
-    super(reason);
-    this.reason = reason;
-  }
+/** The code of an address that parses but means nothing; the error's `text` says why. */
+export const ERR_ADDRESS = 'ERR_ADDRESS';
+
+function addressError(reason: string): FortressError {
+  return new FortressError(ERR_ADDRESS, reason, undefined, EXIT_PERMANENT);
 }
 
 /** `/LEN` → LEN, refusing what is not a decimal number up to `max`. */
 function prefixLength(text: string, max: number): number {
-  if (!/^\d+$/.test(text)) throw new AddressError(`prefix length ${text} is not a number`);
+  if (!/^\d+$/.test(text)) throw addressError(`prefix length ${text} is not a number`);
   const length = Number(text);
-  if (length > max) throw new AddressError(`prefix length ${text} is more than ${max}`);
+  if (length > max) throw addressError(`prefix length ${text} is more than ${max}`);
   return length;
 }
 
@@ -40,7 +39,7 @@ function expandIPv4Cidr(address: string, length: number, written: string, mapped
   if (base !== value) {
     const network = [base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255].join('.');
     const prefix = mapped ? `::ffff:${network}/${length + 96}` : `${network}/${length}`;
-    throw new AddressError(`${written} has host bits set: the network is ${prefix}`);
+    throw addressError(`${written} has host bits set: the network is ${prefix}`);
   }
   // Every address: the default rule, looked up last (after host names), not 256 one-octet keys.
   if (length === 0) return [''];
@@ -65,12 +64,12 @@ function expandIPv6(text: string): string[] | undefined {
   if (!bytes) return undefined;
   const length = slash >= 0 ? prefixLength(rest.slice(slash + 1), 128) : 128;
   if (length === 128 && bytes.every((b) => b === 0))
-    throw new AddressError(':: is the unspecified address: no client has it');
-  if (info && length !== 128) throw new AddressError('a prefix length cannot follow info@');
+    throw addressError(':: is the unspecified address: no client has it');
+  if (info && length !== 128) throw addressError('a prefix length cannot follow info@');
   if (isV4Mapped(bytes)) {
     const v4 = bytes.subarray(12).join('.');
     if (length === 128) return [`${info}${v4}`];
-    if (length < 96) throw new AddressError(`${rest} mixes IPv4-mapped and other IPv6 addresses: use /96 or longer`);
+    if (length < 96) throw addressError(`${rest} mixes IPv4-mapped and other IPv6 addresses: use /96 or longer`);
     const keys = expandIPv4Cidr(v4, length - 96, rest, true);
     // /96 is every IPv4 client: the 256 one-octet keys, not the default rule (IPv6 clients too).
     return length === 96 ? expandIPv4Octets() : keys;
@@ -78,7 +77,7 @@ function expandIPv6(text: string): string[] | undefined {
   if (length === 128) return [`${info}${formatIPv6(bytes)}`];
   const network = maskBytes(bytes, length);
   if (network.some((b, i) => b !== bytes[i]))
-    throw new AddressError(`${rest} has host bits set: the network is ${formatIPv6(network)}/${length}`);
+    throw addressError(`${rest} has host bits set: the network is ${formatIPv6(network)}/${length}`);
   return [`${formatIPv6(network)}/${length}`];
 }
 
@@ -103,7 +102,7 @@ function expandRange(address: string): string[] | undefined {
 }
 
 /**
- * Keys for an address; undefined when it does not parse. Throws AddressError for a prefix
+ * Keys for an address; undefined when it does not parse. Throws a FortressError (ERR_ADDRESS) for a prefix
  * form that parses but would match nothing. With ipv6Only, only the IPv6 forms are accepted
  * (used to find the separator in `::1:allow`).
  */
@@ -120,8 +119,8 @@ export function expandAddress(address: string, ipv6Only: boolean): string[] | un
 function expandIPv4Prefix(address: string): string[] {
   const slash = address.indexOf('/');
   const network = address.slice(0, slash);
-  if (network.includes('@')) throw new AddressError('a prefix length cannot follow info@');
-  if (!isIPv4(network)) throw new AddressError(`${network} before /${address.slice(slash + 1)} is not an IPv4 address`);
+  if (network.includes('@')) throw addressError('a prefix length cannot follow info@');
+  if (!isIPv4(network)) throw addressError(`${network} before /${address.slice(slash + 1)} is not an IPv4 address`);
   return expandIPv4Cidr(network, prefixLength(address.slice(slash + 1), 32), address);
 }
 

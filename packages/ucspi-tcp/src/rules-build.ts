@@ -5,7 +5,7 @@ import { fatalError } from '@fortress/core/program';
 import { CdbMaker } from './cdb-make.js';
 import { parseRules } from './rules-parse.js';
 
-/** Throws tcprules' fatal errors, and RuleSyntaxError for a line that does not parse. */
+/** Throws tcprules' fatal errors, ERR_RULE_SYNTAX (exit 100) for a line that does not parse. */
 export function buildRulesCdb(text: string, cdb: string, tmp: string): void {
   let fd: number;
   try {
@@ -14,7 +14,6 @@ export function buildRulesCdb(text: string, cdb: string, tmp: string): void {
     throw fatalError(`unable to create ${tmp}`, err);
   }
   try {
-    // A RuleSyntaxError goes to the caller, which prints the line's bytes (exit 100).
     const records = parseRules(text);
     const maker = new CdbMaker();
     for (const { key, data } of records) maker.add(key, data);

@@ -1,7 +1,7 @@
 // tcprules' text format → (key, data) records, exactly as ucspi-tcp 0.88's tcprules builds
 // them, plus the extensions: IPv6 addresses and CIDR prefixes (see rules-address.ts).
-import { writeSync } from 'node:fs';
-import { AddressError, expandAddress, IPV6_PREFIXES_KEY, ipv6PrefixLengths } from './rules-address.js';
+import { EXIT_PERMANENT, FortressError, isFortressError } from '@fortress/core/errors';
+import { ERR_ADDRESS, expandAddress, IPV6_PREFIXES_KEY, ipv6PrefixLengths } from './rules-address.js';
 
 export interface RuleRecord {
   key: string;
@@ -9,30 +9,17 @@ export interface RuleRecord {
   data: string;
 }
 
-/** A line that does not parse; `reason` (extensions only) says why, after the original's text. */
-export class RuleSyntaxError extends Error {
-  readonly code = 'ERR_RULE_SYNTAX';
-  readonly line: string;
-  readonly reason: string | undefined;
-  constructor(line: string, reason?: string) {
-    super(`unable to parse this line: ${line}${reason === undefined ? '' : `: ${reason}`}`);
-    this.line = line;
-    this.reason = reason;
-  }
-}
+/** The code of a line that does not parse (exit 100, as the original). */
+export const ERR_RULE_SYNTAX = 'ERR_RULE_SYNTAX';
 
 /**
- * `PROG: fatal: unable to parse this line: LINE` on fd 2 with the line's own bytes (the text is
- * read as latin1, one character per byte, so 0xff is written back as 0xff, as the original
- * does); returns exit code 100.
+ * `unable to parse this line: LINE[: REASON]` (the reason, extensions only, says why). The text
+ * is read as latin1, one character per byte, so the error carries the line's own bytes and
+ * 0xff is printed back as 0xff, as the original does.
  */
-export function reportSyntaxError(prog: string, err: RuleSyntaxError): number {
-  try {
-    writeSync(2, Buffer.from(`${prog}: fatal: ${err.message}\n`, 'latin1'));
-  } catch {
-    // stderr closed: nothing better to do with a diagnostic.
-  }
-  return 100;
+function syntaxError(line: string, reason?: string): FortressError {
+  const text = `unable to parse this line: ${line}${reason === undefined ? '' : `: ${reason}`}`;
+  return new FortressError(ERR_RULE_SYNTAX, text, undefined, EXIT_PERMANENT, { bytes: Buffer.from(text, 'latin1') });
 }
 
 /** The instruction part (`allow,A="b"`) → data, or undefined when it does not parse. */
@@ -72,7 +59,7 @@ function separatorIndex(line: string): number {
         if (expandAddress(line.slice(0, i), true) !== undefined) return i;
       } catch (err) {
         // An IPv6 address that means nothing (`:::allow`): this is the separator, refused later.
-        if (err instanceof AddressError) return i;
+        if (isFortressError(err, ERR_ADDRESS)) return i;
         throw err;
       }
     }
@@ -80,22 +67,22 @@ function separatorIndex(line: string): number {
   return first;
 }
 
-/** Parses one line (already without its newline); [] for ignored lines. Throws RuleSyntaxError. */
+/** Parses one line (already without its newline); [] for ignored lines. Throws a FortressError (ERR_RULE_SYNTAX). */
 export function parseRuleLine(raw: string): RuleRecord[] {
   if (raw.startsWith('#')) return [];
   const line = raw.replace(/[ \t\n]+$/, '');
   const colon = separatorIndex(line);
   if (colon < 0) return [];
   const data = parseInstruction(line.slice(colon + 1));
-  if (data === undefined) throw new RuleSyntaxError(line);
+  if (data === undefined) throw syntaxError(line);
   let keys: string[] | undefined;
   try {
     keys = expandAddress(line.slice(0, colon), false);
   } catch (err) {
-    if (err instanceof AddressError) throw new RuleSyntaxError(line, err.reason);
+    if (isFortressError(err, ERR_ADDRESS)) throw syntaxError(line, err.text);
     throw err;
   }
-  if (keys === undefined) throw new RuleSyntaxError(line);
+  if (keys === undefined) throw syntaxError(line);
   return keys.map((key) => ({ key, data }));
 }
 

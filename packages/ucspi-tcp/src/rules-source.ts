@@ -9,7 +9,7 @@ export function cdbRuleSource(cdb: CdbSource): RuleSource {
   return { find: (key) => cdbFind(cdb, key)?.toString('latin1') };
 }
 
-/** Parsed text; the first record of a key wins, as in the cdb. Throws RuleSyntaxError. */
+/** Parsed text; the first record of a key wins, as in the cdb. Throws a FortressError (ERR_RULE_SYNTAX). */
 export function textRuleSource(text: string): RuleSource {
   const map = new Map<string, string>();
   for (const { key, data } of parseRules(text)) if (!map.has(key)) map.set(key, data);

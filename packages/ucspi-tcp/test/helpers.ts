@@ -88,14 +88,5 @@ export async function debianClient(port: number, script: string, host = '127.0.0
   return stdout;
 }
 
-/** A small seeded PRNG (mulberry32), so generated rule sets are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Generated rule sets are reproducible: the same seed, the same rules.
+export { prng } from '@fortress/test-support/random';

@@ -4,7 +4,7 @@
 import { readDeathTally, signalName } from '@fortress/core/death-tally';
 import { program, usageError } from '@fortress/core/program';
 import type { Link } from '../chain.js';
-import { parseDeathEvents, triggeringDeath } from '../death-events.js';
+import { parseLimits, triggeringDeath } from '../death-events.js';
 import { applyEnvChanges } from '../environment.js';
 import { chainTo } from '../exec.js';
 import { fatal, writeStderr } from '../report.js';
@@ -20,19 +20,14 @@ export const link: Link = {
   run: async (argv, env) => {
     const [secondsText, countText, list, ...child] = argv;
     if (list === undefined || child.length === 0) throw usageError();
-    if (!/^\d{1,9}$/.test(secondsText!))
-      return fatal(PROG, `invalid number of seconds: ${secondsText}`, undefined, 100);
-    if (!/^\d{1,9}$/.test(countText!) || Number(countText) === 0) {
-      return fatal(PROG, `invalid count: ${countText}`, undefined, 100);
-    }
-    const events = parseDeathEvents(list);
-    if (typeof events === 'string') return fatal(PROG, `invalid event list: ${events}`, undefined, 100);
-    const seconds = Number(secondsText);
+    const limits = parseLimits(secondsText!, countText!, list);
+    if (typeof limits === 'string') return fatal(PROG, limits, undefined, 100);
+    const { seconds, count, events } = limits;
     const tally = readDeathTally('.');
     if (!tally.ok) {
       await writeStderr(`${PROG}: warning: unable to read supervise/death_tally: ${await reason(tally.code)}`);
     } else {
-      const death = triggeringDeath(tally.deaths, events, seconds, Number(countText), Date.now() / 1000);
+      const death = triggeringDeath(tally.deaths, events, seconds, count, Date.now() / 1000);
       if (death) {
         const how = death.signal === null ? `exit code ${death.code}` : `signal ${signalName(death.signal)}`;
         await writeStderr(

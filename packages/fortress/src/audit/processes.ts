@@ -1,8 +1,8 @@
 // Who owns a socket: socket inode -> pid (through /proc/PID/fd), then the process, its account,
 // and the supervised service it belongs to (its own or an ancestor's working directory).
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { listPids, programName, readCmdline, readStatus, realUid } from '@fortress/core/proc';
+import { listPids, programName, readCmdline, readCwd, readDescriptors, readStatus, realUid } from '@fortress/core/proc';
 
 export interface ProcessInfo {
   pid: number;
@@ -19,20 +19,7 @@ export interface ProcessInfo {
 export function socketOwners(procRoot = '/proc'): Map<number, number[]> {
   const owners = new Map<number, number[]>();
   for (const pid of listPids(procRoot)) {
-    const entry = String(pid);
-    let fds: string[];
-    try {
-      fds = readdirSync(join(procRoot, entry, 'fd'));
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      let target: string;
-      try {
-        target = readlinkSync(join(procRoot, entry, 'fd', fd));
-      } catch {
-        continue;
-      }
+    for (const target of readDescriptors(pid, procRoot)?.values() ?? []) {
       const m = /^socket:\[(\d+)\]$/.exec(target);
       if (!m) continue;
       const inode = Number(m[1]);
@@ -49,12 +36,7 @@ export function processInfo(pid: number, procRoot = '/proc'): ProcessInfo | unde
   const status = readStatus(pid, procRoot);
   const argv = readCmdline(pid, procRoot);
   if (!status || !argv) return undefined;
-  let cwd: string | undefined;
-  try {
-    cwd = readlinkSync(join(procRoot, String(pid), 'cwd'));
-  } catch {
-    cwd = undefined;
-  }
+  const cwd = readCwd(pid, procRoot);
   return {
     pid,
     ppid: Number(status.get('PPid') ?? 0),

@@ -1,5 +1,5 @@
 // fortress dashboard SCANDIR (--ip ADDR --port N | --socket PATH) [--control TOKENFILE]
-import { fatal, usage, writeStderr } from '@fortress/core/errors';
+import { fatal, isFortressError, usage, writeStderr } from '@fortress/core/errors';
 import { isWildcard } from '../address.js';
 import { parseArgs } from '../args.js';
 import type { Binding } from '../dashboard/security.js';
@@ -42,12 +42,13 @@ export async function main(argv: string[], _env: NodeJS.ProcessEnv): Promise<num
   }
   let token: string | undefined;
   const tokenFile = args.options.get('control');
-  const { loadToken, TokenFileError } = await import('../dashboard/security.js');
+  const { loadToken, ERR_TOKEN_FILE } = await import('../dashboard/security.js');
   if (tokenFile !== undefined) {
     try {
       token = loadToken(tokenFile);
     } catch (err) {
-      if (err instanceof TokenFileError) return fatal('fortress', `refusing to start: ${err.message}`, undefined, 100);
+      if (isFortressError(err, ERR_TOKEN_FILE))
+        return fatal('fortress', `refusing to start: ${err.text}`, undefined, err.exitCode);
       throw err;
     }
   }

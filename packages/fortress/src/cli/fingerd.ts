@@ -1,7 +1,6 @@
 // fortress fingerd [SCANDIR]: a finger-style status service run by tcpserver per connection. The
 // client sends one line; it gets the machine's uptime, load and services, never user information.
-import { readFileSync } from 'node:fs';
-import { hostname, loadavg } from 'node:os';
+import { hostname, loadavg, uptime } from 'node:os';
 import { usage } from '@fortress/core/errors';
 import { formatDuration, formatStatus } from '../status/format.js';
 import { scanStatus } from '../status/service-status.js';
@@ -30,11 +29,11 @@ function readLine(): Promise<string> {
 }
 
 export function statusReport(scanDir: string | undefined): string {
-  const uptime = Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]));
+  const seconds = Math.floor(uptime()); // the kernel's /proc/uptime, read by Node
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-  const lines = [`${hostname()}: up ${formatDuration(uptime)}, load ${load}`];
+  const lines = [`${hostname()}: up ${formatDuration(seconds)}, load ${load}`];
   if (scanDir !== undefined) {
     try {
       lines.push('', formatStatus(scanStatus(scanDir)).trimEnd());

@@ -1,12 +1,18 @@
 // The dashboard's guards: the control token file (the operator's own, 0600), the token compared
 // in constant time, the Host header (DNS rebinding) and the origin of state-changing requests.
 import type { IncomingMessage } from 'node:http';
+import { EXIT_PERMANENT, FortressError } from '@fortress/core/errors';
 import { classifyAddress } from '../address.js';
 
 const { closeSync, constants, fstatSync, openSync, readFileSync } = process.getBuiltinModule('node:fs');
 const { createHash, timingSafeEqual } = process.getBuiltinModule('node:crypto');
 
-export class TokenFileError extends Error {}
+/** The code of a token file the dashboard refuses (exit 100: the operator must fix it). */
+export const ERR_TOKEN_FILE = 'ERR_TOKEN_FILE';
+
+function tokenFileError(text: string): FortressError {
+  return new FortressError(ERR_TOKEN_FILE, text, undefined, EXIT_PERMANENT);
+}
 
 /** Reads the token: a regular file of the caller's, readable by nobody else; the first line. */
 export function loadToken(path: string): string {
@@ -14,20 +20,20 @@ export function loadToken(path: string): string {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    throw new TokenFileError(`unable to open token file ${path}: ${(err as Error).message}`);
+    throw tokenFileError(`unable to open token file ${path}: ${(err as Error).message}`);
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new TokenFileError(`token file ${path} is not a regular file`);
+    if (!st.isFile()) throw tokenFileError(`token file ${path} is not a regular file`);
     const uid = process.getuid?.() ?? -1;
-    if (st.uid !== uid) throw new TokenFileError(`token file ${path} belongs to uid ${st.uid}, not to uid ${uid}`);
+    if (st.uid !== uid) throw tokenFileError(`token file ${path} belongs to uid ${st.uid}, not to uid ${uid}`);
     const mode = st.mode & 0o777;
     if (mode & 0o077)
-      throw new TokenFileError(
+      throw tokenFileError(
         `token file ${path} has mode ${mode.toString(8).padStart(4, '0')}: others may read it (chmod 600)`,
       );
     const token = (readFileSync(fd, 'utf8').split('\n')[0] ?? '').trim();
-    if (token.length < 16) throw new TokenFileError(`token file ${path} holds no token of 16 characters or more`);
+    if (token.length < 16) throw tokenFileError(`token file ${path} holds no token of 16 characters or more`);
     return token;
   } finally {
     closeSync(fd);

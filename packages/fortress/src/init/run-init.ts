@@ -6,6 +6,7 @@
 import { claimNodeChildren } from '@fortress/core/child-registry';
 import { errorCode, errorText } from '@fortress/core/errors';
 import { setChildSubreaper } from '@fortress/core/libc';
+import { procIsOurs } from '@fortress/core/proc';
 import { fatalError } from '@fortress/core/program';
 import { startReaper } from '@fortress/core/reaper';
 import { type EventName, type Events, jsonEvents, textEvents } from '@fortress/svscan/events';
@@ -15,7 +16,7 @@ import { type RunningCommand, startCommand, stopCommand } from './command.js';
 import type { InitOptions } from './options.js';
 import { prefixingHost } from './prefixing-host.js';
 import { waitForServices } from './services-started.js';
-import { procIsOurs, sweep } from './sweep.js';
+import { sweep } from './sweep.js';
 
 const PROG = 'fortress init';
 /** How long the supervisors may take to write their last status once the sweep is done. */

@@ -6,8 +6,6 @@
 import { descendantsOf, isZombie, type ProcessIdentity, readAllStats, sameProcess } from '@fortress/core/proc';
 import { waitFor } from '@fortress/core/wait-for';
 
-const { readlinkSync } = process.getBuiltinModule('node:fs');
-
 /** The processes a sweep would signal now. */
 export function leftoverProcesses(wholeNamespace: boolean): ProcessIdentity[] {
   const stats = readAllStats();
@@ -18,18 +16,6 @@ export function leftoverProcesses(wholeNamespace: boolean): ProcessIdentity[] {
 }
 
 /** Resolves with how many processes had to be killed. */
-/**
- * Whether /proc shows this process's PID namespace: /proc/self names our own pid. A PID 1 looking
- * at its parent namespace's /proc (unshare --pid without --mount-proc) would otherwise take the
- * host's processes for its own.
- */
-export function procIsOurs(): boolean {
-  try {
-    return readlinkSync('/proc/self') === String(process.pid);
-  } catch {
-    return false;
-  }
-}
 
 export async function sweep(wholeNamespace: boolean, killGraceMs: number): Promise<number> {
   const first = leftoverProcesses(wholeNamespace);

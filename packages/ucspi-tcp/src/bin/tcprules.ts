@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { fatalError, program, usageError } from '@fortress/core/program';
 import { buildRulesCdb } from '../rules-build.js';
-import { RuleSyntaxError, reportSyntaxError } from '../rules-parse.js';
 
 export const main = program('tcprules', 'rules.cdb rules.tmp', (argv) => {
   const [cdb, tmp] = argv;
@@ -13,12 +12,8 @@ export const main = program('tcprules', 'rules.cdb rules.tmp', (argv) => {
   } catch (err) {
     throw fatalError('unable to read input', err);
   }
-  try {
-    buildRulesCdb(text, cdb, tmp);
-  } catch (err) {
-    // The line's own bytes in the message, as the original prints them.
-    if (err instanceof RuleSyntaxError) return reportSyntaxError('tcprules', err);
-    throw err;
-  }
+  // A line that does not parse is a FortressError with the line's own bytes: the program
+  // layer prints them as they are, as the original does (exit 100).
+  buildRulesCdb(text, cdb, tmp);
   return 0;
 });

@@ -1,10 +1,10 @@
 // tcprulescheck RULES.cdb — the decision for $TCPREMOTEIP/$TCPREMOTEHOST/$TCPREMOTEINFO.
 // Extension: `tcprulescheck -t rules.txt` checks a rules text file without building a cdb.
 import { writeSync } from 'node:fs';
-import { usage } from '@fortress/core/errors';
+import { isFortressError, usage } from '@fortress/core/errors';
 import { clientAddressText } from '@fortress/core/ipv6';
 import { fatalError, program } from '@fortress/core/program';
-import { RuleSyntaxError, reportSyntaxError } from '../rules-parse.js';
+import { ERR_RULE_SYNTAX } from '../rules-parse.js';
 import { formatDecision } from '../rules-report.js';
 import { checkCdbFile, checkTextFile } from '../rules-source.js';
 
@@ -18,7 +18,7 @@ export const main = program('tcprulescheck', 'rules.cdb', (argv, env) => {
     writeSync(1, formatDecision(check(file, ip, env.TCPREMOTEHOST, env.TCPREMOTEINFO)));
     return 0;
   } catch (err) {
-    if (err instanceof RuleSyntaxError) return reportSyntaxError('tcprulescheck', err);
+    if (isFortressError(err, ERR_RULE_SYNTAX)) throw err; // its bytes printed by the program layer
     throw fatalError(`unable to read ${file}`, err);
   }
 });
