@@ -104,7 +104,7 @@ test('import-inetd: one tcpserver service directory per TCP line, bound to the c
   );
   assert.match(
     readFileSync(join(target, 'finger/log/run'), 'utf8'),
-    /exec setuidgid ftestinetdlog multilog t \.\/main/,
+    /exec setuidgid ftestinetdlog multilog-attach t \.\/main/,
   );
   assert.match(
     r.stdout,

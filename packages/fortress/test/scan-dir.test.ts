@@ -15,10 +15,10 @@ test('fortress status, the fingerd template, svscanboot, install and the contrib
   assert.equal(DEFAULT_SCAN_DIR, '/service');
   assert.equal(loadManifest('fingerd', {})?.variables['SCANDIR'], '/service');
   const dry = fortress(['install', '--prefix', '/nonexistent/fortress-prefix', '--init', 'systemd', '--dry-run'], env);
-  assert.match(dry.stdout, /systemd unit: ExecStart=\/nonexistent\/fortress-prefix\/bin\/svscanboot \/service\)$/m);
+  assert.match(dry.stdout, /systemd unit: ExecStart=\/nonexistent\/fortress-prefix\/bin\/svscanboot -1 \/service\)$/m);
   assert.match(
     readFileSync(join(REPO, 'packages/svscan/contrib/svscan.service'), 'utf8'),
-    /^ExecStart=\S+ \/service$/m,
+    /^ExecStart=\S+ -1 \/service$/m,
   );
   if (existsSync('/service')) return;
   // Without a /service on this machine, each says which directory it looked for.
