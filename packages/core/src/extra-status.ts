@@ -34,6 +34,7 @@ export interface StartError {
 /** What supervise is doing, one word (supervise's state machine, packages/supervise/README.md). */
 export const SUPERVISOR_STATES = [
   'down',
+  'waiting',
   'starting',
   'up',
   'ready',
@@ -41,6 +42,7 @@ export const SUPERVISOR_STATES = [
   'finishing',
   'backoff',
   'failed',
+  'done',
   'exited',
 ] as const;
 export type SupervisorStateName = (typeof SUPERVISOR_STATES)[number];
@@ -68,12 +70,24 @@ export interface ExtraStatus {
   readySince?: number | null;
   /** Unix ms when the next start of ./run is due (state backoff); null otherwise. */
   nextStart?: number | null;
+  /** The needed services (needs/) not yet satisfied, sorted; [] (or absent) when none. */
+  waitingFor?: string[];
+  /** The needed services that failed permanently (state `failed`), sorted. */
+  failedNeeds?: string[];
+  /** `oneshot` when the service directory's `type` file says so; absent for a long-running one. */
+  type?: ServiceType;
 }
+
+/** What a `type` file may say (absent: a long-running service). */
+export type ServiceType = 'oneshot';
 
 export type ExtraStatusRead = { ok: true; extra: ExtraStatus } | { ok: false; step: 'open' | 'read'; code: string };
 
 /** The longest start error text kept: a message, with a path of at most PATH_MAX bytes. */
 const MAX_TEXT = 8192;
+
+/** The most names a list of needed services may hold (the whole file is 16 KiB at most). */
+const MAX_NEEDS = 1000;
 
 /** Linux's PID_MAX_LIMIT: no pid or process group is larger. */
 const MAX_PID = 4_194_304;
@@ -82,6 +96,14 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 const isTime = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_TIME_MS;
 const isOptionalTime = (v: unknown): boolean => v === undefined || v === null || isTime(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A service name as needs/ holds it: a scan directory entry, not hidden, no slash. */
+export function validServiceName(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 255 && !v.startsWith('.') && !v.includes('/');
+}
+
+const isNameList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length <= MAX_NEEDS && v.every(validServiceName);
 
 function validLastExit(v: unknown): v is LastExit {
   if (v === null) return true;
@@ -102,6 +124,7 @@ function validStartError(v: unknown): v is StartError | null | undefined {
 export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (!isObject(value)) return undefined;
   const { pid, pgid, starts, lastStart, lastExit, supervisor, startError, state, ready, readySince, nextStart } = value;
+  const { waitingFor, failedNeeds, type } = value;
   if (!isPid(pid) || !isPid(pgid) || !isCount(starts)) return undefined;
   if (lastStart !== null && !isTime(lastStart)) return undefined;
   if (!validLastExit(lastExit) || !validStartError(startError)) return undefined;
@@ -109,11 +132,17 @@ export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (state !== undefined && !SUPERVISOR_STATES.includes(state as SupervisorStateName)) return undefined;
   if (ready !== undefined && ready !== null && typeof ready !== 'boolean') return undefined;
   if (!isOptionalTime(readySince) || !isOptionalTime(nextStart)) return undefined;
+  if (waitingFor !== undefined && !isNameList(waitingFor)) return undefined;
+  if (failedNeeds !== undefined && !isNameList(failedNeeds)) return undefined;
+  if (type !== undefined && type !== 'oneshot') return undefined;
   const extra: ExtraStatus = { pid, pgid, starts, lastStart, lastExit, supervisor, startError: startError ?? null };
   if (state !== undefined) extra.state = state as SupervisorStateName;
   if (ready !== undefined) extra.ready = ready as boolean | null;
   if (readySince !== undefined) extra.readySince = readySince as number | null;
   if (nextStart !== undefined) extra.nextStart = nextStart as number | null;
+  if (waitingFor !== undefined) extra.waitingFor = waitingFor;
+  if (failedNeeds !== undefined) extra.failedNeeds = failedNeeds;
+  if (type !== undefined) extra.type = type;
   return extra;
 }
 

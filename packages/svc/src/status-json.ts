@@ -1,7 +1,7 @@
 // `svstat --json`: one object per directory, rendered from core's inspection: the facts of the
 // text line plus what fortress's supervise records in supervise/status.json when that file is
 // current. fortress status prints the same objects (with name, pgid and memory added).
-import type { LastExit, StartError, SupervisorStateName } from '@fortress/core/extra-status';
+import type { LastExit, ServiceType, StartError, SupervisorStateName } from '@fortress/core/extra-status';
 import type { ServiceInspection, ServiceState } from '@fortress/core/service-inspect';
 
 export interface ServiceJson {
@@ -25,7 +25,7 @@ export interface ServiceJson {
   supervisor: number | null;
   /** Why ./run could not be started last time, null when it could (or nobody says). */
   startError: StartError | null;
-  /** supervise's state machine: down starting up ready stopping finishing backoff failed exited. */
+  /** supervise's state machine: down waiting starting up ready stopping finishing backoff failed done exited. */
   supervision: SupervisorStateName | null;
   /** true/false for a service that uses readiness (notification-fd), null when it does not. */
   ready: boolean | null;
@@ -33,6 +33,12 @@ export interface ServiceJson {
   readySince: number | null;
   /** Unix ms of the next start of ./run while in backoff, else null. */
   nextStart: number | null;
+  /** The needed services (needs/) not yet satisfied, sorted ([] when none); null without status.json. */
+  waitingFor: string[] | null;
+  /** Those of them that failed for good (state failed), sorted; null without status.json. */
+  failedNeeds: string[] | null;
+  /** `oneshot` for a service whose `type` file says so, else null. */
+  type: ServiceType | null;
   /** svstat's text for the failure (`supervise not running`, ...), null when state is up/down. */
   error: string | null;
   /** The errno name behind error (`ENOENT`), BADFORMAT for a bad status file, else null. */
@@ -66,6 +72,9 @@ export function serviceJson(dir: string, inspection: ServiceInspection): Service
     ready: extra?.ready ?? null,
     readySince: extra?.readySince ?? null,
     nextStart: extra?.nextStart ?? null,
+    waitingFor: extra ? (extra.waitingFor ?? []) : null,
+    failedNeeds: extra ? (extra.failedNeeds ?? []) : null,
+    type: extra?.type ?? null,
     error: error?.text ?? null,
     errorCode: error?.code ?? null,
     statusJsonError: inspection.extraError?.text ?? null,

@@ -1,4 +1,5 @@
 // svstat's text, byte for byte as daemontools 0.76 prints it, rendered from core's inspection.
+import type { ExtraStatus } from '@fortress/core/extra-status';
 import type { ServiceInspection } from '@fortress/core/service-inspect';
 import { elapsedSeconds, STATUS_SIZE, type StatusFields, statusFields } from '@fortress/core/status-record';
 
@@ -37,7 +38,9 @@ export class StatusLines {
 /**
  * What fortress's supervise adds to the 0.76 line, from a current status.json only (so never for
  * daemontools' supervise): `, ready N seconds` while up and ready, for services that use
- * readiness (as s6-svstat); `, failed` while down for good after ./finish exited 125.
+ * readiness (as s6-svstat); `, failed` while down for good after ./finish exited 125;
+ * `, waiting for NAME[, NAME]` while ./run waits for what it needs (needs/), a name that failed
+ * for good followed by ` (failed)`.
  */
 export function stateSuffix(inspection: ServiceInspection, nowUnixSeconds: number): string {
   const { extra, pid } = inspection;
@@ -46,7 +49,15 @@ export function stateSuffix(inspection: ServiceInspection, nowUnixSeconds: numbe
     return `, ready ${Math.max(0, nowUnixSeconds - Math.floor(extra.readySince / 1000))} seconds`;
   }
   if (pid === 0 && extra.state === 'failed') return ', failed';
+  if (pid === 0 && extra.state === 'waiting' && extra.waitingFor?.length) return waitingText(extra);
   return '';
+}
+
+/** `, waiting for db, cache (failed)`: the needs/ not yet satisfied, those failed for good marked. */
+function waitingText(extra: ExtraStatus): string {
+  const failed = new Set(extra.failedNeeds ?? []);
+  const names = (extra.waitingFor ?? []).map((name) => (failed.has(name) ? `${name} (failed)` : name));
+  return `, waiting for ${names.join(', ')}`;
 }
 
 /** Whole seconds of the wall clock, as time(2). */

@@ -84,6 +84,9 @@ test('an up service with a current status.json: every field', () => {
       ready: null,
       readySince: null,
       nextStart: null,
+      waitingFor: [],
+      failedNeeds: [],
+      type: null,
       error: null,
       errorCode: null,
       statusJsonError: null,
@@ -125,6 +128,33 @@ test('ready and failed: the JSON fields, and the text line gains `, ready N seco
       `${failed}: down N seconds, normally up, failed\n` +
       `${plain}: up (pid 4345) N seconds\n`,
   );
+});
+
+test('waiting for needs/: the JSON fields, and the text line gains `, waiting for NAME, NAME (failed)`', () => {
+  const stamp = now() - 7;
+  const base = { pgid: 0, starts: 0, lastStart: null, lastExit: null, supervisor: process.pid, pid: 0 };
+  const waiting = fake('waiting', statusBytes(stamp, 0, 0, 0x75), {
+    ...base,
+    state: 'waiting',
+    ready: null,
+    waitingFor: ['cache', 'db'],
+    failedNeeds: ['db'],
+  });
+  const one = fake('waiting-one', statusBytes(stamp, 0, 0, 0x75), { ...base, state: 'waiting', waitingFor: ['db'] });
+  const done = fake('done', statusBytes(stamp, 0, 0, 0x75), { ...base, starts: 1, state: 'done', type: 'oneshot' });
+  const [w, o, d] = svstatJson([waiting, one, done]);
+  assert.deepEqual([w?.supervision, w?.waitingFor, w?.failedNeeds, w?.type], ['waiting', ['cache', 'db'], ['db'], null]);
+  assert.deepEqual([o?.supervision, o?.waitingFor, o?.failedNeeds], ['waiting', ['db'], []]);
+  assert.deepEqual([d?.supervision, d?.waitingFor, d?.type], ['done', [], 'oneshot']);
+  const text = ours('svstat', [waiting, one]).stdout.replace(/\d+ seconds/g, 'N seconds');
+  assert.equal(
+    text,
+    `${waiting}: down N seconds, normally up, want up, waiting for cache, db (failed)\n` +
+      `${one}: down N seconds, normally up, want up, waiting for db\n`,
+  );
+  // Debian's svstat reads only the 18 bytes: the 0.76 line alone.
+  const theirs = spawnSync('/usr/bin/svstat', [one], { encoding: 'utf8' });
+  assert.equal(theirs.stdout.replace(/\d+ seconds/g, 'N seconds'), `${one}: down N seconds, normally up, want up\n`);
 });
 
 test('down, want up, normally down; paused is false when down', () => {

@@ -6,7 +6,9 @@ import { KILL_GRACE_MS } from '@fortress/supervise/escalation';
 import { Entry, resetStop } from './entry.js';
 import type { Events } from './events.js';
 import { closeQuietly, openLogEnd } from './log-fifo.js';
+import { entriesGraph, NeedsWarnings } from './needs-warnings.js';
 import { scanDirectory } from './scan-dir.js';
+import { StopOrder } from './stop-order.js';
 import { advanceStop } from './stop-sequence.js';
 import { adopted, type StartRequest, type SupervisorHost, supervisedDir, type Which } from './supervision.js';
 
@@ -37,6 +39,9 @@ export class Scanner {
   private shuttingDown = false;
   private started = false;
   private drained: (() => void) | undefined;
+  /** At shutdown: which services wait for their dependents to be down (needs/). */
+  private stopOrder: StopOrder | undefined;
+  private readonly needsWarnings: NeedsWarnings;
 
   constructor(options: ScannerOptions) {
     this.options = {
@@ -46,6 +51,7 @@ export class Scanner {
       killGraceMs: KILL_GRACE_MS,
       ...options,
     };
+    this.needsWarnings = new NeedsWarnings(this.options.events);
   }
 
   /** First scan now, then one every interval. */
@@ -107,6 +113,13 @@ export class Scanner {
       if (this.options.keepOnRemove) this.forgetIfIdle(entry);
       else if (!entry.stopping) this.beginStop(entry, 'removed');
     }
+    this.needsWarnings.check(this.graph(true));
+  }
+
+  /** The needs/ graph of the entries (only the active ones when ACTIVE), by entry name. */
+  private graph(active: boolean): ReturnType<typeof entriesGraph> {
+    const entries = [...this.entries.values()].filter((e) => !active || e.active);
+    return entriesGraph(this.options.scanDir, entries);
   }
 
   /** Notices log/ (also when added later) and holds the FIFO; false to skip the entry this scan. */
@@ -191,6 +204,7 @@ export class Scanner {
     events.info('supervise-exited', `supervise ${label} exited, ${how}`, { name: label, code, signal });
     if (entry.stopping) {
       this.advanceStop(entry);
+      this.releaseStops();
       return;
     }
     if (!entry.active) {
@@ -227,6 +241,7 @@ export class Scanner {
 
   /** Stops a removed service (or every service, at shutdown) as stop-sequence.ts describes. */
   private beginStop(entry: Entry, why: 'removed' | 'shutdown'): void {
+    this.stopOrder?.begin(entry, Date.now());
     entry.stopping = true;
     resetStop(entry.service);
     resetStop(entry.log);
@@ -247,18 +262,35 @@ export class Scanner {
     entry.close();
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
     this.options.events.info('stopped', `${entry.name} stopped`, { name: entry.name });
+    this.releaseStops();
     this.checkDrained();
+  }
+
+  /** Starts the stop of every service whose dependents are down now (or past their deadlines). */
+  private releaseStops(): void {
+    const order = this.stopOrder;
+    if (order === undefined) return;
+    for (const { entry, overdue } of order.release()) {
+      for (const late of overdue) {
+        this.options.events.warn(`${late.name} is not down in time: stopping ${entry.name} anyway`, {
+          name: entry.name,
+          late: late.name,
+        });
+      }
+      if (!entry.stopping && this.entries.get(entry.key) === entry) this.beginStop(entry, 'shutdown');
+    }
   }
 
   private pollStops(): void {
     if (this.stopTimer !== undefined) return;
     this.stopTimer = setInterval(() => {
-      let any = false;
+      let any = (this.stopOrder?.pending ?? 0) > 0;
       for (const entry of this.entries.values()) {
         if (!entry.stopping) continue;
         any = true;
         this.advanceStop(entry);
       }
+      this.releaseStops();
       if (!any) {
         clearInterval(this.stopTimer);
         this.stopTimer = undefined;
@@ -270,17 +302,26 @@ export class Scanner {
     if (this.shuttingDown && this.entries.size === 0) this.drained?.();
   }
 
-  /** SIGTERM/SIGINT: every service down (dx), each logger after its service; resolves when all are gone. */
+  /**
+   * SIGTERM/SIGINT: every service down, each logger after its service, and each service after
+   * every service that needs it (stop-order.ts); resolves when all are gone.
+   */
   shutdown(): Promise<void> {
     if (!this.shuttingDown) {
       this.shuttingDown = true;
       clearInterval(this.scanTimer);
       this.scanTimer = undefined;
+      // needs/ read now: entries gained or lost since the last scan count.
+      const entries = [...this.entries.values()];
+      const isDown = (e: Entry): boolean => this.entries.get(e.key) !== e || !e.alive('service');
+      this.stopOrder = new StopOrder(this.graph(false), entries, isDown, this.options.killGraceMs);
+      for (const entry of entries) if (entry.stopping) this.stopOrder.begin(entry, Date.now());
     }
     const done = new Promise<void>((resolve) => {
       this.drained = resolve;
     });
-    for (const entry of this.entries.values()) if (!entry.stopping) this.beginStop(entry, 'shutdown');
+    this.releaseStops();
+    this.pollStops();
     this.checkDrained();
     return done;
   }

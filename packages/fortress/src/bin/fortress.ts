@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   conf: () => import('../cli/conf.js'),
   'import-inetd': () => import('../cli/import-inetd.js'),
   status: () => import('../cli/status.js'),
+  deps: () => import('../cli/deps.js'),
   quickstart: () => import('../cli/quickstart.js'),
   httpd: () => import('../cli/httpd.js'),
   fingerd: () => import('../cli/fingerd.js'),

@@ -1,5 +1,5 @@
 // HTML of one service's row: the cells the live updates replace one by one, escaped here.
-import { formatBytes, formatDuration } from '../status/format.js';
+import { formatBytes, formatDuration, waitingForText } from '../status/format.js';
 import { historySvg } from './history.js';
 import type { Tracked } from './model.js';
 
@@ -35,6 +35,10 @@ export function escapeHtml(text: string): string {
 function stateCell(t: Tracked): string {
   const j = t.view.json;
   if (!KNOWN_STATES.includes(j.state) && j.error === null) return `<span class="state">${escapeHtml(j.state)}</span>`;
+  // ./run held back by needs/: for whom, and which of them failed for good.
+  if (j.state === 'down' && j.supervision === 'waiting') {
+    return `<span class="state state-waiting">waiting</span> <span class="note">for ${escapeHtml(waitingForText(j))}</span>`;
+  }
   const notes: string[] = [];
   if (j.state === 'up' && j.normally === 'down') notes.push('normally down');
   if (j.state === 'down' && j.normally === 'up') notes.push('normally up');

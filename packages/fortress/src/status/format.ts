@@ -23,8 +23,16 @@ export function lastExitText(s: ServiceStatus): string {
   return 'unknown';
 }
 
+/** `cache, db (failed)`: the needs/ a service waits for, those that failed for good marked. */
+export function waitingForText(s: Pick<ServiceStatus, 'waitingFor' | 'failedNeeds'>): string {
+  const failed = new Set(s.failedNeeds ?? []);
+  return (s.waitingFor ?? []).map((name) => (failed.has(name) ? `${name} (failed)` : name)).join(', ');
+}
+
 function state(s: ServiceStatus): string {
   if (s.state !== 'up' && s.state !== 'down') return s.state;
+  if (s.state === 'down' && s.supervision === 'waiting') return `waiting (for ${waitingForText(s)})`;
+  if (s.state === 'down' && s.supervision === 'done') return 'done';
   const notes: string[] = [];
   if (s.state === 'up' && s.normally === 'down') notes.push('normally down');
   if (s.state === 'down' && s.normally === 'up') notes.push('normally up');
@@ -44,6 +52,7 @@ export function problemText(s: ServiceStatus, nowMs = Date.now()): string {
       `${s.startError.text} (${formatDuration(Math.max(0, Math.floor((nowMs - s.startError.at) / 1000)))} ago)`,
     );
   }
+  if (s.failedNeeds?.length) problems.push(`needs ${s.failedNeeds.join(', ')}, which failed`);
   if (s.statusJsonError) problems.push(s.statusJsonError);
   return problems.join('; ');
 }
