@@ -13,7 +13,13 @@ import { spawnGroup } from '@fortress/test-support/processes';
 import { tempDir } from '@fortress/test-support/temp-dir';
 import { BIN, fortress, waitFor } from './helpers.js';
 
-const NEEDS: Record<string, string[]> = { web: ['app', 'cache'], app: ['base', 'ghost'], cache: ['base'], x: ['y'], y: ['x'] };
+const NEEDS: Record<string, string[]> = {
+  web: ['app', 'cache'],
+  app: ['base', 'ghost'],
+  cache: ['base'],
+  x: ['y'],
+  y: ['x'],
+};
 const graph = graphOf(['app', 'base', 'cache', 'web', 'x', 'y'], (s) => ({ names: NEEDS[s] ?? [], bad: [] }));
 const states: Record<string, NodeState> = {
   base: { word: 'ready', detail: '' },
