@@ -17,7 +17,6 @@ export function leftoverProcesses(wholeNamespace: boolean): ProcessIdentity[] {
     .map((s) => ({ pid: s.pid, starttime: s.starttime }));
 }
 
-/** Resolves with how many processes had to be killed. */
 /**
  * Whether /proc shows this process's PID namespace: /proc/self names our own pid. A PID 1 looking
  * at its parent namespace's /proc (unshare --pid without --mount-proc) would otherwise take the
@@ -31,6 +30,7 @@ export function procIsOurs(): boolean {
   }
 }
 
+/** Resolves with how many processes had to be killed. */
 export async function sweep(wholeNamespace: boolean, killGraceMs: number): Promise<number> {
   const first = leftoverProcesses(wholeNamespace);
   if (first.length === 0) return 0;
