@@ -14,6 +14,7 @@ import { Scanner } from '@fortress/svscan/scanner';
 import { watchScanDirectory } from '@fortress/svscan/watcher';
 import { type RunningCommand, startCommand, stopCommand } from './command.js';
 import { type Failure, watchFailures } from './critical.js';
+import { startMemorySettler } from './memory-settler.js';
 import type { InitOptions } from './options.js';
 import { prefixingHost } from './prefixing-host.js';
 import { makeStateDirs } from './run-dir.js';
@@ -67,9 +68,11 @@ export async function runInit(options: InitOptions): Promise<number> {
     criticalCode = code;
     stop(`critical ${label} failed`);
   };
+  const settler = startMemorySettler();
   // Each service's own stop: TERM, then KILL after the grace time (its timeout-kill wins).
   const host = prefixingHost(events, options.killGraceMs, (supervisor, request) => {
     watchFailures(supervisor, request.which === 'service' ? request.name : `${request.name}/log`, failed);
+    settler.watch(supervisor);
   });
   const scanner = new Scanner({ scanDir: options.scanDir, host, events, killGraceMs: options.killGraceMs });
   const watcher = await watchScanDirectory(options.scanDir, () => scanner.requestScan(), events);
@@ -90,6 +93,7 @@ export async function runInit(options: InitOptions): Promise<number> {
       if (killed > 0) events.warn(`killed ${killed} processes still running after ${options.killGraceMs} ms`);
       await Promise.race([servicesDown, new Promise((resolve) => setTimeout(resolve, SETTLE_MS).unref())]);
       host.close?.();
+      settler.stop();
       reaper.reapNow();
       reaper.stop();
       const code = criticalCode ?? commandCode ?? 0;
