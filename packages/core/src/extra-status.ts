@@ -74,6 +74,8 @@ export interface ExtraStatus {
   waitingFor?: string[];
   /** The needed services that failed permanently (state `failed`), sorted. */
   failedNeeds?: string[];
+  /** The last status text ./run gave (NOTIFY_SOCKET's `STATUS=`); null (or absent) when none. */
+  status?: string | null;
   /** `oneshot` when the service directory's `type` file says so; absent for a long-running one. */
   type?: ServiceType;
 }
@@ -124,7 +126,7 @@ function validStartError(v: unknown): v is StartError | null | undefined {
 export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (!isObject(value)) return undefined;
   const { pid, pgid, starts, lastStart, lastExit, supervisor, startError, state, ready, readySince, nextStart } = value;
-  const { waitingFor, failedNeeds, type } = value;
+  const { waitingFor, failedNeeds, type, status } = value;
   if (!isPid(pid) || !isPid(pgid) || !isCount(starts)) return undefined;
   if (lastStart !== null && !isTime(lastStart)) return undefined;
   if (!validLastExit(lastExit) || !validStartError(startError)) return undefined;
@@ -135,6 +137,9 @@ export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (waitingFor !== undefined && !isNameList(waitingFor)) return undefined;
   if (failedNeeds !== undefined && !isNameList(failedNeeds)) return undefined;
   if (type !== undefined && type !== 'oneshot') return undefined;
+  if (status !== undefined && status !== null && !(typeof status === 'string' && status.length <= MAX_TEXT)) {
+    return undefined;
+  }
   const extra: ExtraStatus = { pid, pgid, starts, lastStart, lastExit, supervisor, startError: startError ?? null };
   if (state !== undefined) extra.state = state as SupervisorStateName;
   if (ready !== undefined) extra.ready = ready as boolean | null;
@@ -143,6 +148,7 @@ export function validExtraStatus(value: unknown): ExtraStatus | undefined {
   if (waitingFor !== undefined) extra.waitingFor = waitingFor;
   if (failedNeeds !== undefined) extra.failedNeeds = failedNeeds;
   if (type !== undefined) extra.type = type;
+  if (status !== undefined) extra.status = status as string | null;
   return extra;
 }
 

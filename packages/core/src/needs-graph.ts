@@ -169,8 +169,7 @@ export function stopBlockers(graph: NeedsGraph): Map<string, string[]> {
   cyclicComponents(graph).forEach((members, i) => {
     for (const m of members) componentOf.set(m, i);
   });
-  const sameCycle = (a: string, b: string): boolean =>
-    componentOf.has(a) && componentOf.get(a) === componentOf.get(b);
+  const sameCycle = (a: string, b: string): boolean => componentOf.has(a) && componentOf.get(a) === componentOf.get(b);
   const blockers = new Map<string, string[]>(graph.services.map((s) => [s, []]));
   for (const [service, needs] of graph.needs) {
     for (const n of needs) if (n !== service && !sameCycle(service, n)) blockers.get(n)!.push(service);

@@ -68,6 +68,8 @@ export function needState(neededDir: DirName): NeedState {
     case 'done':
       return 'satisfied';
     case 'up':
+      // A oneshot satisfies once done, not while its ./run still runs.
+      if (extra.type === 'oneshot') return 'unsatisfied';
       return extra.ready === null || extra.ready === undefined ? 'satisfied' : 'unsatisfied';
     case 'failed':
       return 'failed';

@@ -123,7 +123,7 @@ test('a live tree: deps and status show who waits for whom and which need failed
   const json = JSON.parse(fortress(['status', scan, '--json']).stdout) as Record<string, unknown>[];
   const client = json.find((s) => s.name === 'client')!;
   assert.deepEqual([client.supervision, client.waitingFor, client.failedNeeds], ['waiting', ['broken'], ['broken']]);
-  assert.match(stderr, /svscan: warning: lost needs missing service ghost\n/);
+  assert.match(stderr, /svscan: warning: lost needs missing service ghost\n/, JSON.stringify(stderr));
 });
 
 test('usage 100, an unreadable scan directory 111', () => {

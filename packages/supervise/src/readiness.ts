@@ -1,11 +1,67 @@
-// Readiness through a notification-fd, s6's convention exactly: when the service directory has
-// a `notification-fd` file holding a number N (3..63), ./run gets the write end of a pipe as its
-// descriptor N; a newline written there means "ready"; the pipe closed without one means the
-// service will never say so (it stays up, not ready). Daemons that support s6 work unchanged.
+// How ./run says it is ready. A readiness source is made for each start of ./run when the
+// service directory asks for it; it gives ./run descriptors and environment, listens, and tells
+// the supervisor through a ReadinessListener. The supervisor knows nothing of pipes, scripts or
+// sockets: it turns the listener's calls into its state machine's inputs (ready, never-ready,
+// kick). Sources: notification-fd (here), check (readiness-check.ts); NOTIFY_SOCKET plugs in
+// beside them through READINESS_SOURCES.
+//
+// notification-fd, s6's convention exactly: when the service directory has a `notification-fd`
+// file holding a number N (3..63), ./run gets the write end of a pipe as its descriptor N; a
+// newline written there means "ready"; the pipe closed without one means the service will
+// never say so (it stays up, not ready). Daemons that support s6 work unchanged.
+import { errorText } from '@fortress/core/errors';
 import { pipe2 } from '@fortress/core/libc';
 
-const { readFileSync } = process.getBuiltinModule('node:fs');
+const { closeSync, readFileSync } = process.getBuiltinModule('node:fs');
 const net = process.getBuiltinModule('node:net');
+
+/** What a readiness source tells the supervisor about one start of ./run. */
+export interface ReadinessListener {
+  /** ./run is ready (state `ready`, event `U`). Once per start; later calls are ignored. */
+  ready(): void;
+  /** This source will never say ready (its pipe closed): the service stays `up`, not ready. */
+  never(): void;
+  /** A status text from the service (NOTIFY_SOCKET's STATUS=). */
+  status(text: string): void;
+  /** The service says it is stopping (STOPPING=1). */
+  stopping(): void;
+  /** The service says it is reloading (RELOADING=1); ready() again once it is done. */
+  reloading(): void;
+  /** The service missed its watchdog: the supervisor stops ./run and starts it again. */
+  watchdogMissed(): void;
+}
+
+/** One start's readiness source. */
+export interface ReadinessSource {
+  /** [N, fd] pairs: fd becomes ./run's descriptor N (3..63). */
+  readonly fds: readonly (readonly [number, number])[];
+  /** Variables added to ./run's environment (`NOTIFY_SOCKET`). */
+  readonly env: Readonly<Record<string, string>>;
+  /** ./run was spawned as PID: close what ./run alone must hold, start listening or polling. */
+  afterSpawn(pid: number): void;
+  /** Stops listening (./run ended, or its spawn failed): no listener call after this. */
+  close(): void;
+}
+
+/** What a source may need of the supervisor to make itself. */
+export interface ReadinessContext {
+  /** The service directory (every path relative to it). */
+  dir: string;
+  /** The directory as messages name it. */
+  name: string;
+  /** Descriptors for fds 0-2 of what a source runs (./check). */
+  stdio: readonly [number, number, number];
+  /** Environment of ./run (and of what a source runs). */
+  env: NodeJS.ProcessEnv;
+  /** A warning on supervise's diagnostics (a bad setting file). */
+  warn(text: string): void;
+}
+
+/** Makes the source for one start when DIR asks for it, else undefined. Never throws: a problem is a warning. */
+export type ReadinessSourceFactory = (
+  context: ReadinessContext,
+  listener: ReadinessListener,
+) => ReadinessSource | undefined;
 
 export const NOTIFICATION_FD_FILE = 'notification-fd';
 /** The highest descriptor the spawn can place (native/spawn-service.c). */
@@ -66,7 +122,7 @@ export class ReadinessPipe {
   afterSpawn(): void {
     if (!this.#writeOpen) return;
     this.#writeOpen = false;
-    process.getBuiltinModule('node:fs').closeSync(this.writeFd);
+    closeSync(this.writeFd);
   }
 
   close(): void {
@@ -76,3 +132,30 @@ export class ReadinessPipe {
     this.#socket = undefined;
   }
 }
+
+/** The notification-fd source: a ReadinessPipe whose write end ./run gets as descriptor N. */
+export const notificationFdSource: ReadinessSourceFactory = (context, listener) => {
+  const n = readNotificationFd(context.dir);
+  if (n === undefined) return undefined;
+  if (n instanceof Error) {
+    const reason = (n as NodeJS.ErrnoException).code === 'BADFORMAT' ? 'bad format' : errorText(n);
+    context.warn(`unable to read ${context.name}/${NOTIFICATION_FD_FILE}: ${reason}`);
+    return undefined;
+  }
+  let pipe: ReadinessPipe;
+  try {
+    pipe = new ReadinessPipe(
+      () => listener.ready(),
+      () => listener.never(),
+    );
+  } catch (err) {
+    context.warn(`unable to make ${context.name}'s readiness pipe: ${errorText(err)}`);
+    return undefined;
+  }
+  return {
+    fds: [[n, pipe.writeFd]],
+    env: {},
+    afterSpawn: () => pipe.afterSpawn(),
+    close: () => pipe.close(),
+  };
+};

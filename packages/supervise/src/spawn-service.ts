@@ -1,7 +1,7 @@
 // Starts ./run or ./finish: executed directly (no PATH search, argv[0] `./run`), in DIR, in a
 // session of its own (its pid is its process group), with the host's stdio as fds 0-2, the
-// write end of the readiness pipe as its notification-fd when it has one, and no other
-// descriptor (everything else is close-on-exec).
+// descriptors its readiness sources give it (the notification-fd pipe), and no other descriptor
+// (everything else is close-on-exec).
 // One posix_spawn through native/spawn-service.c (vfork-like: no copy of Node's memory, unlike
 // child_process, whose fork of the whole process costs about a millisecond per start).
 import { loadAddon, packageDir } from '@fortress/core/addon';
@@ -14,8 +14,8 @@ export interface SpawnSettings {
   /** Descriptors for the program's fds 0, 1, 2. */
   stdio: readonly [number, number, number];
   env: NodeJS.ProcessEnv;
-  /** [N, fd]: fd becomes the program's descriptor N (notification-fd, 3..63). */
-  extraFd?: readonly [number, number];
+  /** [N, fd] pairs: fd becomes the program's descriptor N (3..63; notification-fd). */
+  extraFds?: readonly (readonly [number, number])[];
 }
 
 interface Addon {
@@ -44,8 +44,7 @@ export function spawnService(name: string, args: readonly string[], settings: Sp
   }
   const path = `./${name}`;
   const fds = [...stdio];
-  if (settings.extraFd) {
-    const [target, fd] = settings.extraFd;
+  for (const [target, fd] of settings.extraFds ?? []) {
     while (fds.length < target) fds.push(-1);
     fds[target] = fd;
   }

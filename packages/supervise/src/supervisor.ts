@@ -1,31 +1,40 @@
 // The per-service state machine of supervise, as a class a host process can instantiate many
 // times: no signal handlers, no chdir, no process.exit, no use of process.stdout/stderr.
 // Every path is relative to `dir`; ./run's stdio comes from `stdio`; diagnostics go to `log`.
+// One state value (#state); every input (control byte, exit of ./run or ./finish, timer,
+// readiness, needs) goes through #input(), which runs the action state-table.ts names for it in
+// that state. Collaborators do the rest: stop escalation (escalation.ts), adoption (run-record.ts),
+// pacing (restart-policy.ts), readiness sources (readiness.ts), needs (needs-watch.ts).
 import type { Socket } from 'node:net';
 import { appendDeath, DEATH_TALLY_FILE } from '@fortress/core/death-tally';
 import { errorText, writeStderr } from '@fortress/core/errors';
 import type { ExtraStatus, LastExit, StartError, SupervisorStateName } from '@fortress/core/extra-status';
 import { readExtraStatus } from '@fortress/core/extra-status';
 import { EVENT_DIR, makeFifodir, notifyFifodir } from '@fortress/core/fifodir';
+import { checkNeeds, readNeeds } from '@fortress/core/needs';
 import { readStatusRecord, type Want } from '@fortress/core/status-record';
 import { type WallTime, wallTime } from '@fortress/core/tai64n';
 import { listenForChildExits, onChildExit } from './child-exits.js';
 import { controlAction } from './control-bytes.js';
 import { KILL_GRACE_MS, killEverything, readTimeoutFile, remnantsAlive, terminateRemnants } from './escalation.js';
 import { reapIfOurs } from './libc-ops.js';
+import { NeedsWatch } from './needs-watch.js';
 import { descendantsOf, membersOf, type ProcessIdentity, sameProcess, sendSignal } from './proc-info.js';
-import { NOTIFICATION_FD_FILE, ReadinessPipe, readNotificationFd } from './readiness.js';
+import type { ReadinessListener, ReadinessSource } from './readiness.js';
+import { READINESS_SOURCES } from './readiness-sources.js';
 import { nextPause, readRestartPolicy } from './restart-policy.js';
 import { identityOf, recordedRunAlive, stillRunning, writeRunRecord } from './run-record.js';
 import { closeQuietly, openServiceFiles, type ServiceFiles } from './service-files.js';
-import { readDownSignal, readMaxDeathTally } from './service-settings.js';
+import { readDownSignal, readMaxDeathTally, readNeedsBound, readServiceType } from './service-settings.js';
 import { finishArguments, loadSpawnAddon, type SpawnSettings, spawnService } from './spawn-service.js';
+import { type Action, type Input, transition } from './state-table.js';
 import { writeStatusFiles } from './status-files.js';
 
 // Builtins through getBuiltinModule: an ES import of node:fs builds fs's whole namespace
 // (fs/promises, streams, readline), about 0.7 MiB of private memory per supervise process.
 const { EventEmitter } = process.getBuiltinModule('node:events');
 const { statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { dirname } = process.getBuiltinModule('node:path');
 const { signals } = process.getBuiltinModule('node:os').constants;
 const net = process.getBuiltinModule('node:net');
 
@@ -50,6 +59,11 @@ export interface SupervisorOptions {
    * (hosts take FORTRESS_KILL_GRACETIME, see killGraceFrom()).
    */
   killGraceMs?: number;
+  /**
+   * The scan directory whose entries needs/ names. Default: the directory above `name` as given
+   * (`svc/b` → `svc`), else `DIR/..`.
+   */
+  scanDir?: string;
 }
 
 /** A snapshot of the state machine, for hosts. */
@@ -72,6 +86,10 @@ export interface SupervisorState {
   supervision: SupervisorStateName;
   /** ./run said it is ready (notification-fd); null when it does not use readiness. */
   ready: boolean | null;
+  /** The needed services not satisfied (state `waiting`), sorted. */
+  waitingFor: string[];
+  /** Those of them that failed permanently. */
+  failedNeeds: string[];
 }
 
 interface RunningService extends ProcessIdentity {
@@ -117,18 +135,28 @@ export class Supervisor extends EventEmitter {
   readonly #log: (level: LogLevel, text: string) => void;
   readonly #supervisorPid: number;
   readonly #killGraceMs: number;
+  readonly #scanDir: string;
   #resolveExited!: () => void;
+  /** Open from start() until the service exits (undefined before and after). */
   #files: ServiceFiles | undefined;
   #control: Socket | undefined;
+  /** DIR/down existed at start-up. */
+  #normallyDown = false;
+  /** The one state value (README, "States"); every change goes through #enter(). */
+  #state: SupervisorStateName = 'down';
+  // The service's wishes, which actions consult to choose the next state (s6's flags):
+  /** The 0.76 want: up (restart whenever it ends), none (once), down. */
   #want: Want = 'up';
-  #paused = false;
+  /** `x` was asked: exit as soon as nothing runs. */
   #exitRequested = false;
+  #paused = false;
   /** shutdown() was called: stops end within the grace time, remnants included. */
   #treeStop = false;
-  #closed = false;
+  // Data of what runs:
+  /** The ./run of states starting, up, ready and stopping. */
   #current: RunningService | undefined;
-  /** Pid of ./finish while it runs. */
-  #finishing: number | undefined;
+  /** Pid of ./finish (state finishing). */
+  #finishPid: number | undefined;
   #lastStartMono = Number.NEGATIVE_INFINITY;
   #startTimer: NodeJS.Timeout | undefined;
   #adoptTimer: NodeJS.Timeout | undefined;
@@ -140,24 +168,33 @@ export class Supervisor extends EventEmitter {
   #lastStart: number | null = null;
   #lastExit: LastExit | null = null;
   #startError: StartError | null = null;
-  /** The one state value (README, "States"); every change goes through #enter(). */
-  #state: SupervisorStateName = 'down';
   /** Event bytes for event/, sent after the next status write (a waiter that subscribes too
    * late for an event finds its effect in the status). */
   #pendingEvents = '';
-  /** ./finish exited 125: not restarted until `u` or `o`. */
-  #failed = false;
-  /** The readiness pipe of the current ./run, while it has not spoken. */
-  #readiness: ReadinessPipe | undefined;
-  /** The current ./run was given a notification-fd. */
+  /** The readiness sources of the current ./run. */
+  #readiness: ReadinessSource[] = [];
+  /** Counts starts: a readiness callback of an earlier ./run is recognised and dropped. */
+  #runNumber = 0;
+  /** The current ./run has readiness sources. */
   #usesReadiness = false;
   #readySince: number | null = null;
+  /** The last status text from ./run (NOTIFY_SOCKET's STATUS=), null when none. */
+  #statusText: string | null = null;
   /** Unix ms when the paced next start is due, while in backoff. */
   #nextStart: number | null = null;
   /** The backoff pause after the last death (0: none; restart-policy.ts). */
   #pauseMs = 0;
   /** performance.now() before which no start is made (the backoff pause after a death). */
   #pausedUntilMono = Number.NEGATIVE_INFINITY;
+  /** `type` says oneshot (read at each start). */
+  #oneshot = false;
+  /** needs/ as read at the last start attempt, and whether `needs-bound` exists. */
+  #needs: string[] = [];
+  #needsBound = false;
+  #badNeeds = '';
+  #waitingFor: string[] = [];
+  #failedNeeds: string[] = [];
+  #needsWatch: NeedsWatch | undefined;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -171,6 +208,8 @@ export class Supervisor extends EventEmitter {
     this.#log = options.log ?? ((level, text) => writeStderr(`supervise: ${level}: ${text}`));
     this.#supervisorPid = options.supervisorPid ?? process.pid;
     this.#killGraceMs = options.killGraceMs ?? KILL_GRACE_MS;
+    // `DIR/..` is the kernel's parent (of a symlink's target); the name as given is the entry.
+    this.#scanDir = options.scanDir ?? (options.name !== undefined ? dirname(options.name) : `${options.dir}/..`);
     this.exited = new Promise((resolve) => {
       this.#resolveExited = resolve;
     });
@@ -181,12 +220,14 @@ export class Supervisor extends EventEmitter {
    * Rejects with a FortressError, ERR_SETUP (`unable to acquire DIR/supervise/lock: temporary failure`, ...).
    */
   async start(): Promise<void> {
-    if (this.#files || this.#closed) throw new Error('Supervisor: start() called twice or after shutdown()');
+    if (this.#files || this.#state === 'exited')
+      throw new Error('Supervisor: start() called twice or after shutdown()');
     const files = openServiceFiles(this.dir, this.name);
     this.#files = files;
     // Loaded now rather than on the way from a command or an exit to the next ./run.
     loadSpawnAddon();
     listenForChildExits();
+    this.#normallyDown = files.normallyDown;
     this.#want = files.normallyDown ? 'down' : 'up';
     this.#makeEventFiles();
     const orphan = recordedRunAlive(files.runRecordFd, this.dir);
@@ -200,7 +241,8 @@ export class Supervisor extends EventEmitter {
       this.#log('warning', `unable to read ${this.name}/supervise/control: ${errorText(err)}`),
     );
     this.#control = control;
-    if (!this.#current) this.#startRun();
+    // Start-up is, for the table, the end of a pause in state down: start if wanted.
+    if (this.#state === 'down' && this.#want === 'up') this.#act('start');
   }
 
   /** Obeys one control byte (or each byte of a string), exactly as if it came through the FIFO. */
@@ -209,54 +251,11 @@ export class Supervisor extends EventEmitter {
       for (const byte of Buffer.from(input, 'latin1')) this.command(byte);
       return;
     }
-    if (this.#closed || !this.#files) return;
+    if (!this.#files) return;
     const action = controlAction(input);
     if (!action) return;
-    switch (action.kind) {
-      // A start writes the status itself, after the spawn: one write, off the way to ./run.
-      case 'up':
-        // Asked up again after down or failed: no backoff pause left over (1 s pacing stays).
-        if (this.#failed || this.#want !== 'up') {
-          this.#pausedUntilMono = Number.NEGATIVE_INFINITY;
-          this.#pauseMs = 0;
-        }
-        this.#want = 'up';
-        this.#failed = false;
-        if (!this.#startRun()) this.#rest();
-        return;
-      case 'once':
-        this.#want = 'none';
-        this.#failed = false;
-        if (!this.#startRun()) this.#rest();
-        return;
-      case 'down':
-        this.#want = 'down';
-        this.#clearStartTimer();
-        if (this.#current) {
-          this.#stop();
-          if (this.#state !== 'finishing') this.#enter('stopping');
-        } else if (this.#finishing === undefined) this.#enter(this.#failed ? 'failed' : 'down');
-        this.#writeStatus();
-        return;
-      case 'pause':
-        this.#paused = true;
-        this.#signal('SIGSTOP');
-        this.#writeStatus();
-        return;
-      case 'continue':
-        this.#paused = false;
-        this.#signal('SIGCONT');
-        this.#writeStatus();
-        return;
-      case 'exit':
-        this.#exitRequested = true;
-        this.#writeStatus();
-        if (!this.#current && this.#finishing === undefined) this.#finalize();
-        return;
-      case 'signal':
-        this.#signal(action.signal);
-        return;
-    }
+    if (action.kind === 'signal') this.#input('signal', action.signal);
+    else this.#input(CONTROL_INPUTS[action.kind]);
   }
 
   /**
@@ -267,12 +266,12 @@ export class Supervisor extends EventEmitter {
    * started (or whose start() failed) it resolves at once.
    */
   shutdown(): Promise<void> {
-    if (!this.#files && !this.#closed) {
-      this.#closed = true;
+    if (!this.#files && this.#state !== 'exited') {
+      this.#state = 'exited';
       this.#resolveExited();
       return this.exited;
     }
-    if (!this.#closed && !this.#treeStop) {
+    if (this.#state !== 'exited' && !this.#treeStop) {
       this.#treeStop = true;
       // ./run already down (`svc -d` earlier), but what it left runs on: that goes too. A
       // member of the group seen since proves the group id has not been reused meanwhile.
@@ -286,14 +285,15 @@ export class Supervisor extends EventEmitter {
 
   get state(): SupervisorState {
     const cur = this.#current;
+    const waiting = this.#state === 'waiting';
     return {
       pid: cur?.pid ?? 0,
       pgid: cur?.pgid ?? 0,
       want: this.#want,
       paused: this.#paused && (cur?.pid ?? 0) !== 0,
-      normallyDown: this.#files?.normallyDown ?? false,
+      normallyDown: this.#normallyDown,
       adopted: cur?.adopted ?? false,
-      finishing: this.#finishing !== undefined,
+      finishing: this.#state === 'finishing',
       exitRequested: this.#exitRequested,
       starts: this.#starts,
       lastStart: this.#lastStart,
@@ -301,7 +301,124 @@ export class Supervisor extends EventEmitter {
       startError: this.#startError,
       supervision: this.#state,
       ready: this.#usesReadiness ? this.#readySince !== null : null,
+      waitingFor: waiting ? [...this.#waitingFor] : [],
+      failedNeeds: waiting ? [...this.#failedNeeds] : [],
     };
+  }
+
+  // Every input goes through here: the table says what it does in the current state.
+  #input(input: Input, ...args: unknown[]): void {
+    this.#act(transition(this.#state, input), args);
+  }
+
+  #act(action: Action, args: unknown[] = []): void {
+    switch (action) {
+      case 'ignore':
+        return;
+      case 'note':
+        this.#writeStatus();
+        return;
+      case 'want-up':
+        // Asked up again after down or failed: no backoff pause left over (1 s pacing stays).
+        if (this.#state === 'failed' || this.#want !== 'up') {
+          this.#pausedUntilMono = Number.NEGATIVE_INFINITY;
+          this.#pauseMs = 0;
+        }
+        this.#want = 'up';
+        this.#startIfAllowed();
+        return;
+      case 'want-once':
+        this.#want = 'none';
+        this.#startIfAllowed();
+        return;
+      case 'rest':
+        this.#want = 'down';
+        this.#clearStartTimer();
+        this.#enter('down');
+        this.#writeStatus();
+        return;
+      case 'want-down-failed':
+        this.#want = 'down';
+        this.#writeStatus();
+        return;
+      case 'want-up-later':
+        this.#want = 'up';
+        this.#writeStatus();
+        return;
+      case 'want-once-later':
+        this.#want = 'none';
+        this.#writeStatus();
+        return;
+      case 'want-down-later':
+        this.#want = 'down';
+        this.#writeStatus();
+        return;
+      case 'stop':
+        this.#want = 'down';
+        this.#stopRun();
+        return;
+      case 'kick':
+        this.#stopRun();
+        return;
+      case 'needs-lost':
+        if (this.#needsBound) this.#stopRun();
+        return;
+      case 'exit-later':
+        this.#exitRequested = true;
+        this.#writeStatus();
+        return;
+      case 'exit-now':
+        this.#exitRequested = true;
+        this.#writeStatus();
+        this.#finalize();
+        return;
+      case 'exit-if-asked':
+        if (this.#exitRequested) this.#finalize();
+        return;
+      case 'pause':
+        this.#paused = true;
+        this.#signal('SIGSTOP');
+        this.#writeStatus();
+        return;
+      case 'continue':
+        this.#paused = false;
+        this.#signal('SIGCONT');
+        this.#writeStatus();
+        return;
+      case 'signal':
+        this.#signal(args[0] as NodeJS.Signals);
+        return;
+      case 'start':
+        this.#startIfAllowed();
+        return;
+      case 'run-ended':
+        this.#runEnded(args[0] as number | null, args[1] as NodeJS.Signals | null);
+        return;
+      case 'finish-ended':
+        this.#finishEnded(args[0] as number | null);
+        return;
+      case 'become-ready':
+        this.#readySince = Date.now();
+        this.#enter('ready', 'U');
+        this.#writeStatus();
+        return;
+      case 'note-ready':
+        this.#readySince = Date.now();
+        this.#writeStatus();
+        return;
+      case 'become-up':
+        this.#enter('up');
+        this.#writeStatus();
+        return;
+      case 'reload':
+        this.#readySince = null;
+        this.#enter('starting');
+        this.#writeStatus();
+        return;
+      case 'note-needs':
+        this.#writeStatus();
+        return;
+    }
   }
 
   #spawnSettings(): SpawnSettings {
@@ -310,22 +427,14 @@ export class Supervisor extends EventEmitter {
 
   // The state changes in one place, with the event bytes each change sends (s6's letters):
   // starting/up `u` (after `s`), ready `U`, down after a run `d`, then `D` once ./finish is done,
-  // failed `O`, exited `x`. The bytes go out after the next status write.
+  // failed `O`, done `U` (after `d` `D`), exited `x`. The bytes go out after the next status write.
   #enter(state: SupervisorStateName, events = ''): void {
     this.#state = state;
     this.#pendingEvents += events;
     if (state !== 'backoff') this.#nextStart = null;
-  }
-
-  // Nothing runs, no ./finish: what the service rests in until the next command or start.
-  #rest(): void {
-    if (this.#current || this.#finishing !== undefined) {
-      this.#writeStatus();
-      return;
-    }
-    const waiting = this.#startTimer !== undefined && this.#want !== 'down' && !this.#failed;
-    this.#enter(this.#failed ? 'failed' : waiting ? 'backoff' : 'down');
-    this.#writeStatus();
+    // needs/ is watched while waiting, and while ./run runs under needs-bound.
+    const running = state === 'starting' || state === 'up' || state === 'ready';
+    if (state !== 'waiting' && !(running && this.#needsBound)) this.#unwatchNeeds();
   }
 
   // event/ (the fifodir waiters subscribe to) and an empty death tally, as s6-supervise makes
@@ -358,60 +467,115 @@ export class Supervisor extends EventEmitter {
     }
   }
 
-  // A readiness pipe for the next ./run when the directory has a valid notification-fd.
-  #readinessPipe(): ReadinessPipe | undefined {
-    const n = readNotificationFd(this.dir);
-    if (n === undefined) return undefined;
-    if (n instanceof Error) {
-      const reason = (n as NodeJS.ErrnoException).code === 'BADFORMAT' ? 'bad format' : errorText(n);
-      this.#log('warning', `unable to read ${this.name}/${NOTIFICATION_FD_FILE}: ${reason}`);
-      return undefined;
-    }
-    let pipe: ReadinessPipe | undefined;
-    const onReady = (): void => {
-      if (this.#readiness !== pipe) return;
-      this.#readiness = undefined;
-      this.#readySince = Date.now();
-      if (this.#state === 'starting') this.#enter('ready', 'U');
-      this.#writeStatus();
+  // The readiness sources the directory asks for, for the next ./run; their calls become inputs
+  // while that ./run is the current one.
+  #openReadiness(settings: SpawnSettings): ReadinessSource[] {
+    const run = ++this.#runNumber;
+    const current = (): boolean => run === this.#runNumber;
+    let never = 0;
+    const sources: ReadinessSource[] = [];
+    const listener: ReadinessListener = {
+      ready: () => current() && this.#input('ready'),
+      never: () => {
+        if (current() && ++never >= sources.length) this.#input('never');
+      },
+      status: (text) => {
+        if (!current()) return;
+        this.#statusText = text;
+        this.#input('notice');
+      },
+      stopping: () => current() && this.#input('notice'),
+      reloading: () => current() && this.#input('reloading'),
+      watchdogMissed: () => current() && this.#input('kick'),
     };
-    const onNever = (): void => {
-      if (this.#readiness !== pipe) return;
-      this.#readiness = undefined;
-      if (this.#state === 'starting') this.#enter('up');
-      this.#writeStatus();
-    };
-    try {
-      pipe = new ReadinessPipe(onReady, onNever);
-    } catch (err) {
-      this.#log('warning', `unable to make ${this.name}'s readiness pipe: ${errorText(err)}`);
-      return undefined;
+    const context = { ...settings, name: this.name, warn: (text: string) => this.#log('warning', text) };
+    for (const make of READINESS_SOURCES) {
+      const source = make(context, listener);
+      if (source) sources.push(source);
     }
-    return pipe;
+    return sources;
   }
 
-  #dropReadiness(): void {
-    this.#readiness?.close();
-    this.#readiness = undefined;
+  #closeReadiness(): void {
+    this.#runNumber++;
+    for (const source of this.#readiness) source.close();
+    this.#readiness = [];
     this.#usesReadiness = false;
     this.#readySince = null;
+    this.#statusText = null;
   }
 
-  // Starts ./run if wanted and nothing runs, at most once per START_INTERVAL_MS. True when it
-  // tried (started ./run or failed to), and so has written the status.
-  #startRun(): boolean {
-    if (this.#closed || this.#current || this.#finishing !== undefined || this.#want === 'down' || this.#failed) {
-      return false;
+  // Wanted to run and nothing runs: wait for needs/, then for the pacing, then start ./run. The
+  // status is written on every way out.
+  #startIfAllowed(): void {
+    if (!this.#needsAllowStart()) {
+      this.#clearStartTimer();
+      this.#enter('waiting');
+      this.#writeStatus();
+      return;
     }
     const wait = Math.max(this.#lastStartMono + START_INTERVAL_MS, this.#pausedUntilMono) - performance.now();
     if (wait > 0) {
       this.#startTimer ??= setTimeout(() => {
         this.#startTimer = undefined;
-        this.#startRun();
+        this.#input('timer');
       }, wait);
+      this.#enter('backoff');
       this.#nextStart = Date.now() + Math.ceil(wait);
-      return false;
+      this.#writeStatus();
+      return;
     }
+    this.#spawnRun();
+  }
+
+  // Reads needs/ and every needed service's status: true when all are satisfied. While some
+  // are not, they are watched (events and a slow poll) until they are.
+  #needsAllowStart(): boolean {
+    const read = readNeeds(this.dir);
+    if (read.error) this.#log('warning', `unable to read ${this.name}/needs: ${errorText(read.error)}`);
+    const bad = read.bad.join(' ');
+    if (bad !== '' && bad !== this.#badNeeds) {
+      this.#log('warning', `${this.name}/needs: ignored entries that name no service: ${bad}`);
+    }
+    this.#badNeeds = bad;
+    this.#needs = read.names;
+    this.#needsBound = read.names.length > 0 && readNeedsBound(this.dir);
+    if (read.names.length === 0) {
+      this.#waitingFor = [];
+      this.#failedNeeds = [];
+      return true;
+    }
+    const check = checkNeeds(read.names, this.#scanDir);
+    this.#waitingFor = check.waitingFor;
+    this.#failedNeeds = check.failedNeeds;
+    const met = check.waitingFor.length === 0;
+    if (!met || this.#needsBound) this.#watchNeeds();
+    return met;
+  }
+
+  #watchNeeds(): void {
+    this.#needsWatch ??= new NeedsWatch(this.#scanDir, this.#needs, () => this.#needsChanged());
+  }
+
+  #unwatchNeeds(): void {
+    this.#needsWatch?.close();
+    this.#needsWatch = undefined;
+  }
+
+  // An event of a needed service, or the poll: read their status again.
+  #needsChanged(): void {
+    const check = checkNeeds(this.#needs, this.#scanDir);
+    const changed =
+      check.waitingFor.join('/') !== this.#waitingFor.join('/') ||
+      check.failedNeeds.join('/') !== this.#failedNeeds.join('/');
+    this.#waitingFor = check.waitingFor;
+    this.#failedNeeds = check.failedNeeds;
+    if (check.waitingFor.length === 0) this.#input('needs-met');
+    else if (changed || this.#state !== 'waiting') this.#input('needs-lost');
+  }
+
+  // Starts ./run now and writes the status (or, when the spawn fails, goes down as after a death).
+  #spawnRun(): void {
     this.#clearStartTimer();
     this.#lastStartMono = performance.now();
     const recordFd = this.#files!.runRecordFd;
@@ -419,28 +583,37 @@ export class Supervisor extends EventEmitter {
       this.#log('warning', `unable to write ${this.name}/supervise/run.id: ${errorText(err)}`);
     // `pending` first: a supervise killed between the spawn and the record leaves a trace.
     writeRunRecord(recordFd, undefined, warnRecord);
-    const readiness = this.#readinessPipe();
+    const type = readServiceType(this.dir);
+    if (type instanceof Error) this.#log('warning', `unable to read ${this.name}/type: bad format`);
+    this.#oneshot = type === 'oneshot';
     const settings = this.#spawnSettings();
-    if (readiness) settings.extraFd = [readNotificationFd(this.dir) as number, readiness.writeFd];
+    const sources = this.#openReadiness(settings);
+    const fds = sources.flatMap((source) => source.fds);
+    if (fds.length > 0) settings.extraFds = fds;
+    const env = sources.reduce<Record<string, string>>((all, source) => Object.assign(all, source.env), {});
+    if (Object.keys(env).length > 0) settings.env = { ...settings.env, ...env };
     this.#pendingEvents += 's';
     let pid: number;
     try {
       pid = spawnService('run', [], settings);
     } catch (err) {
-      readiness?.close();
+      this.#readiness = sources;
+      this.#closeReadiness();
       this.#startFailed(err);
-      return true;
+      return;
     }
-    readiness?.afterSpawn();
-    this.#readiness = readiness;
-    this.#usesReadiness = readiness !== undefined;
+    this.#readiness = sources;
+    for (const source of sources) source.afterSpawn(pid);
+    this.#usesReadiness = sources.length > 0;
     this.#readySince = null;
-    this.#enter(readiness ? 'starting' : 'up', 'u');
-    onChildExit(pid, (code, signal) => this.#serviceGone(code, signal));
+    onChildExit(pid, (code, signal) => {
+      if (this.#current?.pid === pid && !this.#current.adopted) this.#input('run-exit', code, signal);
+    });
     // Recorded before anything else: a supervise started after a crash of this one finds it.
     const run = identityOf(pid);
     writeRunRecord(recordFd, run, warnRecord);
     this.#current = { ...run, pgid: pid, adopted: false };
+    this.#enter(this.#usesReadiness ? 'starting' : 'up', 'u');
     this.#startError = null;
     this.#starts++;
     this.#lastStart = Date.now();
@@ -448,7 +621,6 @@ export class Supervisor extends EventEmitter {
     this.#paused = false;
     this.#writeStatus();
     this.emit('start', pid);
-    return true;
   }
 
   #startFailed(err: unknown): void {
@@ -457,20 +629,21 @@ export class Supervisor extends EventEmitter {
     this.#startError = { text, at: Date.now() };
     this.#pauseAfterDeath();
     this.#enter('down', 'dD');
-    this.#afterDown();
+    this.#next();
   }
 
-  #serviceGone(code: number | null, signal: NodeJS.Signals | null): void {
+  // ./run is gone (state starting, up, ready or stopping).
+  #runEnded(code: number | null, signal: NodeJS.Signals | null): void {
     const ended = this.#current;
     this.#current = undefined;
     this.#since = wallTime();
     this.#paused = false;
     this.#lastExit = { code, signal, at: Date.now() };
-    this.#dropReadiness();
+    this.#closeReadiness();
     this.#pauseAfterDeath();
     if (ended) this.#leftBehind(ended);
     this.emit('exit', code, signal);
-    if (!this.#closed && this.#finishExists()) {
+    if (this.#finishExists()) {
       // The tally first: ./finish may read it (permafailon).
       this.#tallyDeath(code, signal);
       this.#enter('finishing', 'd');
@@ -480,13 +653,47 @@ export class Supervisor extends EventEmitter {
       // Respawn first, write the status after (it then records both the exit and the new
       // start): the status files are not on the path from exit to the next ./run.
       this.#enter('down', 'dD');
-      this.#startRun();
+      this.#startIfAllowed();
       this.#tallyDeath(code, signal);
     } else {
       this.#tallyDeath(code, signal);
       this.#enter('down', 'dD');
-      this.#afterDown();
+      this.#next();
     }
+  }
+
+  // ./finish is gone (state finishing): 125 is a permanent failure (unless `x` is pending).
+  #finishEnded(finishCode: number | null): void {
+    this.#finishPid = undefined;
+    if (finishCode === PERMANENT_FAILURE_EXIT && !this.#exitRequested) {
+      this.#want = 'down';
+      this.#clearStartTimer();
+      this.#enter('failed', 'DO');
+    } else this.#enter('down', 'D');
+    this.#next();
+  }
+
+  // Nothing runs any more (state down or failed, just entered): exit if asked to; a oneshot that
+  // succeeded is done; start again if wanted; else stay. The status is written on every way out.
+  #next(): void {
+    if (this.#exitRequested) {
+      this.#writeStatus();
+      this.#finalize();
+    } else if (this.#state === 'failed') {
+      this.#writeStatus();
+    } else if (this.#oneshotSucceeded()) {
+      this.#clearStartTimer();
+      this.#enter('done', 'U');
+      this.#writeStatus();
+    } else if (this.#want === 'up') {
+      this.#startIfAllowed();
+    } else {
+      this.#writeStatus();
+    }
+  }
+
+  #oneshotSucceeded(): boolean {
+    return this.#oneshot && this.#want !== 'down' && this.#lastExit?.code === 0 && this.#startError === null;
   }
 
   // ./run has ended: end its stop if nothing is left of it; in a tree stop, sweep what is left.
@@ -512,12 +719,14 @@ export class Supervisor extends EventEmitter {
     });
   }
 
+  // Whether the next start may follow the exit at once (wanted up, no pacing or pause due, not
+  // a oneshot that succeeded): the fast path of a respawn.
   #restartsAtOnce(): boolean {
     const now = performance.now();
     return (
-      !this.#closed &&
       !this.#exitRequested &&
       this.#want === 'up' &&
+      !this.#oneshotSucceeded() &&
       now - this.#lastStartMono >= START_INTERVAL_MS &&
       now >= this.#pausedUntilMono
     );
@@ -546,34 +755,18 @@ export class Supervisor extends EventEmitter {
     } catch (err) {
       this.#log('warning', `unable to start ${this.name}/finish: ${errorText(err)}`);
       this.#enter('down', 'D');
-      this.#afterDown();
+      this.#next();
       return;
     }
-    this.#finishing = pgid;
+    this.#finishPid = pgid;
     const limit = readTimeoutFile(this.dir, 'timeout-finish', FINISH_TIMEOUT_MS);
     // In a tree stop a ./finish without a time limit gets the grace time: the stop must end.
     const ms = limit > 0 || !this.#treeStop ? limit : this.#killGraceMs;
     const timer = ms > 0 || this.#treeStop ? setTimeout(() => sendSignal(-pgid, 'SIGKILL'), ms) : undefined;
     onChildExit(pgid, (finishCode) => {
       clearTimeout(timer);
-      this.#finishing = undefined;
-      if (finishCode === PERMANENT_FAILURE_EXIT && !this.#exitRequested) {
-        this.#failed = true;
-        this.#want = 'down';
-        this.#clearStartTimer();
-        this.#enter('failed', 'DO');
-      } else this.#enter('down', 'D');
-      this.#afterDown();
+      if (this.#finishPid === pgid) this.#input('finish-exit', finishCode);
     });
-  }
-
-  // Nothing runs any more: exit if asked to, start again if wanted, else rest; the status is
-  // written on every way out.
-  #afterDown(): void {
-    if (this.#exitRequested) {
-      this.#writeStatus();
-      this.#finalize();
-    } else if (this.#want !== 'up' || !this.#startRun()) this.#rest();
   }
 
   // Signals ./run (its pid only, as 0.76 does). An adopted pid is checked against its recorded
@@ -584,14 +777,18 @@ export class Supervisor extends EventEmitter {
     sendSignal(cur.pid, signal);
   }
 
-  // `d`, or a tree stop: SIGTERM and SIGCONT to ./run, with a deadline when there is one.
-  #stop(): void {
+  // `d` (or a kick): down-signal and SIGCONT to ./run, with a deadline when there is one: `stopping`.
+  #stopRun(): void {
+    this.#clearStartTimer();
     const cur = this.#current;
-    if (!cur) return;
-    this.#armEscalation(cur);
-    this.#signal(readDownSignal(this.dir));
-    this.#signal('SIGCONT');
+    if (cur) {
+      this.#armEscalation(cur);
+      this.#signal(readDownSignal(this.dir));
+      this.#signal('SIGCONT');
+    }
     this.#paused = false;
+    this.#enter('stopping');
+    this.#writeStatus();
   }
 
   // The deadline of a stop: `timeout-kill` ms when that file exists (it wins), else the grace
@@ -651,7 +848,7 @@ export class Supervisor extends EventEmitter {
     clearTimeout(pending.timer);
     clearInterval(pending.poll);
     this.#escalations.delete(pgid);
-    if (this.#exitRequested && !this.#current && this.#finishing === undefined) this.#finalize();
+    this.#input('drained');
   }
 
   // An earlier supervise was killed while its ./run lived: supervise/run.id names a process
@@ -679,7 +876,7 @@ export class Supervisor extends EventEmitter {
       this.#adoptTimer = undefined;
       // Orphans come to us when we are a subreaper or pid 1: do not leave it a zombie.
       reapIfOurs(run.pid);
-      if (this.#current === cur) this.#serviceGone(null, null);
+      if (this.#current === cur) this.#input('run-exit', null, null);
     }, ADOPT_POLL_MS);
   }
 
@@ -689,7 +886,7 @@ export class Supervisor extends EventEmitter {
   }
 
   #writeStatus(): void {
-    if (this.#closed) return;
+    if (!this.#files) return;
     const state = this.state;
     const extra: ExtraStatus = {
       pid: state.pid,
@@ -703,10 +900,16 @@ export class Supervisor extends EventEmitter {
       ready: state.ready,
       readySince: this.#readySince,
       nextStart: this.#state === 'backoff' ? this.#nextStart : null,
+      waitingFor: state.waitingFor,
+      failedNeeds: state.failedNeeds,
+      status: this.#statusText,
     };
+    if (this.#oneshot) extra.type = 'oneshot';
+    // A oneshot that is done shows as a 0.76 service after `svc -o` ran to its end: down, no want.
+    const want = this.#state === 'done' ? 'none' : state.want;
     writeStatusFiles(
       this.dir,
-      { since: this.#since, pid: state.pid, paused: state.paused, want: state.want },
+      { since: this.#since, pid: state.pid, paused: state.paused, want },
       extra,
       (text, err) => this.#log('warning', `${text}: ${errorText(err)}`),
       this.name,
@@ -723,15 +926,15 @@ export class Supervisor extends EventEmitter {
 
   // Obeys `x`: waits for pending stop escalations, writes the last status, closes everything.
   #finalize(): void {
-    if (this.#closed || this.#escalations.size > 0) return;
-    this.#dropReadiness();
+    if (this.#state === 'exited' || this.#escalations.size > 0) return;
+    this.#closeReadiness();
     this.#enter('exited', 'x');
     this.#writeStatus();
-    this.#closed = true;
     this.#clearStartTimer();
     clearInterval(this.#adoptTimer);
     this.#control?.destroy();
     const files = this.#files;
+    this.#files = undefined;
     if (files) {
       closeQuietly(files.controlWriteFd);
       closeQuietly(files.okFd);
@@ -742,3 +945,6 @@ export class Supervisor extends EventEmitter {
     this.emit('exited');
   }
 }
+
+/** The state machine's input for each control byte that is not a signal. */
+const CONTROL_INPUTS = { up: 'u', once: 'o', down: 'd', exit: 'x', pause: 'p', continue: 'c' } as const;

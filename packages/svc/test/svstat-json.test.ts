@@ -143,7 +143,10 @@ test('waiting for needs/: the JSON fields, and the text line gains `, waiting fo
   const one = fake('waiting-one', statusBytes(stamp, 0, 0, 0x75), { ...base, state: 'waiting', waitingFor: ['db'] });
   const done = fake('done', statusBytes(stamp, 0, 0, 0x75), { ...base, starts: 1, state: 'done', type: 'oneshot' });
   const [w, o, d] = svstatJson([waiting, one, done]);
-  assert.deepEqual([w?.supervision, w?.waitingFor, w?.failedNeeds, w?.type], ['waiting', ['cache', 'db'], ['db'], null]);
+  assert.deepEqual(
+    [w?.supervision, w?.waitingFor, w?.failedNeeds, w?.type],
+    ['waiting', ['cache', 'db'], ['db'], null],
+  );
   assert.deepEqual([o?.supervision, o?.waitingFor, o?.failedNeeds], ['waiting', ['db'], []]);
   assert.deepEqual([d?.supervision, d?.waitingFor, d?.type], ['done', [], 'oneshot']);
   const text = ours('svstat', [waiting, one]).stdout.replace(/\d+ seconds/g, 'N seconds');

@@ -29,6 +29,7 @@ export function inProcessHost(
         dir,
         stdio: [request.stdin, request.stdout, 2],
         killGraceMs,
+        ...(request.which === 'service' ? { scanDir: request.scanDir } : {}),
         log: (level, text) => events.warn(text.replaceAll(dir, display), { name: label, level }),
       });
       onSupervisor?.(supervisor, request);

@@ -2,8 +2,9 @@
 // that is no service there, each needs/ entry that is no name; once, when it appears (again
 // if it goes away and comes back). supervise leaves the services of a cycle waiting; nothing
 // else is held up by them.
-import { cycleText, findCycles, graphOf, type NeedsGraph } from '@fortress/core/needs-graph';
+
 import { readNeeds } from '@fortress/core/needs';
+import { cycleText, findCycles, graphOf, type NeedsGraph } from '@fortress/core/needs-graph';
 import type { Entry } from './entry.js';
 import type { Events } from './events.js';
 

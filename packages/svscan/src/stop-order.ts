@@ -15,7 +15,11 @@ const EXIT_MARGIN_MS = 2000;
 
 /** How long, from the start of its stop, ENTRY may take to go down before its needs stop anyway. */
 export function stopLimit(entry: Entry, killGraceMs: number): number {
-  return stopDeadline(entry.dir, killGraceMs) + readTimeoutFile(entry.dir, 'timeout-finish', FINISH_TIMEOUT_MS) + EXIT_MARGIN_MS;
+  return (
+    stopDeadline(entry.dir, killGraceMs) +
+    readTimeoutFile(entry.dir, 'timeout-finish', FINISH_TIMEOUT_MS) +
+    EXIT_MARGIN_MS
+  );
 }
 
 export interface Release {

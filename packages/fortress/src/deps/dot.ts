@@ -18,8 +18,8 @@ const COLOURS: Record<string, string> = {
 /** A DOT string of LINES (joined by DOT's `\n`): every character that could end or escape the quotes escaped. */
 function quote(...lines: string[]): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  const escape = (text: string): string => text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, '?');
-  return `"${lines.map(escape).join('\\n')}"`;
+  const escaped = (text: string): string => text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, '?');
+  return `"${lines.map(escaped).join('\\n')}"`;
 }
 
 export function formatDot(graph: NeedsGraph, stateOf: (name: string) => NodeState): string {
