@@ -9,7 +9,8 @@
 // directories; Debian's runit (runsvdir) with the hand-written equivalent, each ./run starting
 // with `sv start NEED... || exit 1` (runsv restarts it a second later when a need is not up yet
 // within sv's wait). runsvdir's stop (SIGHUP) is not ordered: every service gets its TERM at
-// once, where fortress's stop takes each level down after the one above it.
+// once, where fortress's stop takes each level down after the one above it. The same tree
+// without needs/ under fortress shows what the ordering itself costs.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,8 +29,8 @@ const RUNS = Number(process.env.BENCH_RUNS || 3);
 const name = (level, i) => `l${level}s${i}`;
 const needsOf = (level, i) => (level === 0 ? [] : [name(level - 1, i), name(level - 1, (i + 1) % WIDTH)]);
 
-/** The tree under SCAN; `runit` writes `sv start` lines instead of needs/. */
-function makeTree(scan, runit) {
+/** The tree under SCAN; `runit` writes `sv start` lines instead of needs/; `flat` neither. */
+function makeTree(scan, runit, flat = false) {
   for (let level = 0; level < LEVELS; level++) {
     for (let i = 0; i < WIDTH; i++) {
       const dir = join(scan, name(level, i));
@@ -38,7 +39,7 @@ function makeTree(scan, runit) {
       let wait = '';
       if (runit && needs.length > 0) {
         wait = `sv start ${needs.map((n) => join(scan, n)).join(' ')} >/dev/null || exit 1\n`;
-      } else if (needs.length > 0) {
+      } else if (needs.length > 0 && !flat) {
         mkdirSync(join(dir, 'needs'));
         for (const n of needs) writeFileSync(join(dir, 'needs', n), '');
       }
@@ -59,6 +60,22 @@ const SYSTEMS = [
   {
     name: 'fortress svscan -1',
     runit: false,
+    start: (dir) =>
+      spawn(process.execPath, [svscanJs, '-q', '-1', dir], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
+    stop: (child) => child.kill('SIGTERM'),
+  },
+  {
+    // The same 50 services with no needs/: what the order itself costs.
+    name: 'fortress svscan, no needs/',
+    runit: false,
+    flat: true,
+    start: (dir) => spawn(process.execPath, [svscanJs, '-q', dir], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
+    stop: (child) => child.kill('SIGTERM'),
+  },
+  {
+    name: 'fortress svscan -1, no needs/',
+    runit: false,
+    flat: true,
     start: (dir) =>
       spawn(process.execPath, [svscanJs, '-q', '-1', dir], { env, stdio: ['ignore', 'ignore', 'inherit'] }),
     stop: (child) => child.kill('SIGTERM'),
@@ -114,7 +131,7 @@ async function once(system) {
   const root = mkdtempSync(join(tmpdir(), 'bench-needs-'));
   const scan = join(root, 'scan');
   mkdirSync(scan);
-  makeTree(scan, system.runit);
+  makeTree(scan, system.runit, system.flat);
   const names = [];
   for (let level = 0; level < LEVELS; level++) for (let i = 0; i < WIDTH; i++) names.push(name(level, i));
   const t0 = Date.now();
@@ -156,7 +173,7 @@ for (const system of SYSTEMS) {
   };
   results.push(row);
   console.log(
-    `${row.name.padEnd(28)} start→all up ${row.start.toFixed(0).padStart(6)} ms   TERM→all down ${row.stop.toFixed(0).padStart(6)} ms   (runs: ${runs.map((x) => `${x.start.toFixed(0)}/${x.stop.toFixed(0)}`).join(' ')})`,
+    `${row.name.padEnd(30)} start→all up ${row.start.toFixed(0).padStart(6)} ms   TERM→all down ${row.stop.toFixed(0).padStart(6)} ms   (runs: ${runs.map((x) => `${x.start.toFixed(0)}/${x.stop.toFixed(0)}`).join(' ')})`,
   );
 }
 const peer = results.find((r) => r.name.startsWith('runit'));
@@ -165,7 +182,8 @@ console.log(
 );
 for (const r of results) {
   if (r === peer) continue;
+  const note = r.name.includes('no needs/') ? 'neither ordered' : "ordered, runit's is not";
   console.log(
-    `${r.name.padEnd(28)} start ×${(r.start / peer.start).toFixed(2)}   stop ×${(r.stop / peer.stop).toFixed(2)} (ordered, runit's is not)`,
+    `${r.name.padEnd(30)} start ×${(r.start / peer.start).toFixed(2)}   stop ×${(r.stop / peer.stop).toFixed(2)} (${note})`,
   );
 }

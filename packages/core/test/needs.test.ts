@@ -82,11 +82,13 @@ test('checkNeeds: the unsatisfied names, with the failed and missing ones apart'
   assert.deepEqual(checkNeeds([], scan), { waitingFor: [], failedNeeds: [], missing: [] });
 });
 
-test('status.json: waitingFor, failedNeeds, type and the waiting and done states are validated', () => {
+test('status.json: waitingFor, failedNeeds, type, status and the waiting and done states are validated', () => {
   const base = { pid: 0, pgid: 0, starts: 0, lastStart: null, lastExit: null, supervisor: 1 };
   const fields = { state: 'waiting', waitingFor: ['a', 'b'], failedNeeds: ['b'], type: 'oneshot' };
   assert.deepEqual(validExtraStatus({ ...base, ...fields }), { ...base, startError: null, ...fields });
   assert.equal(validExtraStatus({ ...base, state: 'done' })?.state, 'done');
+  assert.equal(validExtraStatus({ ...base, status: 'listening on 8080' })?.status, 'listening on 8080');
+  assert.equal(validExtraStatus({ ...base, status: null })?.status, null);
   for (const wrong of [
     { waitingFor: 'a' },
     { waitingFor: ['../a'] },
@@ -94,6 +96,8 @@ test('status.json: waitingFor, failedNeeds, type and the waiting and done states
     { waitingFor: [''] },
     { failedNeeds: [1] },
     { type: 'longrun' },
+    { status: 7 },
+    { status: 'x'.repeat(8193) },
     { waitingFor: Array.from({ length: 1001 }, (_, i) => `s${i}`) },
   ]) {
     assert.equal(validExtraStatus({ ...base, ...wrong }), undefined, JSON.stringify(wrong).slice(0, 60));

@@ -17,7 +17,7 @@ const net = process.getBuiltinModule('node:net');
 
 /** What a readiness source tells the supervisor about one start of ./run. */
 export interface ReadinessListener {
-  /** ./run is ready (state `ready`, event `U`). Once per start; later calls are ignored. */
+  /** ./run is ready (state `ready`, event `U`). Again after reloading(); otherwise later calls change nothing. */
   ready(): void;
   /** This source will never say ready (its pipe closed): the service stays `up`, not ready. */
   never(): void;

@@ -86,6 +86,9 @@ test('./finish gets the exit code and signal of ./run (runit convention), then .
     const p = servicePid(dir);
     return p !== pid1 ? p : 0;
   });
+  // The status shows the pid at the spawn, before the script has looked for exit3: wait for it
+  // to be past that (running sleep), or it may find the file and exit 3 instead of being killed.
+  await waitFor('second run sleeping', () => readFileSync(`/proc/${pid2}/cmdline`, 'latin1').startsWith('sleep'));
   writeExecutable(join(dir, 'exit3'), '');
   debianSvc(['-t', dir]);
   await waitFor('finish after TERM', () => lines(join(dir, 'finished')).length === 2);

@@ -77,11 +77,13 @@ export function statusProgress(dir: string, target: WaitTarget): Progress {
   if (seen.state !== 'up' && seen.state !== 'down') return 'waiting';
   const extra = seen.extra as (typeof seen.extra & { state?: string; ready?: boolean }) | null;
   const failed = extra?.state === 'failed';
+  // A oneshot that succeeded (state done) is as up and ready as it will ever be.
+  const done = extra?.state === 'done';
   switch (target) {
     case 'u':
-      return seen.state === 'up' ? 'reached' : failed ? 'failed' : 'waiting';
+      return seen.state === 'up' || done ? 'reached' : failed ? 'failed' : 'waiting';
     case 'U':
-      return seen.state === 'up' && extra?.ready === true ? 'reached' : failed ? 'failed' : 'waiting';
+      return (seen.state === 'up' && extra?.ready === true) || done ? 'reached' : failed ? 'failed' : 'waiting';
     case 'd':
       return seen.state === 'down' ? 'reached' : 'waiting';
     case 'D':

@@ -31,7 +31,8 @@ export interface Release {
 export class StopOrder {
   /** Entry → the entries that must be down before it is told to stop. */
   private readonly held = new Map<Entry, Entry[]>();
-  private readonly begun = new Map<Entry, number>();
+  /** Entry whose stop has begun → when its needs stop waiting for it (its files read once). */
+  private readonly deadline = new Map<Entry, number>();
   private readonly isDown: (entry: Entry) => boolean;
   private readonly killGraceMs: number;
 
@@ -56,7 +57,7 @@ export class StopOrder {
 
   /** Records that ENTRY's stop began (its dependents are down, or it was stopped for another reason). */
   begin(entry: Entry, now: number): void {
-    if (!this.begun.has(entry)) this.begun.set(entry, now);
+    if (!this.deadline.has(entry)) this.deadline.set(entry, now + stopLimit(entry, this.killGraceMs));
     this.held.delete(entry);
   }
 
@@ -68,8 +69,8 @@ export class StopOrder {
       let waiting = false;
       for (const b of blockers) {
         if (this.isDown(b)) continue;
-        const since = this.begun.get(b);
-        if (since !== undefined && now - since > stopLimit(b, this.killGraceMs)) overdue.push(b);
+        const deadline = this.deadline.get(b);
+        if (deadline !== undefined && now > deadline) overdue.push(b);
         else waiting = true;
       }
       if (waiting) continue;

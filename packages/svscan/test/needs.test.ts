@@ -216,7 +216,8 @@ for (const { mode, args, ours } of MODES) {
       await waitFor('the warning', () => s.stderr().includes('svscan: warning: web needs missing service db\n'));
       // No cascade (needs-bound is not set): web still runs.
       assert.ok(!readLines(log).includes('stop web'));
-      if (ours) assert.ok(['up', 'ready'].includes(readExtraStatus(web)?.state ?? ''), JSON.stringify(readExtraStatus(web)));
+      if (ours)
+        assert.ok(['up', 'ready'].includes(readExtraStatus(web)?.state ?? ''), JSON.stringify(readExtraStatus(web)));
       await stop(s);
     });
 
@@ -297,7 +298,8 @@ for (const { mode, args, ours } of MODES) {
       await waitFor('broken to fail', () => readExtraStatus(broken)?.state === 'failed');
       const app = await waitFor('app to say so', () => {
         const extra = readExtraStatus(join(scan, 'app'));
-        return extra?.failedNeeds?.includes('broken') ? extra : undefined;
+        if (extra?.failedNeeds?.includes('broken')) return extra;
+        throw new Error(`app: ${JSON.stringify(extra)}; broken: ${JSON.stringify(readExtraStatus(broken))}`);
       });
       assert.equal(app.state, 'waiting');
       assert.deepEqual(app.waitingFor, ['broken']);
