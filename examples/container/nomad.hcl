@@ -13,6 +13,15 @@ job "fortress-demo" {
         image = "fortress-demo:latest"
         # Nomad's own init (tini) would sit in front of ours: leave it out.
         init = false
+        # The services' state is linked to /run/fortress (fortress init --prepare in the image).
+        readonly_rootfs = true
+        mount {
+          type   = "tmpfs"
+          target = "/run/fortress"
+          tmpfs_options {
+            size = 16777216
+          }
+        }
       }
 
       env {
@@ -25,10 +34,10 @@ job "fortress-demo" {
         provider = "consul"
 
         check {
-          name     = "ticker supervised"
+          name     = "ticker up"
           type     = "script"
-          command  = "svok"
-          args     = ["/service/ticker"]
+          command  = "svwait"
+          args     = ["-u", "-T", "2000", "/service/ticker"]
           interval = "10s"
           timeout  = "2s"
         }

@@ -45,7 +45,7 @@ test('usage errors: no scan directory, an unknown option, a grace time that is n
   assert.equal(run.status, 100);
   assert.equal(
     run.stderr,
-    'fortress: a scan directory is expected\nfortress: usage: fortress init [-q] [-j] SCANDIR [-- CMD ARGS...]\n',
+    'fortress: a scan directory is expected\nfortress: usage: fortress init [-q] [-j] SCANDIR [-- CMD ARGS...] | init --prepare SCANDIR\n',
   );
   const bad = fortress(['init', '/service'], { ...process.env, FORTRESS_KILL_GRACETIME: '3s' });
   assert.equal(bad.status, 100);

@@ -2,6 +2,7 @@
 // depend on it): stat DIR, stat down, mkdir supervise, lock, control FIFO (read, then write),
 // ok FIFO; then fortress's run.id, the record of the current ./run (see run-record.ts).
 import { FortressError } from '@fortress/core/errors';
+import { EVENT_DIR, makeFifodir } from '@fortress/core/fifodir';
 import { makeFifo, tryLockExclusive } from './libc-ops.js';
 import { RUN_RECORD_FILE } from './run-record.js';
 
@@ -41,6 +42,7 @@ export function openServiceFiles(dir: string, name = dir): ServiceFiles {
     attempt(`unable to chdir to ${name}`, () => checkDirectory(dir));
     const normallyDown = attempt(`unable to stat ${name}/down`, () => exists(join(dir, 'down')));
     makeSuperviseDir(dir);
+    makeLinkTarget(join(dir, EVENT_DIR), makeFifodir);
     const sup = join(dir, 'supervise');
     const lockFd = attempt(`unable to acquire ${name}/supervise/lock`, () => {
       const fd = open(join(sup, 'lock'), O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0o600);
@@ -91,8 +93,9 @@ function exists(path: string): boolean {
 }
 
 // mkdir supervise 0700, failure ignored as in 0.76; a dangling `supervise` symlink gets its
-// target created, as Debian's supervise and runit do.
-function makeSuperviseDir(dir: string): void {
+// target created, as Debian's supervise and runit do (a read-only service directory linked to a
+// run directory: fortress init --prepare). svscan's log FIFO uses this too.
+export function makeSuperviseDir(dir: string): void {
   const sup = join(dir, 'supervise');
   try {
     mkdirSync(sup, 0o700);
@@ -100,10 +103,17 @@ function makeSuperviseDir(dir: string): void {
   } catch {
     // exists, or not creatable: the lock open reports the real problem
   }
+  makeLinkTarget(sup, (target) => mkdirSync(target, 0o700));
+}
+
+// When PATH is a dangling symlink, makes its target (with `make`) and the directories above it;
+// failures are left for the next open of PATH to report.
+function makeLinkTarget(path: string, make: (target: string) => void): void {
   try {
-    if (!lstatSync(sup).isSymbolicLink() || exists(sup)) return;
-    const target = resolve(dirname(sup), readlinkSync(sup));
-    mkdirSync(target, { mode: 0o700, recursive: true });
+    if (!lstatSync(path).isSymbolicLink() || exists(path)) return;
+    const target = resolve(dirname(path), readlinkSync(path));
+    mkdirSync(dirname(target), { mode: 0o755, recursive: true });
+    make(target);
   } catch {
     // as above
   }

@@ -11,7 +11,12 @@ import { closeQuietly } from './log-fifo.js';
 import type { ExitListener, StartRequest, Supervision, SupervisorHost } from './supervision.js';
 import { supervisedDir } from './supervision.js';
 
-export function inProcessHost(events: Events, killGraceMs: number): SupervisorHost {
+export function inProcessHost(
+  events: Events,
+  killGraceMs: number,
+  /** Sees each Supervisor before its start (fortress init listens to its states). */
+  onSupervisor?: (supervisor: Supervisor, request: StartRequest) => void,
+): SupervisorHost {
   // Every Supervisor needs libc (flock, mkfifo): load it now, not while a new service waits.
   loadLibc();
   return {
@@ -27,6 +32,7 @@ export function inProcessHost(events: Events, killGraceMs: number): SupervisorHo
         ...(request.which === 'service' ? { scanDir: request.scanDir } : {}),
         log: (level, text) => events.warn(text.replaceAll(dir, display), { name: label, level }),
       });
+      onSupervisor?.(supervisor, request);
       let ended = false;
       const end = (code: number): void => {
         if (ended) return;

@@ -4,10 +4,11 @@
 // logger, no SIGPIPE for the service) and hands each child a one-direction descriptor of its
 // own, so that once svscan lets go and the service is down the logger reads what is left and
 // then sees end of file.
-import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorCode } from '@fortress/core/errors';
 import { mkfifo } from '@fortress/core/libc';
+import { makeSuperviseDir } from '@fortress/supervise/service-files';
 
 export const LOG_FIFO = 'log.fifo';
 
@@ -19,11 +20,7 @@ export function logFifoPath(serviceDir: string): string {
 /** Creates (if needed) and opens the FIFO read-write; returns the holder descriptor. */
 export function openLogFifo(serviceDir: string): number {
   const path = logFifoPath(serviceDir);
-  try {
-    mkdirSync(join(serviceDir, 'supervise'), { mode: 0o700 });
-  } catch (err) {
-    if (errorCode(err) !== 'EEXIST') throw err;
-  }
+  makeSuperviseDir(serviceDir); // a failure shows in mkfifo's
   try {
     mkfifo(path, 0o600);
   } catch (err) {

@@ -2,10 +2,18 @@
 // and the grace times (milliseconds) of the stop, as s6-overlay's S6_*_GRACETIME variables.
 import { getopt } from '@fortress/core/getopt';
 import { usageError } from '@fortress/core/program';
+import { RUN_DIR_DEFAULT } from './run-dir.js';
 
-const { resolve } = process.getBuiltinModule('node:path');
+const { isAbsolute, resolve } = process.getBuiltinModule('node:path');
 
-export const USAGE = 'init [-q] [-j] SCANDIR [-- CMD ARGS...]';
+export const USAGE = 'init [-q] [-j] SCANDIR [-- CMD ARGS...] | init --prepare SCANDIR';
+
+/** fortress init --prepare SCANDIR: the state links of a read-only scan directory (run-dir.ts). */
+export interface PrepareOptions {
+  scanDir: string;
+  /** FORTRESS_RUN, absolute. */
+  runDir: string;
+}
 
 export interface InitOptions {
   /** Absolute path of the scan directory. */
@@ -50,6 +58,14 @@ export function parseInitOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     killGraceMs: milliseconds(env, 'FORTRESS_KILL_GRACETIME'),
     commandWaitMs: milliseconds(env, 'FORTRESS_CMD_WAIT_FOR_SERVICES_MAXTIME'),
   };
+}
+
+/** argv after `--prepare`; throws a usage error unless it is one SCANDIR and FORTRESS_RUN is absolute. */
+export function parsePrepareOptions(argv: readonly string[], env: NodeJS.ProcessEnv): PrepareOptions {
+  if (argv.length !== 1 || argv[0] === '') throw usageError('--prepare takes one scan directory');
+  const runDir = env.FORTRESS_RUN || RUN_DIR_DEFAULT;
+  if (!isAbsolute(runDir)) throw usageError(`FORTRESS_RUN: expected an absolute path, got ${runDir}`);
+  return { scanDir: resolve(argv[0]!), runDir: resolve(runDir) };
 }
 
 function milliseconds(env: NodeJS.ProcessEnv, name: keyof typeof GRACE_DEFAULTS): number {

@@ -16,7 +16,6 @@ export function leftoverProcesses(wholeNamespace: boolean): ProcessIdentity[] {
 }
 
 /** Resolves with how many processes had to be killed. */
-
 export async function sweep(wholeNamespace: boolean, killGraceMs: number): Promise<number> {
   const first = leftoverProcesses(wholeNamespace);
   if (first.length === 0) return 0;
