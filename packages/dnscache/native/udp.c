@@ -33,8 +33,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "napi-args.h"
-#include <uv.h>
+#include "fd-watch.h"
 
 #define MAXBATCH 256
 #define META 32
@@ -465,19 +464,8 @@ static napi_value Forget(napi_env env, napi_callback_info info) {
 static napi_value Close(napi_env env, napi_callback_info info) {
   ARGS(1);
   watch_t *w = arg_watch(env, argv[0]);
-  if (w && !w->closed) {
-    w->closed = 1;
-    uv_poll_stop(&w->poll);
-    uv_close((uv_handle_t *)&w->poll, on_closed);
-    close(w->fd);
-  }
+  if (w) end_fd_watch(&w->poll, w->fd, &w->closed, on_closed);
   return int_value(env, 0);
-}
-
-// close(fd) for a socket never watched (a failed start-up).
-static napi_value CloseFd(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  return int_value(env, close(arg_int(env, argv[0])) < 0 ? -errno : 0);
 }
 
 NAPI_MODULE_INIT() {

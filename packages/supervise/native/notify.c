@@ -16,8 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "napi-args.h"
-#include <uv.h>
+#include "fd-watch.h"
 
 // Datagrams read per wake-up of the loop, so a flood cannot starve the rest of supervise.
 #define BATCH 16
@@ -195,19 +194,8 @@ static napi_value Close(napi_env env, napi_callback_info info) {
   void *p = NULL;
   if (napi_get_value_external(env, argv[0], &p) != napi_ok || p == NULL) return int_value(env, -EINVAL);
   notify_t *w = p;
-  if (!w->closed) {
-    w->closed = 1;
-    uv_poll_stop(&w->poll);
-    uv_close((uv_handle_t *)&w->poll, on_closed);
-    close(w->fd);
-  }
+  end_fd_watch(&w->poll, w->fd, &w->closed, on_closed);
   return int_value(env, 0);
-}
-
-// closeFd(fd) for a socket never watched (a failed set-up).
-static napi_value CloseFd(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  return int_value(env, close(arg_int(env, argv[0])) < 0 ? -errno : 0);
 }
 
 NAPI_MODULE_INIT() {
