@@ -1,10 +1,11 @@
 // runit's `check` as a readiness source: run after each start every check-interval ms until it
 // exits 0, each run bounded, none left once ./run ends; svc -wU waits for it.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { waitFor } from '@fortress/core/wait-for';
+import { Supervisor } from '@fortress/supervise/supervisor';
 import { makeService, writeScript } from '@fortress/test-support/service';
 import { tempDir } from '@fortress/test-support/temp-dir';
 import { debianSvstat, stateOf, statusJson, superviseProcess, svc } from './state-helpers.js';
@@ -52,6 +53,32 @@ test('ready when ./check first exits 0 (a file appears); svc -wU returns then; D
   assert.equal(sup.stderr(), '');
   await svc('-dx', dir);
   await waitFor('supervise gone', () => sup.proc.exitCode !== null);
+});
+
+test('in one process (the Supervisor svscan -1 hosts): ready when ./check exits 0; svc -wU returns', async () => {
+  const root = tempDir('check-in-process');
+  const dir = makeService(root, 'web', 'exec sleep 1000', { 'check-interval': '50' });
+  writeScript(join(dir, 'check'), 'echo $$ >> checks; test -e ready-flag');
+  const devnull = openSync('/dev/null', 'w');
+  const warnings: string[] = [];
+  const sup = new Supervisor({ dir, stdio: [0, devnull, devnull], log: (_level, text) => warnings.push(text) });
+  try {
+    await sup.start();
+    await waitFor('starting', () => stateOf(dir) === 'starting');
+    const waiter = svc('-wU', '-T', '60000', dir);
+    await waitFor('a few checks', () => checkRuns(dir).length >= 3);
+    assert.equal(sup.state.supervision, 'starting');
+    assert.equal(sup.state.ready, false);
+    writeFileSync(join(dir, 'ready-flag'), '');
+    const r = await waiter;
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([sup.state.supervision, sup.state.ready], ['ready', true]);
+    assert.equal(statusJson(dir)?.state, 'ready');
+    assert.deepEqual(warnings, []);
+  } finally {
+    await sup.shutdown();
+    closeSync(devnull);
+  }
 });
 
 test('a ./check that never succeeds: svc -wU -T times out with 99, and checks stop when ./run ends', async () => {
