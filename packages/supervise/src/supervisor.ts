@@ -551,11 +551,13 @@ export class Supervisor extends EventEmitter {
       this.#failedNeeds = [];
       return true;
     }
+    // Subscribed before the read: an event between the two would otherwise be lost until the poll.
+    this.#watchNeeds();
     const check = checkNeeds(read.names, this.#scanDir);
     this.#waitingFor = check.waitingFor;
     this.#failedNeeds = check.failedNeeds;
     const met = check.waitingFor.length === 0;
-    if (!met || this.#needsBound) this.#watchNeeds();
+    if (met && !this.#needsBound) this.#unwatchNeeds();
     return met;
   }
 

@@ -188,7 +188,12 @@ for (const { mode, args, ours } of MODES) {
           const extra = readExtraStatus(join(scan, name));
           assert.equal(extra?.state, 'waiting', `${name}: ${JSON.stringify(extra)}`);
         }
-        assert.deepEqual(readExtraStatus(join(scan, 'user'))?.waitingFor, ['ghost']);
+        // healthy may have come up before user's supervise could subscribe to its event/ (its
+        // supervise had not made it yet): the 1 s poll then tells user.
+        await waitFor(
+          'user waiting for ghost only',
+          () => readExtraStatus(join(scan, 'user'))?.waitingFor?.join() === 'ghost',
+        );
         assert.ok(!readLines(log).includes('start x') && !readLines(log).includes('start user'));
       }
       await stop(s);
