@@ -12,13 +12,11 @@
 //  6. start and know it: `svc -wU -u` in one process against `svc -u` then `svstat` in a loop
 //     until it says up (what 0.76 users do), Debian's supervise and ours; s6-svc -wU -u too.
 // Targets (issue 2): <= 10 MiB USS per service, respawn <= 5 ms median, svc/svstat <= 1.5 x node -e 0.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
-  chmodSync,
   closeSync,
   constants,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   openSync,
   readdirSync,
@@ -30,23 +28,27 @@ import {
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ourProgram, REPO } from './lib/paths.js';
+import { killUnder, ussKiB } from './lib/processes.js';
+import { median, quantile } from './lib/stats.js';
+import { makeService, runProgram, startProgram } from './lib/tree.js';
+import { sleep, waitUntil } from './lib/wait.js';
 
-const repo = new URL('..', import.meta.url).pathname;
 const node = process.execPath;
-const OURS = [node, join(repo, 'packages/supervise/bin/supervise.js')];
+const OURS = [node, ourProgram('supervise', 'supervise')];
 const DEBIAN = ['/usr/bin/supervise'];
-const OUR_SVC = [node, join(repo, 'packages/svc/bin/svc.js')];
-const OUR_SVSTAT = [node, join(repo, 'packages/svc/bin/svstat.js')];
+const OUR_SVC = [node, ourProgram('svc', 'svc')];
+const OUR_SVSTAT = [node, ourProgram('svc', 'svstat')];
 const DEB_SVC = ['/usr/bin/svc'];
 const DEB_SVSTAT = ['/usr/bin/svstat'];
 const S6_SUPERVISE = ['/usr/bin/s6-supervise'];
 const S6_SVC = ['/usr/bin/s6-svc'];
 const haveS6 = existsSync(S6_SUPERVISE[0]) && existsSync(S6_SVC[0]);
-const ourSvcReady = existsSync(join(repo, 'packages/svc/dist/bin/svc.js'));
+const ourSvcReady = existsSync(join(REPO, 'packages/svc/dist/bin/svc.js'));
 
 const BUNDLE_CHECK = `
 const { statSync } = await import('node:fs');
-const m = (p) => statSync(${JSON.stringify(join(repo, 'packages'))} + p, { throwIfNoEntry: false })?.mtimeMs;
+const m = (p) => statSync(${JSON.stringify(join(REPO, 'packages'))} + p, { throwIfNoEntry: false })?.mtimeMs;
 const made = m('/supervise/dist/bundle/supervise.js');
 const fresh = made !== undefined && !(m('/supervise/dist/.tsbuildinfo') > made) && !(m('/core/dist/.tsbuildinfo') > made);
 console.log(fresh ? 'dist/bundle/supervise.js (one file)' : 'dist/bin/supervise.js and its modules (no fresh bundle)');
@@ -55,28 +57,20 @@ console.log(fresh ? 'dist/bundle/supervise.js (one file)' : 'dist/bin/supervise.
 const root = mkdtempSync(join(tmpdir(), 'bench-supervise-'));
 const children = new Set();
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const f = (x, d = 2) => x.toFixed(d);
 
-function makeService(name, body, files = {}) {
+/** ROOT/NAME, whose ./run runs RUNLINES and then sleeps, with FILES (name: content) beside it. */
+function service(name, runLines = [], files = {}) {
   const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'run'), `#!/bin/sh\n${body}\n`);
-  chmodSync(join(dir, 'run'), 0o755);
+  makeService(dir, { runLines });
   for (const [file, content] of Object.entries(files)) writeFileSync(join(dir, file), content);
   return dir;
 }
 
 function startSupervisor(program, dir) {
-  const [cmd, ...args] = program;
-  const p = spawn(cmd, [...args, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const p = startProgram([...program, dir], { stderr: 'inherit' });
   children.add(p);
-  p.once('exit', () => children.delete(p));
+  p.exited.then(() => children.delete(p));
   return p;
 }
 
@@ -88,48 +82,31 @@ function statusPid(dir) {
   }
 }
 
-async function waitFor(what, fn, ms = 60000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (fn()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+const waitFor = (what, fn) => waitUntil(what, fn, 60_000, 5);
 
-function run(program, args) {
-  const [cmd, ...pre] = program;
-  return spawnSync(cmd, [...pre, ...args], { encoding: 'utf8' });
-}
-
-function uss(pid) {
-  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-  let kb = 0;
-  for (const m of text.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)) kb += Number(m[1]);
-  return kb;
-}
+const run = (program, args) => runProgram([...program, ...args]);
 
 async function stopAll(dirs, procs) {
   for (let i = 0; i < dirs.length; i += 50) run(DEB_SVC, ['-dx', ...dirs.slice(i, i + 50)]);
-  await Promise.all(procs.map((p) => (p.exitCode !== null ? null : new Promise((r) => p.once('exit', r)))));
+  await Promise.all(procs.map((p) => p.exited));
 }
 
 // 1. memory
 async function memory(label, program, n) {
-  const dirs = Array.from({ length: n }, (_, i) => makeService(`mem-${label}-${n}-${i}`, 'exec sleep 1000'));
+  const dirs = Array.from({ length: n }, (_, i) => service(`mem-${label}-${n}-${i}`));
   const procs = dirs.map((d) => startSupervisor(program, d));
   await waitFor(`${n} services up (${label})`, () => dirs.every((d) => statusPid(d) > 0));
   await sleep(1500); // let start-up garbage settle (and Debian's 1 s post-start sleep end)
-  const total = procs.reduce((sum, p) => sum + uss(p.pid), 0);
+  const total = procs.reduce((sum, p) => sum + ussKiB(p.pid), 0);
   await stopAll(dirs, procs);
   return total / n;
 }
 
 // 2. respawn latency
 async function respawn(label, program, rounds) {
-  const dir = makeService(`respawn-${label}`, 'echo $$ > ../respawn.fifo; exec sleep 1000');
+  const dir = service(`respawn-${label}`, ['echo $$ > ../respawn.fifo']);
   const fifo = join(root, 'respawn.fifo');
-  if (!existsSync(fifo)) spawnSync('mkfifo', [fifo]);
+  if (!existsSync(fifo)) runProgram(['mkfifo', fifo]);
   const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
   const sock = new Socket({ fd, readable: true, writable: false });
   const pending = [];
@@ -166,7 +143,7 @@ async function respawn(label, program, rounds) {
 
 // 3. control round trips through svstat
 async function roundTrips(label, program, svc, svstat, rounds) {
-  const dir = makeService(`rt-${label}`, 'exec sleep 1000');
+  const dir = service(`rt-${label}`);
   const sup = startSupervisor(program, dir);
   await waitFor('up', () => statusPid(dir) > 0);
   const until = (re) => {
@@ -198,11 +175,11 @@ async function roundTrips(label, program, svc, svstat, rounds) {
 // stops when the waiter has exited.
 // `waitArgs(dir)`: the waiter's command line (default: svc -wU DIR).
 async function readiness(label, program, svc, rounds, waitArgs = (dir) => [...svc, '-wU', dir]) {
-  const dir = makeService(`ready-${label}`, 'read x < go.fifo\necho >&5\nexec sleep 1000', {
+  const dir = service(`ready-${label}`, ['read x < go.fifo', 'echo >&5'], {
     'notification-fd': '5\n',
   });
   const fifo = join(dir, 'go.fifo');
-  spawnSync('mkfifo', [fifo]);
+  runProgram(['mkfifo', fifo]);
   const sup = startSupervisor(program, dir);
   const subscribers = () => readdirSync(join(dir, 'event')).filter((n) => n.startsWith('ftrig1')).length;
   const samples = [];
@@ -216,16 +193,14 @@ async function readiness(label, program, svc, rounds, waitArgs = (dir) => [...sv
         return false; // ENXIO: no reader yet
       }
     });
-    const [cmd, ...args] = waitArgs(dir);
-    const waiter = spawn(cmd, args, { stdio: 'ignore' });
-    const exited = new Promise((r) => waiter.once('exit', (code) => r({ code, t: process.hrtime.bigint() })));
+    const waiter = startProgram(waitArgs(dir));
     await waitFor('the waiter to subscribe', () => subscribers() > 0);
     const t0 = process.hrtime.bigint();
     writeSync(fd, '\n');
-    const { code, t } = await exited;
+    const { exitCode } = await waiter.exited;
     closeSync(fd);
-    if (code !== 0) throw new Error(`${label}: svc -wU exited ${code}`);
-    samples.push(Number(t - t0) / 1e6);
+    if (exitCode !== 0) throw new Error(`${label}: svc -wU exited ${exitCode}`);
+    samples.push(Number(waiter.endedAt - t0) / 1e6);
     run(svc, ['-wD', '-d', dir]);
     await sleep(1100);
     run(svc, ['-u', dir]);
@@ -238,7 +213,7 @@ async function readiness(label, program, svc, rounds, waitArgs = (dir) => [...sv
 // once), or 0.76's way, `svc -u` and then svstat in a loop until it says up.
 async function startAndKnow(label, program, mode, svc, svstat, rounds) {
   const files = mode === 'loop' ? { down: '' } : { down: '', 'notification-fd': '5\n' };
-  const dir = makeService(`know-${label}`, mode === 'loop' ? 'exec sleep 1000' : 'echo >&5\nexec sleep 1000', files);
+  const dir = service(`know-${label}`, mode === 'loop' ? [] : ['echo >&5'], files);
   const sup = startSupervisor(program, dir);
   await waitFor(
     'supervise',
@@ -255,7 +230,7 @@ async function startAndKnow(label, program, mode, svc, svstat, rounds) {
       do n++;
       while (!/(^|: )up /.test(run(svstat, [dir]).stdout));
       polls.push(n);
-    } else if (run(svc, ['-wU', '-u', dir]).status !== 0) throw new Error(`${label}: svc -wU -u failed`);
+    } else if (run(svc, ['-wU', '-u', dir]).exitCode !== 0) throw new Error(`${label}: svc -wU -u failed`);
     samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
     run(svc, ['-d', dir]);
     while (!/(^|: )down /.test(run(svstat, [dir]).stdout));
@@ -273,10 +248,11 @@ function startupTimes(dir, rounds) {
   ];
   if (ourSvcReady) cmds.push(['svc -c (ours)', [...OUR_SVC, '-c', dir]], ['svstat (ours)', [...OUR_SVSTAT, dir]]);
   const times = new Map(cmds.map(([n]) => [n, []]));
-  for (const [, argv] of cmds) spawnSync(argv[0], argv.slice(1)); // warm up
+  for (const [, argv] of cmds) runProgram(argv); // warm up
   for (let i = 0; i < rounds; i++) {
     for (const [name, argv] of cmds) {
       const t0 = process.hrtime.bigint();
+      // A bare spawnSync: execa's own work (about 1 ms a call) would be in the start-up figure.
       spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' });
       times.get(name).push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
@@ -315,7 +291,9 @@ try {
     ]) {
       const s = await respawn(label, program, ROUNDS);
       rs[label] = median(s);
-      console.log(`| ${label} | ${f(median(s))} | ${f(pct(s, 90))} | ${f(Math.min(...s))} | ${f(Math.max(...s))} |`);
+      console.log(
+        `| ${label} | ${f(median(s))} | ${f(quantile(s, 0.9))} | ${f(Math.min(...s))} | ${f(Math.max(...s))} |`,
+      );
     }
     console.log(`\nratio ours/Debian (median): ${f(rs.ours / rs.Debian)}x`);
   }
@@ -336,7 +314,7 @@ try {
   }
   if (section(4)) {
     console.log('\n### Start-up of svc and svstat (ms, median of 30)\n');
-    const dir = makeService('startup', 'exec sleep 1000');
+    const dir = service('startup');
     const sup = startSupervisor(OURS, dir);
     await waitFor('up', () => statusPid(dir) > 0);
     const times = startupTimes(dir, 30);
@@ -363,7 +341,7 @@ try {
       const xs = await readiness(`${label}-${readyMedians.length}`, program, svc, RR, waitArgs);
       readyMedians.push(median(xs));
       console.log(
-        `| ${label} | ${waiter} | ${f(median(xs))} | ${f(pct(xs, 99))} | ${f(median(xs) / readyMedians[0])}x |`,
+        `| ${label} | ${waiter} | ${f(median(xs))} | ${f(quantile(xs, 0.99))} | ${f(median(xs) / readyMedians[0])}x |`,
       );
     }
     if (!haveS6) console.log('\n(s6 not installed: no s6 row)');
@@ -386,23 +364,13 @@ try {
       knowBase ||= median(samples);
       const runs = polls.length ? f(polls.reduce((a, b) => a + b, 0) / polls.length, 1) : '-';
       console.log(
-        `| ${label} | ${how} | ${f(median(samples))} | ${f(pct(samples, 99))} | ${runs} | ${f(median(samples) / knowBase)}x |`,
+        `| ${label} | ${how} | ${f(median(samples))} | ${f(quantile(samples, 0.99))} | ${runs} | ${f(median(samples) / knowBase)}x |`,
       );
     }
   }
 } finally {
   for (const p of children) p.kill('SIGKILL');
-  spawnSync('sh', ['-c', 'true']);
-  // Services of killed supervisors: their pids are in the status files.
-  for (const name of existsSync(root) ? spawnSync('ls', [root], { encoding: 'utf8' }).stdout.split('\n') : []) {
-    const pid = name ? statusPid(join(root, name)) : 0;
-    if (pid > 0) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-  }
+  // Services of killed supervisors: they work in their service directories.
+  await killUnder(root);
   rmSync(root, { recursive: true, force: true });
 }

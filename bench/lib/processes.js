@@ -9,10 +9,15 @@ export function treeUss(root, exclude = new Set()) {
   let processes = 0;
   for (const pid of [root, ...descendantsOf(root).map((p) => p.pid)]) {
     if (exclude.has(pid)) continue;
-    kib += (readMemoryUse(pid)?.uss ?? 0) / 1024;
+    kib += ussKiB(pid);
     processes++;
   }
   return { kib, processes };
+}
+
+/** Private memory (USS) of PID in KiB; 0 when it is gone. */
+export function ussKiB(pid) {
+  return (readMemoryUse(pid)?.uss ?? 0) / 1024;
 }
 
 /** Pids of the processes working in DIR or below it. */

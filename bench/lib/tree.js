@@ -7,8 +7,9 @@ import { killUnder } from './processes.js';
 import { sleep } from './wait.js';
 
 /**
- * Starts ARGV in the background (output ignored unless STDERR is 'pipe'): its pid, its stderr
- * stream, kill(signal), `exited` (resolves with execa's result, never rejects) and `running`.
+ * Starts ARGV in the background (output ignored unless STDERR is 'pipe' or 'inherit'): its pid,
+ * its stderr stream, kill(signal), `exited` (resolves with execa's result, never rejects),
+ * `running`, and `endedAt`, process.hrtime.bigint() of its exit (execa resolves a little later).
  */
 export function startProgram(argv, { env = process.env, stderr = 'ignore', cwd, detached } = {}) {
   const subprocess = execa(argv[0], argv.slice(1), {
@@ -20,6 +21,10 @@ export function startProgram(argv, { env = process.env, stderr = 'ignore', cwd, 
     reject: false,
   });
   let running = true;
+  let endedAt;
+  subprocess.nodeChildProcess.once('exit', () => {
+    endedAt = process.hrtime.bigint();
+  });
   const exited = subprocess.then((result) => {
     running = false;
     return result;
@@ -31,6 +36,9 @@ export function startProgram(argv, { env = process.env, stderr = 'ignore', cwd, 
     exited,
     get running() {
       return running;
+    },
+    get endedAt() {
+      return endedAt;
     },
   };
 }
