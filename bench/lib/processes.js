@@ -3,7 +3,13 @@
 import { descendantsOf, listPids, readCwd, readMemoryUse, readStat, readStatus } from '@fortress/core/proc';
 import { sleep } from './wait.js';
 
-/** USS in KiB of ROOT and its descendants, except the pids in EXCLUDE (the services), and how many processes that is. */
+/**
+ * USS in KiB of ROOT and its descendants, except the pids in EXCLUDE (the services), and how many processes that is.
+ * Caveat: a page of the node binary this benchmark (itself a Node process) also has in memory
+ * counts as shared, not private. With execa loaded that is about 7 MiB less Private_Clean per
+ * Node process measured than from a bench without it (bench/init.js's header): compare Node
+ * trees within one run, and figures from before the benches used execa with care.
+ */
 export function treeUss(root, exclude = new Set()) {
   let kib = 0;
   let processes = 0;
