@@ -6,7 +6,7 @@
 // read them to order stops and draw the graph.
 import { validServiceName } from './extra-status.js';
 import { type DirName, servicePath } from './service-dir.js';
-import { inspectService } from './service-inspect.js';
+import { inspectService, supervisorRecorded } from './service-inspect.js';
 
 const { readdirSync } = process.getBuiltinModule('node:fs');
 
@@ -59,6 +59,9 @@ export function needState(neededDir: DirName): NeedState {
   if (seen.state !== 'up' && seen.state !== 'down') return 'unsatisfied';
   const extra = seen.extra;
   if (!extra?.state) {
+    // A fortress supervise between its two writes (the 18-byte status new, status.json not yet)
+    // looks like daemontools' here: its next event brings the read that counts.
+    if (extra === null && supervisorRecorded(neededDir)) return 'unsatisfied';
     // daemontools' supervise, or an older fortress one: up is all that can be known.
     if (seen.pid === 0) return 'unsatisfied';
     return extra?.ready === false ? 'unsatisfied' : 'satisfied';

@@ -154,8 +154,8 @@ function readExtra(dir: DirName, out: ServiceInspection): void {
   out.startError = extra.startError ?? null;
 }
 
-/** status.json is valid and the supervisor it names runs. */
-function supervisorRecorded(dir: DirName): boolean {
+/** status.json is valid and the supervisor it names runs: a fortress supervise is in charge. */
+export function supervisorRecorded(dir: DirName): boolean {
   const read = readExtraStatusFile(servicePath(dir, `supervise/${EXTRA_STATUS_FILE}`));
   return read.ok && processExists(read.extra.supervisor);
 }

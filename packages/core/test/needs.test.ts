@@ -103,3 +103,18 @@ test('status.json: waitingFor, failedNeeds, type, status and the waiting and don
     assert.equal(validExtraStatus({ ...base, ...wrong }), undefined, JSON.stringify(wrong).slice(0, 60));
   }
 });
+
+test('needState: a fortress supervise between its two status writes (the 18-byte status new, status.json old) does not satisfy', () => {
+  // The 18-byte status already names the new ./run (a oneshot's first try); status.json still
+  // says down with pid 0: read alone, the 18-byte record would pass for daemontools' "up".
+  const dir = service('mid-write', 4242, { state: 'down' });
+  writeFileSync(
+    join(dir, 'supervise', 'status'),
+    encodeStatus({ since: wallTime(), pid: 4242, paused: false, want: 'up' }),
+  );
+  const json = { pid: 0, pgid: 0, starts: 0, lastStart: null, lastExit: null, supervisor: process.pid, state: 'down' };
+  writeFileSync(join(dir, 'supervise', 'status.json'), JSON.stringify(json));
+  assert.equal(needState(dir), 'unsatisfied');
+  // Daemontools' supervise (no status.json): up is satisfied, as before.
+  assert.equal(needState(service('daemontools-up', 4243)), 'satisfied');
+});
