@@ -7,7 +7,7 @@
 import { FortressError } from '@fortress/core/errors';
 import { EVENT_DIR, Subscription } from '@fortress/core/fifodir';
 import { poll } from '@fortress/core/libc';
-import { inspectService } from '@fortress/core/service-inspect';
+import { inspectService, supervisorRecorded } from '@fortress/core/service-inspect';
 
 const { closeSync, constants, openSync } = process.getBuiltinModule('node:fs');
 
@@ -82,7 +82,11 @@ export function statusProgress(dir: string, target: WaitTarget): Progress {
     case 'd':
       return seen.state === 'down' ? 'reached' : 'waiting';
     case 'D':
-      return seen.state === 'down' && extra?.state !== 'finishing' ? 'reached' : 'waiting';
+      // No status.json to go by while fortress's supervise is between its two writes (the 18-byte
+      // status says down, status.json still the run before): ./finish may be starting; its event follows.
+      if (seen.state !== 'down') return 'waiting';
+      if (extra === null) return supervisorRecorded(dir) ? 'waiting' : 'reached';
+      return extra.state !== 'finishing' ? 'reached' : 'waiting';
   }
 }
 
