@@ -2,28 +2,13 @@
 // space returns. Uses a 64 KiB tmpfs (root only, as CI runs).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { tempDir } from '@fortress/test-support/temp-dir';
+import { test } from 'node:test';
 import { waitFor } from '@fortress/test-support/wait-for';
 import { expectedLines, lineWriterScript, multilogCommand, nodeCommand } from './fixtures.js';
-import { allContent, BIN, exited } from './helpers.js';
+import { allContent, BIN, exited, withSmallTmpfs } from './helpers.js';
 
-let mnt: string;
-let mounted = false;
-// Registered before tempDir's own removal hook, so the tmpfs is unmounted first.
-after(() => {
-  if (mounted) spawnSync('umount', ['-l', mnt]);
-});
-const root = tempDir('multilog');
-before(() => {
-  mnt = join(root, 'mnt');
-  mkdirSync(mnt);
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0755', 'tmpfs', mnt], { encoding: 'latin1' });
-  assert.equal(r.status, 0, `mount: ${r.stderr}`);
-  mounted = true;
-});
+const { root, mnt } = withSmallTmpfs('multilog');
 
 test('out of disk space: warn every pause, resume when space returns, every line once', async () => {
   const count = 6000;

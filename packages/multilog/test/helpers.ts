@@ -1,11 +1,15 @@
 // Multilog's fixtures over the shared ones (@fortress/test-support): our programs and Debian's
 // originals as real processes, directory snapshots that ignore timestamps, test accounts.
+
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { mkfifo as makeFifo } from '@fortress/core/libc';
 import { REPO } from '@fortress/test-support/paths';
 import { asSyncRun, runSyncBytes, type SyncRun } from '@fortress/test-support/run';
+import { tempDir } from '@fortress/test-support/temp-dir';
 
 export const BIN = join(REPO, 'packages/multilog/bin');
 
@@ -135,4 +139,26 @@ export function testAccount(name: string): Account {
   const created = lookup(name);
   if (!created) throw new Error(`unable to create account ${name}`);
   return created;
+}
+
+/**
+ * A temporary directory ROOT holding MNT, a 64 KiB tmpfs (a disk to fill; root only, as CI runs)
+ * mounted before this file's tests and unmounted after them, before ROOT is removed.
+ */
+export function withSmallTmpfs(label: string): { root: string; mnt: string } {
+  let mounted = false;
+  let mnt = '';
+  // Registered before tempDir's own removal hook, so the tmpfs is unmounted first.
+  after(() => {
+    if (mounted) spawnSync('umount', ['-l', mnt]);
+  });
+  const root = tempDir(label);
+  mnt = join(root, 'mnt');
+  before(() => {
+    mkdirSync(mnt);
+    const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0755', 'tmpfs', mnt], { encoding: 'latin1' });
+    assert.equal(r.status, 0, `mount: ${r.stderr}`);
+    mounted = true;
+  });
+  return { root, mnt };
 }

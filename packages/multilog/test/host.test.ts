@@ -14,12 +14,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { killQuietly } from '@fortress/test-support/processes';
-import { tempDir } from '@fortress/test-support/temp-dir';
 import { waitFor } from '@fortress/test-support/wait-for';
 import { expectedLines, lineWriterScript, nodeCommand, shellQuote } from './fixtures.js';
-import { allContent, exited, mkfifo, testAccount } from './helpers.js';
+import { allContent, exited, mkfifo, testAccount, withSmallTmpfs } from './helpers.js';
 import {
   ATTACH,
   hostEnv,
@@ -31,19 +30,7 @@ import {
   uidOf,
 } from './host-helpers.js';
 
-let mnt: string;
-let mounted = false;
-after(() => {
-  if (mounted) spawnSync('umount', ['-l', mnt]);
-});
-const root = tempDir('loghost');
-before(() => {
-  mnt = join(root, 'mnt');
-  mkdirSync(mnt);
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0755', 'tmpfs', mnt], { encoding: 'latin1' });
-  assert.equal(r.status, 0, `mount: ${r.stderr}`);
-  mounted = true;
-});
+const { root, mnt } = withSmallTmpfs('loghost');
 
 const attach = (args: string[]): string => [ATTACH, ...args].map(shellQuote).join(' ');
 

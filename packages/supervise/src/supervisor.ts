@@ -551,13 +551,18 @@ export class Supervisor extends EventEmitter {
       this.#failedNeeds = [];
       return true;
     }
-    // Subscribed before the read: an event between the two would otherwise be lost until the poll.
-    this.#watchNeeds();
-    const check = checkNeeds(read.names, this.#scanDir);
+    let check = checkNeeds(read.names, this.#scanDir);
+    if (check.waitingFor.length > 0 && this.#needsWatch === undefined) {
+      // Read again once subscribed: an event between the first read and the subscription
+      // would otherwise be lost until the poll. (Needs met at once cost no subscription.)
+      this.#watchNeeds();
+      check = checkNeeds(read.names, this.#scanDir);
+    }
     this.#waitingFor = check.waitingFor;
     this.#failedNeeds = check.failedNeeds;
     const met = check.waitingFor.length === 0;
-    if (met && !this.#needsBound) this.#unwatchNeeds();
+    if (!met || this.#needsBound) this.#watchNeeds();
+    else this.#unwatchNeeds();
     return met;
   }
 
